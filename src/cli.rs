@@ -1,0 +1,295 @@
+//! Command-line definitions (clap derive) shared by the binary and the man page.
+
+use crate::cues::CueGroup;
+use crate::data::{DataOptions, Delimiter};
+use crate::features::FeatureSettings;
+use crate::stem::Language;
+use crate::train::{Balance, TrainParams};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Mark each sentence of a news article as fact or opinion.
+#[derive(Debug, Parser)]
+#[command(name = "factop", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model from labelled CSV/TSV files.
+    #[command(
+        after_help = "Example:\n  factop train --data data/train.csv --data data/dev.csv --output models/factop-en.json"
+    )]
+    Train(TrainArgs),
+    /// Classify the sentences of articles (files, or standard input).
+    #[command(
+        after_help = "Examples:\n  factop classify data/articles/tillerson-north-korea.txt\n  factop classify --format json --explain article.txt\n  cat article.txt | factop classify --format jsonl -"
+    )]
+    Classify(ClassifyArgs),
+    /// Evaluate a model on labelled data, or cross-validate the training procedure.
+    #[command(
+        after_help = "Examples:\n  factop eval --data data/dev_test.csv\n  factop eval --data data/dev_test.csv --format json --predictions preds.tsv --errors 10\n  factop eval --cv 5 --data data/train.csv --data data/dev.csv"
+    )]
+    Eval(EvalArgs),
+    /// Show a model's settings, provenance and strongest features.
+    #[command(after_help = "Example:\n  factop inspect --top 15")]
+    Inspect(InspectArgs),
+}
+
+/// How data files are read.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Field delimiter (default: tab for .tsv/.tab files, else comma).
+    #[arg(long, value_enum)]
+    pub delimiter: Option<Delimiter>,
+    /// Name of the text column (default: text, else sentence).
+    #[arg(long)]
+    pub text_column: Option<String>,
+    /// Name of the label column (default: label).
+    #[arg(long)]
+    pub label_column: Option<String>,
+}
+
+impl DataArgs {
+    /// As library options.
+    pub fn options(&self) -> DataOptions {
+        DataOptions {
+            delimiter: self.delimiter,
+            text_column: self.text_column.clone(),
+            label_column: self.label_column.clone(),
+        }
+    }
+}
+
+/// Which cue groups to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CueChoice {
+    /// Every cue group.
+    All,
+    /// No cues: TF-IDF only.
+    None,
+}
+
+/// Training hyperparameters (defaults chosen by cross-validation on train + dev).
+#[derive(Debug, Clone, Args)]
+pub struct TuningArgs {
+    /// Model name stored in the file.
+    #[arg(long, default_value = "factop-en")]
+    pub name: String,
+    /// Stemming language (cue features are English-only and are off for others).
+    #[arg(long, value_enum, default_value = "en")]
+    pub language: Language,
+    /// L2 penalty strength (larger: simpler model).
+    #[arg(long, default_value_t = TrainParams::default().alpha)]
+    pub alpha: f64,
+    /// Shortest word n-gram.
+    #[arg(long, default_value_t = FeatureSettings::default().ngram_min)]
+    pub ngram_min: usize,
+    /// Longest word n-gram.
+    #[arg(long, default_value_t = FeatureSettings::default().ngram_max)]
+    pub ngram_max: usize,
+    /// Minimum number of training sentences a term must occur in.
+    #[arg(long, default_value_t = FeatureSettings::default().min_df)]
+    pub min_df: u32,
+    /// Cap on the number of terms (0: no cap).
+    #[arg(long, default_value_t = FeatureSettings::default().max_features)]
+    pub max_features: usize,
+    /// Use raw term counts instead of 1 + ln(count).
+    #[arg(long)]
+    pub raw_tf: bool,
+    /// Cue groups: all or none.
+    #[arg(long, value_enum, default_value = "all")]
+    pub cues: CueChoice,
+    /// Use only these cue groups (comma-separated); overrides --cues.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub cue_groups: Vec<CueGroup>,
+    /// Multiplier of the standardised cue features.
+    #[arg(long, default_value_t = FeatureSettings::default().cue_scale)]
+    pub cue_scale: f64,
+    /// Optimiser iteration limit.
+    #[arg(long, default_value_t = TrainParams::default().max_iterations)]
+    pub max_iterations: u64,
+    /// Optimiser gradient tolerance.
+    #[arg(long, default_value_t = TrainParams::default().tolerance)]
+    pub tolerance: f64,
+    /// Class balancing of the training rows.
+    #[arg(long, value_enum, default_value = "none")]
+    pub balance: Balance,
+    /// Fix the decision threshold instead of choosing it by cross-validation.
+    #[arg(long = "fixed-threshold")]
+    pub fixed_threshold: Option<f64>,
+    /// Folds used to choose the threshold.
+    #[arg(long, default_value_t = TrainParams::default().threshold_folds)]
+    pub threshold_folds: usize,
+    /// Seed for folds and resampling.
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    pub seed: u64,
+}
+
+impl TuningArgs {
+    /// As library parameters.
+    pub fn params(&self) -> TrainParams {
+        let english = self.language == Language::English;
+        let cue_groups = if !english {
+            Vec::new()
+        } else if !self.cue_groups.is_empty() {
+            let mut g = self.cue_groups.clone();
+            g.sort();
+            g.dedup();
+            g
+        } else if self.cues == CueChoice::All {
+            CueGroup::ALL.to_vec()
+        } else {
+            Vec::new()
+        };
+        TrainParams {
+            name: self.name.clone(),
+            features: FeatureSettings {
+                language: self.language,
+                ngram_min: self.ngram_min,
+                ngram_max: self.ngram_max,
+                min_df: self.min_df,
+                max_features: self.max_features,
+                sublinear_tf: !self.raw_tf,
+                cue_groups,
+                cue_scale: self.cue_scale,
+            },
+            alpha: self.alpha,
+            max_iterations: self.max_iterations,
+            tolerance: self.tolerance,
+            balance: self.balance,
+            threshold: self.fixed_threshold,
+            threshold_folds: self.threshold_folds,
+            seed: self.seed,
+        }
+    }
+}
+
+/// `factop train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled data file (CSV or TSV); repeat for several.
+    #[arg(long, required = true)]
+    pub data: Vec<PathBuf>,
+    /// Where to write the model (written atomically).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Labelled file to score the trained model on (not used for fitting).
+    #[arg(long)]
+    pub validation: Option<PathBuf>,
+    /// How data files are read.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+    /// Hyperparameters.
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// Output formats of `classify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassifyFormat {
+    /// One line per sentence: index, label, P(opinion), text; then a summary.
+    Table,
+    /// The article in reading order, opinion sentences marked (coloured on a terminal).
+    Text,
+    /// One JSON document (see README).
+    Json,
+    /// One JSON object per sentence, with its source.
+    Jsonl,
+    /// Tab-separated values with a header row.
+    Tsv,
+}
+
+/// Input formats of `classify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Plain text articles.
+    Text,
+    /// One {"id": ..., "text": ...} object per line; each is a document.
+    Jsonl,
+}
+
+/// `factop classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Model file (default: the embedded English model).
+    #[arg(long, short)]
+    pub model: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: ClassifyFormat,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub input_format: InputFormat,
+    /// Decision threshold on P(opinion) (default: the model's).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Show the features that pushed each sentence most towards each label.
+    #[arg(long)]
+    pub explain: bool,
+    /// How many features --explain shows per label.
+    #[arg(long, default_value_t = 3)]
+    pub top: usize,
+    /// Article files; `-` or nothing reads standard input.
+    pub files: Vec<PathBuf>,
+}
+
+/// Output formats of `eval` and `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people.
+    Text,
+    /// For scripts (see README).
+    Json,
+}
+
+/// `factop eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Model file (default: the embedded English model). Not used with --cv.
+    #[arg(long, short)]
+    pub model: Option<PathBuf>,
+    /// Labelled data file; repeat for several.
+    #[arg(long, required = true)]
+    pub data: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Write `sentence_id<TAB>label` (OBJ/SUBJ) predictions, the CheckThat! format.
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
+    /// List the N most confident mistakes.
+    #[arg(long, value_name = "N")]
+    pub errors: Option<usize>,
+    /// Decision threshold on P(opinion) (default: the model's).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Cross-validate the training procedure with K stratified folds instead of
+    /// scoring a model; takes the train tuning flags.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// How data files are read.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+    /// Hyperparameters for --cv.
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// `factop inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Model file (default: the embedded English model).
+    #[arg(long, short)]
+    pub model: Option<PathBuf>,
+    /// How many features to show per label.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}

@@ -1,0 +1,232 @@
+//! `factop eval`: score a model on labelled files, or cross-validate training.
+
+use crate::cli::{EvalArgs, ReportFormat};
+use crate::data::{self, Label, Record};
+use crate::metrics::{self, Report};
+use crate::model::Classifier;
+use crate::train::CvReport;
+use anyhow::Context;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write;
+
+/// One confident mistake.
+#[derive(Debug, Serialize)]
+struct Mistake<'a> {
+    id: &'a str,
+    text: &'a str,
+    label: Label,
+    opinion_probability: f64,
+}
+
+/// Run `factop eval`.
+pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    super::check_threshold(args.threshold)?;
+    let opts = args.data_args.options();
+    let mut sets = Vec::new();
+    for p in &args.data {
+        sets.push(data::load(p, &opts)?);
+    }
+    let records: Vec<&Record> = sets.iter().flat_map(|d| d.records.iter()).collect();
+    for d in sets.iter().filter(|d| d.skipped_empty > 0) {
+        eprintln!(
+            "{}: skipped {} rows with empty text",
+            d.path.display(),
+            d.skipped_empty
+        );
+    }
+    if let Some(k) = args.cv {
+        let params = args.tuning.params();
+        let cv = params.cross_validate(&records, k, |f, k| {
+            if f < k {
+                eprint!("\rcross-validating: fold {}/{k}", f + 1);
+            } else {
+                eprintln!("\rcross-validating: {k} folds done");
+            }
+        })?;
+        return print(&args, &render_cv(&cv, args.format));
+    }
+    let model = super::load_model(args.model.as_ref())?;
+    let threshold = args.threshold.unwrap_or(model.threshold());
+    let truth: Vec<Label> = records.iter().map(|r| r.label).collect();
+    let probs = probabilities(&model, &records);
+    let report = metrics::evaluate(&truth, &probs, threshold);
+    let ids: Vec<String> = records
+        .iter()
+        .map(|r| r.id.clone().unwrap_or_else(|| r.line.to_string()))
+        .collect();
+    if let Some(path) = &args.predictions {
+        let mut s = String::from("sentence_id\tlabel\n");
+        for (id, &p) in ids.iter().zip(&probs) {
+            let _ = writeln!(
+                s,
+                "{id}\t{}",
+                Label::from_probability(p, threshold).checkthat()
+            );
+        }
+        crate::io::write_atomic(path, s.as_bytes())?;
+    }
+    let mistakes = match args.errors {
+        Some(n) => {
+            let mut m: Vec<Mistake> = records
+                .iter()
+                .zip(&probs)
+                .zip(&ids)
+                .filter(|((r, &p), _)| Label::from_probability(p, threshold) != r.label)
+                .map(|((r, &p), id)| Mistake {
+                    id,
+                    text: &r.text,
+                    label: r.label,
+                    opinion_probability: p,
+                })
+                .collect();
+            m.sort_by(|a, b| {
+                (b.opinion_probability - threshold)
+                    .abs()
+                    .total_cmp(&(a.opinion_probability - threshold).abs())
+            });
+            m.truncate(n);
+            Some(m)
+        }
+        None => None,
+    };
+    let name = model.model_file().name.clone();
+    let out = match args.format {
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&report)?;
+            if let (Some(m), Some(obj)) = (&mistakes, v.as_object_mut()) {
+                obj.insert("errors".into(), serde_json::to_value(m)?);
+            }
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
+        ReportFormat::Text => {
+            let sources: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
+            let mut s = render_report(&report, &format!("{name} on {}", sources.join(" + ")));
+            if let Some(m) = &mistakes {
+                let _ = writeln!(s, "\nmost confident mistakes (true label, P(opinion)):");
+                for e in m {
+                    let _ = writeln!(
+                        s,
+                        "  {:<7} {:.3}  {}  {}",
+                        e.label, e.opinion_probability, e.id, e.text
+                    );
+                }
+            }
+            s
+        }
+    };
+    print(&args, &out)
+}
+
+fn probabilities(model: &Classifier, records: &[&Record]) -> Vec<f64> {
+    let (mut scratch, mut row) = Default::default();
+    records
+        .iter()
+        .map(|r| model.probability_with(&r.text, &mut scratch, &mut row))
+        .collect()
+}
+
+fn print(_args: &EvalArgs, text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| crate::Error::io("-", e))
+        .context("writing the report")
+}
+
+/// The text report.
+pub fn render_report(r: &Report, title: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{title}: {} sentences, threshold {:.3}\n",
+        r.examples, r.threshold
+    );
+    let _ = writeln!(
+        s,
+        "{:<10} {:>9} {:>9} {:>9} {:>9}",
+        "", "precision", "recall", "f1", "support"
+    );
+    for (label, c) in &r.classes {
+        let _ = writeln!(
+            s,
+            "{:<10} {:>9.4} {:>9.4} {:>9.4} {:>9}",
+            label.as_str(),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        );
+    }
+    let b = &r.majority_baseline;
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{:<10} {:>9.4}   (majority baseline, always {}: {:.4})",
+        "accuracy", r.accuracy, b.label, b.accuracy
+    );
+    let _ = writeln!(
+        s,
+        "{:<10} {:>9.4}   (majority baseline: {:.4})",
+        "macro-F1", r.macro_f1, b.macro_f1
+    );
+    let _ = writeln!(s, "{:<10} {:>9.4}", "ROC AUC", r.roc_auc);
+    let _ = writeln!(s, "{:<10} {:>9.4}", "log loss", r.log_loss);
+    let _ = writeln!(s, "{:<10} {:>9.4}", "Brier", r.brier);
+    let _ = writeln!(s, "\nconfusion (rows: true label, columns: predicted)");
+    let _ = writeln!(s, "{:<10} {:>9} {:>9}", "", "fact", "opinion");
+    for (t, row) in &r.confusion {
+        let _ = writeln!(
+            s,
+            "{:<10} {:>9} {:>9}",
+            t.as_str(),
+            row[&Label::Fact],
+            row[&Label::Opinion]
+        );
+    }
+    s
+}
+
+fn render_cv(cv: &CvReport, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "folds": cv.folds,
+                "seed": cv.seed,
+                "examples": cv.examples,
+                "macro_f1": {"mean": cv.macro_f1.0, "sd": cv.macro_f1.1},
+                "accuracy": {"mean": cv.accuracy.0, "sd": cv.accuracy.1},
+                "per_fold": cv.per_fold,
+            }))
+            .unwrap_or_default()
+                + "\n"
+        }
+        ReportFormat::Text => {
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "{}-fold stratified cross-validation (seed {}), {} sentences\n",
+                cv.folds, cv.seed, cv.examples
+            );
+            let _ = writeln!(
+                s,
+                "{:<6} {:>9} {:>9} {:>9} {:>9}",
+                "fold", "examples", "threshold", "accuracy", "macro-F1"
+            );
+            for (i, r) in cv.per_fold.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "{:<6} {:>9} {:>9.3} {:>9.4} {:>9.4}",
+                    i + 1,
+                    r.examples,
+                    r.threshold,
+                    r.accuracy,
+                    r.macro_f1
+                );
+            }
+            let _ = writeln!(s, "\naccuracy  {:.4} ± {:.4}", cv.accuracy.0, cv.accuracy.1);
+            let _ = writeln!(s, "macro-F1  {:.4} ± {:.4}", cv.macro_f1.0, cv.macro_f1.1);
+            s
+        }
+    }
+}

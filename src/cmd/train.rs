@@ -1,0 +1,67 @@
+//! `factop train`: fit a model on labelled files and write it atomically.
+
+use crate::cli::TrainArgs;
+use crate::data;
+use crate::metrics;
+use std::time::Instant;
+
+/// Run `factop train`.
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let params = args.tuning.params();
+    params.check()?;
+    let opts = args.data_args.options();
+    let started = Instant::now();
+    let mut sets = Vec::new();
+    for path in &args.data {
+        let d = data::load(path, &opts)?;
+        let (fact, opinion) = d.counts();
+        eprintln!(
+            "read {}: {} rows ({fact} fact, {opinion} opinion){}",
+            path.display(),
+            d.records.len(),
+            if d.skipped_empty > 0 {
+                format!(", skipped {} with empty text", d.skipped_empty)
+            } else {
+                String::new()
+            }
+        );
+        sets.push(d);
+    }
+    let validation = match &args.validation {
+        Some(p) => Some(data::load(p, &opts)?),
+        None => None,
+    };
+    let model = params.fit(&sets)?;
+    let file = model.model_file();
+    eprintln!(
+        "trained {}: {} terms + {} cues, threshold {:.3}{} in {:.2}s",
+        file.name,
+        file.vocabulary.len(),
+        file.cues.len(),
+        file.threshold,
+        file.training
+            .cv_macro_f1
+            .map(|f| format!(" (out-of-fold macro-F1 {f:.4})"))
+            .unwrap_or_default(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(v) = validation {
+        let truth: Vec<_> = v.records.iter().map(|r| r.label).collect();
+        let probs: Vec<f64> = v
+            .records
+            .iter()
+            .map(|r| model.probability(&r.text))
+            .collect();
+        let r = metrics::evaluate(&truth, &probs, model.threshold());
+        eprintln!(
+            "validation {}: {} rows, accuracy {:.4}, macro-F1 {:.4}",
+            v.path.display(),
+            r.examples,
+            r.accuracy,
+            r.macro_f1
+        );
+    }
+    model.save(&args.output)?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(())
+}

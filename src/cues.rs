@@ -1,0 +1,463 @@
+//! Cue features: hand-made, named signals of reporting versus commentary.
+//!
+//! Each cue is a number computed from a sentence's tokens. Most cues look only at the
+//! author's own voice, i.e. the words outside double quotation marks: an attributed
+//! quote of an opinion is a reported statement, so the evaluative words inside it should
+//! not count as the author's. Cues are grouped (attribution, quotation, person, ...) so
+//! that a model can be trained with any subset, and each has a stable name that `inspect`
+//! and `classify --explain` show.
+//!
+//! The evaluative cues use two permissively licensed lexicons shipped in
+//! `data/lexicons/` and embedded in the binary: the Pattern adjective subjectivity
+//! lexicon (PDDL) and the VADER valence lexicon (MIT).
+
+use crate::tokenize::{Token, TokenKind};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// A family of cue features, switched on or off together.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CueGroup {
+    /// Reporting verbs (said, told, disclosed...), "according to", and who is speaking.
+    Attribution,
+    /// Material inside double quotes, attributed quotes, scare quotes.
+    Quotation,
+    /// First and second person pronouns in the author's voice.
+    Person,
+    /// Modal verbs and hedges (should, must, perhaps, likely...).
+    Modality,
+    /// Intensifiers, stance adverbs, superlatives and lexicon subjectivity and valence.
+    Evaluative,
+    /// Negation words.
+    Negation,
+    /// Questions and exclamations in the author's voice.
+    Punctuation,
+    /// Numbers, dates, money and percentages.
+    Numbers,
+    /// Name-like capitalised words.
+    Names,
+    /// Sentence length.
+    Length,
+    /// Past-tense narration versus present-tense copulas.
+    Tense,
+    /// Contrast and concession connectives (but, however, yet...).
+    Discourse,
+}
+
+impl CueGroup {
+    /// Every group, in feature order.
+    pub const ALL: [CueGroup; 12] = [
+        CueGroup::Attribution,
+        CueGroup::Quotation,
+        CueGroup::Person,
+        CueGroup::Modality,
+        CueGroup::Evaluative,
+        CueGroup::Negation,
+        CueGroup::Punctuation,
+        CueGroup::Numbers,
+        CueGroup::Names,
+        CueGroup::Length,
+        CueGroup::Tense,
+        CueGroup::Discourse,
+    ];
+}
+
+/// One cue feature: its stable name, group and meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct Cue {
+    /// Stable name, shown by `inspect` and `--explain` as `cue:NAME`.
+    pub name: &'static str,
+    /// The group the cue belongs to.
+    pub group: CueGroup,
+    /// What the cue measures.
+    pub doc: &'static str,
+}
+
+macro_rules! cues {
+    ($($name:literal, $group:ident, $doc:literal;)*) => {
+        /// Every cue feature, in feature order.
+        pub const CUES: &[Cue] = &[$(Cue { name: $name, group: CueGroup::$group, doc: $doc }),*];
+    };
+}
+
+cues! {
+    "attribution.verb", Attribution, "a reporting verb (said, told, disclosed, acknowledged...) outside quotes";
+    "attribution.third_party", Attribution, "a reporting verb next to a third-party speaker (he said, officials told, said Smith)";
+    "attribution.according_to", Attribution, "the phrase 'according to'";
+    "quotation.share", Quotation, "share of words inside double quotes";
+    "quotation.attributed", Quotation, "a quote together with a reporting verb outside it";
+    "quotation.scare", Quotation, "a quote of one to three words (scare quotes)";
+    "person.first_singular", Person, "I, me, my, mine, myself outside quotes";
+    "person.first_plural", Person, "we, us, our, ours, ourselves outside quotes";
+    "person.second", Person, "you, your, yours, yourself outside quotes";
+    "modality.modal", Modality, "modal verbs (should, must, would, could, might, may...) outside quotes";
+    "modality.hedge", Modality, "hedges (perhaps, probably, likely, seems, arguably...) outside quotes";
+    "evaluative.intensifier", Evaluative, "intensifiers (very, really, extremely, so, too...) outside quotes";
+    "evaluative.stance", Evaluative, "stance adverbs (unfortunately, clearly, obviously, sadly...) outside quotes";
+    "evaluative.superlative", Evaluative, "superlatives (best, worst, most, least...) outside quotes";
+    "evaluative.subjectivity", Evaluative, "mean Pattern-lexicon subjectivity of the author's words";
+    "evaluative.valence", Evaluative, "mean absolute VADER valence of the author's words";
+    "evaluative.strong_words", Evaluative, "words with |VADER valence| >= 1.5 outside quotes";
+    "negation.count", Negation, "not, n't, no, never, none, nothing... outside quotes";
+    "punctuation.question", Punctuation, "a question mark outside quotes";
+    "punctuation.exclamation", Punctuation, "an exclamation mark outside quotes";
+    "numbers.count", Numbers, "numbers in the sentence, log(1 + n)";
+    "numbers.date", Numbers, "month and weekday names and years";
+    "numbers.money_percent", Numbers, "money and percentages (%, $, percent, million, billion)";
+    "names.capitalised", Names, "share of words after the first that are capitalised (name-like)";
+    "length.words", Length, "log(1 + number of words)";
+    "tense.past", Tense, "share of past-tense forms (-ed, was, were, had, did)";
+    "tense.present_be", Tense, "present-tense copulas (is, are, am, 's) outside quotes";
+    "discourse.contrast", Discourse, "contrast connectives (but, however, yet, though...) outside quotes";
+}
+
+/// Number of cue features.
+pub const N_CUES: usize = CUES.len();
+
+const F_REPORT: u32 = 1;
+const F_SPEAKER: u32 = 1 << 1;
+const F_FIRST_SG: u32 = 1 << 2;
+const F_FIRST_PL: u32 = 1 << 3;
+const F_SECOND: u32 = 1 << 4;
+const F_MODAL: u32 = 1 << 5;
+const F_HEDGE: u32 = 1 << 6;
+const F_INTENS: u32 = 1 << 7;
+const F_STANCE: u32 = 1 << 8;
+const F_SUPER: u32 = 1 << 9;
+const F_NEG: u32 = 1 << 10;
+const F_DATE: u32 = 1 << 11;
+const F_MONEY: u32 = 1 << 12;
+const F_PAST: u32 = 1 << 13;
+const F_BE: u32 = 1 << 14;
+const F_CONTRAST: u32 = 1 << 15;
+
+const WORD_LISTS: &[(u32, &str)] = &[
+    (F_REPORT, "said says say saying told tells tell telling acknowledged acknowledges disclosed discloses stated states announced announces added adds reported reports claimed claims noted notes explained explains insisted insists argued argues wrote writes asked asks confirmed confirms denied denies declared declares testified testifies warned warns urged urges recalled recalls revealed reveals replied replies responded responds commented comments tweeted posted according alleged alleges admitted admits suggested estimated predicted conceded countered"),
+    (F_SPEAKER, "he she they it officials official spokesman spokeswoman spokesperson police ministry department agency report reports statement source sources analysts analyst experts expert researchers authorities court government company president minister lawyer lawyers prosecutors witnesses residents study survey data who"),
+    (F_FIRST_SG, "i me my mine myself i'm i've i'd i'll"),
+    (F_FIRST_PL, "we us our ours ourselves we're we've we'd we'll let's"),
+    (F_SECOND, "you your yours yourself yourselves you're you've you'd you'll"),
+    (F_MODAL, "should must ought might could would may shall can can't cannot couldn't wouldn't shouldn't mustn't need needs"),
+    (F_HEDGE, "perhaps probably likely unlikely seems seem seemed seemingly apparently arguably maybe possibly presumably supposedly think believe guess suppose doubt suspect appears appear somewhat"),
+    (F_INTENS, "very really extremely so too totally absolutely utterly truly incredibly deeply highly hugely remarkably simply just even quite rather entirely completely terribly awfully enormously"),
+    (F_STANCE, "unfortunately fortunately sadly hopefully clearly obviously surely frankly honestly ironically luckily thankfully regrettably undoubtedly admittedly certainly of course indeed"),
+    (F_SUPER, "best worst most least greatest biggest worse better finest"),
+    (F_NEG, "not n't no never none nothing nobody neither nor nowhere without isn't aren't wasn't weren't don't doesn't didn't won't hasn't haven't hadn't"),
+    (F_DATE, "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow week month year"),
+    (F_MONEY, "percent per cent million billion trillion dollars dollar euros euro pounds usd"),
+    (F_PAST, "was were had did been"),
+    (F_BE, "is are am it's that's there's here's what's"),
+    (F_CONTRAST, "but however yet though although nevertheless nonetheless instead still whereas"),
+];
+
+struct Lexicon {
+    flags: FxHashMap<&'static str, u32>,
+    subjectivity: FxHashMap<String, f64>,
+    valence: FxHashMap<String, f64>,
+}
+
+static PATTERN_XML: &str = include_str!("../data/lexicons/pattern-en-sentiment.xml");
+static VADER_TXT: &str = include_str!("../data/lexicons/vader_lexicon.txt");
+
+fn attribute<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = line.find(&key)? + key.len();
+    let len = line[start..].find('"')?;
+    Some(&line[start..start + len])
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut flags: FxHashMap<&'static str, u32> = FxHashMap::default();
+        for (flag, words) in WORD_LISTS {
+            for w in words.split_whitespace() {
+                *flags.entry(w).or_insert(0) |= flag;
+            }
+        }
+        // Pattern: average the subjectivity of an adjective's senses.
+        let mut sums: FxHashMap<String, (f64, u32)> = FxHashMap::default();
+        for line in PATTERN_XML.lines().filter(|l| l.starts_with("<word ")) {
+            let (Some(form), Some(subj)) =
+                (attribute(line, "form"), attribute(line, "subjectivity"))
+            else {
+                continue;
+            };
+            if form.contains(' ') {
+                continue;
+            }
+            if let Ok(s) = subj.parse::<f64>() {
+                let e = sums.entry(form.to_lowercase()).or_insert((0.0, 0));
+                e.0 += s;
+                e.1 += 1;
+            }
+        }
+        let subjectivity = sums
+            .into_iter()
+            .map(|(w, (s, n))| (w, s / f64::from(n)))
+            .collect();
+        let mut valence = FxHashMap::default();
+        for line in VADER_TXT.lines() {
+            let mut cols = line.split('\t');
+            if let (Some(w), Some(v)) = (cols.next(), cols.next()) {
+                if let Ok(v) = v.parse::<f64>() {
+                    valence.insert(w.to_string(), v);
+                }
+            }
+        }
+        Lexicon {
+            flags,
+            subjectivity,
+            valence,
+        }
+    })
+}
+
+/// Make sure the embedded lexicons are parsed (so that timing the first sentence
+/// does not include it).
+pub fn warm_up() {
+    lexicon();
+}
+
+/// Compute every cue for one sentence. `tokens` are the sentence's tokens (case kept)
+/// and `lower[i]` is token `i` lowercased. Writes [`N_CUES`] values into `out`.
+pub fn compute(tokens: &[Token<'_>], lower: &[&str], out: &mut [f64; N_CUES]) {
+    let lex = lexicon();
+    let mut inside = false;
+    let mut words = 0usize;
+    let mut words_outside = 0usize;
+    let mut words_inside = 0usize;
+    let mut quote_marks = 0usize;
+    let mut shortest_quote = usize::MAX;
+    let mut current_quote = 0usize;
+    let mut counts = [0u32; 16];
+    let mut report_outside = false;
+    let mut third_party = false;
+    let mut according = false;
+    let (mut subj_sum, mut val_sum, mut strong) = (0.0, 0.0, 0usize);
+    let (mut question, mut exclaim, mut numbers, mut years) = (false, false, 0usize, 0usize);
+    let (mut capitalised, mut past_suffix) = (0usize, 0usize);
+    let mut money_sign = false;
+
+    for (i, tok) in tokens.iter().enumerate() {
+        let lw = lower.get(i).copied().unwrap_or("");
+        match tok.kind {
+            TokenKind::Mark => match tok.text {
+                "\"" => {
+                    quote_marks += 1;
+                    if inside && current_quote > 0 {
+                        shortest_quote = shortest_quote.min(current_quote);
+                    }
+                    inside = !inside;
+                    current_quote = 0;
+                }
+                "?" if !inside => question = true,
+                "!" if !inside => exclaim = true,
+                _ => {}
+            },
+            TokenKind::Number => {
+                numbers += 1;
+                if tok.text.len() == 4 && (tok.text.starts_with("19") || tok.text.starts_with("20"))
+                {
+                    years += 1;
+                }
+                if tok.text.contains('$') {
+                    money_sign = true;
+                }
+            }
+            TokenKind::Word => {
+                words += 1;
+                if inside {
+                    words_inside += 1;
+                    current_quote += 1;
+                } else {
+                    words_outside += 1;
+                }
+                if words > 1 && tok.text.chars().next().is_some_and(char::is_uppercase) {
+                    capitalised += 1;
+                }
+                if lw.len() > 4 && lw.ends_with("ed") {
+                    past_suffix += 1;
+                }
+                let f = lex.flags.get(lw).copied().unwrap_or(0);
+                // Dates, money and narrative tense count everywhere; the rest only in
+                // the author's own voice.
+                for (bit, slot) in [(F_DATE, 11), (F_MONEY, 12), (F_PAST, 13)] {
+                    if f & bit != 0 {
+                        counts[slot] += 1;
+                    }
+                }
+                if inside {
+                    continue;
+                }
+                for bit in 0..16 {
+                    if f & (1 << bit) != 0 && ![11, 12, 13].contains(&bit) {
+                        counts[bit] += 1;
+                    }
+                }
+                if f & F_REPORT != 0 {
+                    report_outside = true;
+                    if lw == "according" && lower.get(i + 1) == Some(&"to") {
+                        according = true;
+                    }
+                    let lo = i.saturating_sub(3);
+                    let hi = (i + 4).min(tokens.len());
+                    for j in (lo..hi).filter(|&j| j != i) {
+                        let other = lower.get(j).copied().unwrap_or("");
+                        let speaker = lex.flags.get(other).copied().unwrap_or(0) & F_SPEAKER != 0;
+                        let name = j > 0
+                            && tokens[j].kind == TokenKind::Word
+                            && tokens[j]
+                                .text
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_uppercase);
+                        if speaker || name {
+                            third_party = true;
+                        }
+                    }
+                }
+                if let Some(s) = lex.subjectivity.get(lw) {
+                    subj_sum += s;
+                }
+                if let Some(v) = lex.valence.get(lw) {
+                    val_sum += v.abs();
+                    if v.abs() >= 1.5 {
+                        strong += 1;
+                    }
+                }
+            }
+        }
+    }
+    let outside = words_outside.max(1) as f64;
+    let ln1p = |n: usize| (n as f64).ln_1p();
+    let has_quote = quote_marks > 0;
+    *out = [
+        f64::from(report_outside as u8),
+        f64::from(third_party as u8),
+        f64::from(according as u8),
+        if words > 0 {
+            words_inside as f64 / words as f64
+        } else {
+            0.0
+        },
+        f64::from((has_quote && report_outside) as u8),
+        f64::from((shortest_quote <= 3) as u8),
+        ln1p(counts[2] as usize),
+        ln1p(counts[3] as usize),
+        ln1p(counts[4] as usize),
+        ln1p(counts[5] as usize),
+        ln1p(counts[6] as usize),
+        ln1p(counts[7] as usize),
+        ln1p(counts[8] as usize),
+        ln1p(counts[9] as usize),
+        subj_sum / outside,
+        val_sum / (4.0 * outside),
+        ln1p(strong),
+        ln1p(counts[10] as usize),
+        f64::from(question as u8),
+        f64::from(exclaim as u8),
+        ln1p(numbers),
+        ln1p(counts[11] as usize + years),
+        f64::from((counts[12] > 0 || money_sign) as u8),
+        if words > 1 {
+            capitalised as f64 / (words - 1) as f64
+        } else {
+            0.0
+        },
+        ln1p(words),
+        (past_suffix + counts[13] as usize) as f64 / words.max(1) as f64,
+        ln1p(counts[14] as usize),
+        ln1p(counts[15] as usize),
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use crate::tokenize::tokenize;
+
+    fn cues_of(s: &str) -> FxHashMap<&'static str, f64> {
+        let norm = normalize(s);
+        let toks = tokenize(&norm);
+        let lower: Vec<String> = toks.iter().map(|t| t.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+        let mut out = [0.0; N_CUES];
+        compute(&toks, &lower, &mut out);
+        CUES.iter().map(|c| c.name).zip(out).collect()
+    }
+
+    #[test]
+    fn names_are_unique_and_groups_ordered() {
+        let mut names: Vec<_> = CUES.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), N_CUES);
+        for c in CUES {
+            assert!(c.name.starts_with(&format!("{:?}", c.group).to_lowercase()));
+        }
+    }
+
+    #[test]
+    fn attributed_quote_is_reporting() {
+        let c = cues_of("\u{201C}We can talk to them. It is terrible,\u{201D} he said.");
+        assert_eq!(c["attribution.verb"], 1.0);
+        assert_eq!(c["attribution.third_party"], 1.0);
+        assert_eq!(c["quotation.attributed"], 1.0);
+        // "we" and "terrible" are inside the quote: not the author's voice
+        assert_eq!(c["person.first_plural"], 0.0);
+        assert_eq!(c["evaluative.valence"], 0.0);
+        assert!((c["quotation.share"] - 7.0 / 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn author_voice_commentary() {
+        let c = cues_of("Unfortunately, we really should not accept such a terrible deal?");
+        assert_eq!(c["evaluative.stance"], 2f64.ln());
+        assert_eq!(c["person.first_plural"], 2f64.ln());
+        assert_eq!(c["evaluative.intensifier"], 2f64.ln());
+        assert_eq!(c["modality.modal"], 2f64.ln());
+        assert_eq!(c["negation.count"], 2f64.ln());
+        assert_eq!(c["punctuation.question"], 1.0);
+        assert!(c["evaluative.valence"] > 0.0);
+        assert!(c["evaluative.subjectivity"] > 0.0);
+        assert_eq!(c["attribution.verb"], 0.0);
+    }
+
+    #[test]
+    fn according_to_numbers_and_dates() {
+        let c = cues_of("According to the report, prices rose 3.5 percent in March 2017.");
+        assert_eq!(c["attribution.according_to"], 1.0);
+        assert_eq!(c["numbers.count"], 3f64.ln());
+        assert_eq!(c["numbers.date"], 3f64.ln());
+        assert_eq!(c["numbers.money_percent"], 1.0);
+        assert!(c["tense.past"] > 0.0);
+    }
+
+    #[test]
+    fn scare_quotes_and_names() {
+        let c = cues_of("Tillerson called the situation \"overheated\" in Beijing.");
+        assert_eq!(c["quotation.scare"], 1.0);
+        assert!((c["names.capitalised"] - 1.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_sentence_is_all_zero() {
+        assert!(cues_of("").values().all(|&v| v == 0.0));
+    }
+}

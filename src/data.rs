@@ -1,0 +1,438 @@
+//! Labelled data: reading CSV and TSV files of sentences with `fact`/`opinion` labels.
+//!
+//! A header row is required. The text column is `text`, else `sentence` (or a name given
+//! with [`DataOptions::text_column`]); the label column is `label`; an id column (`id` or
+//! `sentence_id`) is kept. TSV (`.tsv`, `.tab`, or [`Delimiter::Tab`]) is read with
+//! quoting off, so the CheckThat! files load as they are. Rows whose text is empty are
+//! skipped and counted in [`Dataset::skipped_empty`].
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_DATA_FILE_BYTES;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The two labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// A reported statement.
+    Fact,
+    /// The author's own commentary.
+    Opinion,
+}
+
+impl Label {
+    /// Parse a data label, case-insensitively: `fact|objective|obj` or
+    /// `opinion|subjective|subj`.
+    pub fn parse(s: &str) -> Option<Label> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fact" | "objective" | "obj" => Some(Label::Fact),
+            "opinion" | "subjective" | "subj" => Some(Label::Opinion),
+            _ => None,
+        }
+    }
+
+    /// `fact` or `opinion`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Fact => "fact",
+            Label::Opinion => "opinion",
+        }
+    }
+
+    /// The CheckThat! scorer's name: `OBJ` or `SUBJ`.
+    pub fn checkthat(self) -> &'static str {
+        match self {
+            Label::Fact => "OBJ",
+            Label::Opinion => "SUBJ",
+        }
+    }
+
+    /// The label for a probability of opinion and a threshold.
+    pub fn from_probability(p: f64, threshold: f64) -> Label {
+        if p >= threshold {
+            Label::Opinion
+        } else {
+            Label::Fact
+        }
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Field separator of a data file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Delimiter {
+    /// Comma, with CSV quoting.
+    Comma,
+    /// Tab, with quoting off.
+    Tab,
+}
+
+/// How to read a data file. Defaults: delimiter from the extension, columns by name.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    /// Force a delimiter (default: tab for `.tsv`/`.tab`, else comma).
+    pub delimiter: Option<Delimiter>,
+    /// Name of the text column (default: `text`, else `sentence`).
+    pub text_column: Option<String>,
+    /// Name of the label column (default: `label`).
+    pub label_column: Option<String>,
+}
+
+/// One labelled sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The row's id, if the file has an id column.
+    pub id: Option<String>,
+    /// The sentence.
+    pub text: String,
+    /// Its label.
+    pub label: Label,
+    /// The 1-based line the row starts on.
+    pub line: u64,
+}
+
+/// A loaded data file.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The path as given (`-` for standard input).
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// The rows, in file order.
+    pub records: Vec<Record>,
+    /// Rows skipped because their text was empty.
+    pub skipped_empty: usize,
+}
+
+impl Dataset {
+    /// Number of rows with each label: (fact, opinion).
+    pub fn counts(&self) -> (usize, usize) {
+        let opinion = self
+            .records
+            .iter()
+            .filter(|r| r.label == Label::Opinion)
+            .count();
+        (self.records.len() - opinion, opinion)
+    }
+}
+
+/// Read all of `path` (`-`: standard input), refusing files over `limit` bytes.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let res = if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        if path.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "is a directory"),
+            ));
+        }
+        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    };
+    res.map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::DataFile {
+            path: path.into(),
+            message: format!("file is larger than the limit of {limit} bytes"),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> u64 {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+/// Load a labelled data file. See the module docs for the format.
+pub fn load(path: &Path, opts: &DataOptions) -> Result<Dataset> {
+    let bytes = read_bytes(path, MAX_DATA_FILE_BYTES)?;
+    parse(path, &bytes, opts)
+}
+
+/// Parse the bytes of a data file; `path` is used in messages and provenance.
+pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
+    let err = |line: u64, message: String| Error::Data {
+        path: path.into(),
+        line,
+        message,
+    };
+    let sha256 = sha256_hex(bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skew = bytes.len() - body.len();
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::DataFile {
+            path: path.into(),
+            message: "empty file: expected a header row".into(),
+        });
+    }
+    if let Some(pos) = body.iter().take(8192).position(|&b| b == 0) {
+        return Err(err(
+            line_of(body, pos),
+            format!(
+                "NUL byte at byte offset {}: this looks like a binary file, not CSV",
+                pos + skew
+            ),
+        ));
+    }
+    let tab = match opts.delimiter {
+        Some(d) => d == Delimiter::Tab,
+        None => matches!(
+            path.extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("tsv" | "tab")
+        ),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if tab { b'\t' } else { b',' })
+        .quoting(!tab)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(body);
+    let csv_err = |e: csv::Error| -> Error {
+        let line = e.position().map(|p| p.line()).unwrap_or(1);
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!(
+                "expected {expected_len} fields like the header, found {len}{}",
+                if tab {
+                    ""
+                } else {
+                    " (unbalanced quote or wrong delimiter?)"
+                }
+            ),
+            csv::ErrorKind::Utf8 { err, .. } => {
+                format!("invalid UTF-8 in field {}", err.field() + 1)
+            }
+            _ => e.to_string(),
+        };
+        err(line, message)
+    };
+    let headers = reader.byte_headers().map_err(csv_err)?.clone();
+    let header_names: Vec<String> = headers
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| header_names.iter().position(|h| h.eq_ignore_ascii_case(n)))
+    };
+    let text_names: Vec<&str> = match &opts.text_column {
+        Some(n) => vec![n.as_str()],
+        None => vec!["text", "sentence"],
+    };
+    let label_name = opts.label_column.as_deref().unwrap_or("label");
+    let shown = header_names.join(", ");
+    let text_col = find(&text_names).ok_or_else(|| {
+        err(
+            1,
+            format!(
+                "no text column (looked for {}; header has: {shown})",
+                text_names.join(" or ")
+            ),
+        )
+    })?;
+    let label_col = find(&[label_name]).ok_or_else(|| {
+        err(
+            1,
+            format!("no label column (looked for {label_name}; header has: {shown})"),
+        )
+    })?;
+    let id_col = find(&["id", "sentence_id"]);
+
+    let mut records = Vec::new();
+    let mut skipped_empty = 0;
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_err(e)),
+        }
+        let pos = rec
+            .position()
+            .map(|p| (p.line(), p.byte()))
+            .unwrap_or((0, 0));
+        let line = pos.0;
+        let field = |i: usize| -> Result<&str> {
+            let raw = rec.get(i).unwrap_or(b"");
+            std::str::from_utf8(raw).map_err(|e| {
+                // locate the bad byte within the record's bytes
+                let rec_start = pos.1 as usize;
+                let offset = body
+                    .get(rec_start..)
+                    .and_then(|rest| find_sub(rest, raw))
+                    .map(|k| rec_start + k + e.valid_up_to() + skew)
+                    .unwrap_or(rec_start + skew);
+                Error::Utf8 {
+                    path: path.into(),
+                    line,
+                    offset: offset as u64,
+                }
+            })
+        };
+        let text = field(text_col)?;
+        let label_raw = field(label_col)?;
+        let label = Label::parse(label_raw).ok_or_else(|| {
+            err(
+                line,
+                format!(
+                    "unknown label {label_raw:?} (expected fact/objective/obj or opinion/subjective/subj)"
+                ),
+            )
+        })?;
+        let id = match id_col {
+            Some(c) => Some(field(c)?.to_string()),
+            None => None,
+        };
+        if text.trim().is_empty() {
+            skipped_empty += 1;
+            continue;
+        }
+        records.push(Record {
+            id,
+            text: text.to_string(),
+            label,
+            line,
+        });
+    }
+    if records.is_empty() {
+        return Err(Error::DataFile {
+            path: path.into(),
+            message: format!(
+                "no data rows (after the header){}",
+                if skipped_empty > 0 {
+                    format!("; {skipped_empty} rows had empty text")
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    }
+    Ok(Dataset {
+        path: path.into(),
+        sha256,
+        records,
+        skipped_empty,
+    })
+}
+
+fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(name: &str, s: &str) -> Result<Dataset> {
+        parse(Path::new(name), s.as_bytes(), &DataOptions::default())
+    }
+
+    #[test]
+    fn labels_parse_case_insensitively() {
+        assert_eq!(Label::parse("OBJ"), Some(Label::Fact));
+        assert_eq!(Label::parse("Subjective"), Some(Label::Opinion));
+        assert_eq!(Label::parse(" fact "), Some(Label::Fact));
+        assert_eq!(Label::parse("maybe"), None);
+    }
+
+    #[test]
+    fn csv_with_quotes_bom_and_crlf() {
+        let d = parse_str(
+            "a.csv",
+            "\u{FEFF}id,text,label\r\n1,\"He said, \"\"no\"\"\",fact\r\n2,Awful.,SUBJ\r\n",
+        )
+        .unwrap();
+        assert_eq!(d.records.len(), 2);
+        assert_eq!(d.records[0].text, "He said, \"no\"");
+        assert_eq!(d.records[0].id.as_deref(), Some("1"));
+        assert_eq!(d.records[1].label, Label::Opinion);
+        assert_eq!(d.records[1].line, 3);
+        assert_eq!(d.counts(), (1, 1));
+    }
+
+    #[test]
+    fn tsv_reads_bare_quotes() {
+        let d = parse_str(
+            "a.tsv",
+            "sentence_id\tsentence\tlabel\nx\tA \"bare quote\tOBJ\n",
+        )
+        .unwrap();
+        assert_eq!(d.records[0].text, "A \"bare quote");
+        assert_eq!(d.records[0].id.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse_str("a.csv", "text,label\nok,fact\nbad,maybe\n").unwrap_err();
+        assert_eq!(e.to_string(), "a.csv:3: unknown label \"maybe\" (expected fact/objective/obj or opinion/subjective/subj)");
+        let e = parse_str("a.csv", "text,label\nok,fact,extra\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("a.csv:2: expected 2 fields"),
+            "{e}"
+        );
+        let e = parse_str("a.csv", "words,label\nok,fact\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.csv:1: no text column (looked for text or sentence; header has: words, label)"
+        );
+        let e = parse_str("a.csv", "").unwrap_err();
+        assert_eq!(e.to_string(), "a.csv: empty file: expected a header row");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_line_and_offset() {
+        let e = parse(
+            Path::new("a.csv"),
+            b"text,label\nok,fact\nb\xffd,fact\n",
+            &DataOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "a.csv:3: invalid UTF-8 at byte offset 20");
+    }
+
+    #[test]
+    fn empty_text_is_skipped_and_counted() {
+        let d = parse_str("a.csv", "text,label\n,fact\nok,fact\n  ,opinion\n").unwrap();
+        assert_eq!(d.records.len(), 1);
+        assert_eq!(d.skipped_empty, 2);
+    }
+
+    #[test]
+    fn sha256_is_stable() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Featurisation: the whole text pipeline for one sentence, from raw text to a sparse row.
+//!
+//! normalise → tokenise → stem → n-grams → TF-IDF over the vocabulary, plus the cue
+//! features standardised with training means and deviations and multiplied by
+//! `cue_scale`. Columns `0..V` are the vocabulary's terms, `V..V+C` the enabled cues.
+
+use crate::cues::{self, CueGroup, CUES, N_CUES};
+use crate::ngrams::for_each_ngram;
+use crate::normalize::normalize_into;
+use crate::stem::{Language, Stemmer};
+use crate::tokenize::{tokenize_into, TokenKind};
+use crate::vocab::Vocabulary;
+use serde::{Deserialize, Serialize};
+
+/// Every setting needed to rebuild the features of a trained model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSettings {
+    /// Stemming language. Default: `en`.
+    pub language: Language,
+    /// Shortest word n-gram. Default: 1.
+    pub ngram_min: usize,
+    /// Longest word n-gram. Default: 2.
+    pub ngram_max: usize,
+    /// Minimum number of training sentences a term must appear in. Default: 2.
+    pub min_df: u32,
+    /// Cap on the number of terms (0: no cap). Default: 8000.
+    pub max_features: usize,
+    /// Use `1 + ln(tf)` instead of raw counts. Default: true.
+    pub sublinear_tf: bool,
+    /// Enabled cue groups, in feature order. Default: all (English only).
+    pub cue_groups: Vec<CueGroup>,
+    /// Factor applied to standardised cue values. Default: 0.3.
+    pub cue_scale: f64,
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            language: Language::English,
+            ngram_min: 1,
+            ngram_max: 2,
+            min_df: 2,
+            max_features: 8000,
+            sublinear_tf: true,
+            cue_groups: CueGroup::ALL.to_vec(),
+            cue_scale: 0.3,
+        }
+    }
+}
+
+impl FeatureSettings {
+    /// Indices (into [`CUES`]) of the enabled cues, in order.
+    pub fn cue_indices(&self) -> Vec<usize> {
+        CUES.iter()
+            .enumerate()
+            .filter(|(_, c)| self.cue_groups.contains(&c.group))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// A sentence's features before scaling: term counts and raw cue values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawFeatures {
+    /// (term index, TF-IDF value), sorted by index, L2-normalised.
+    pub terms: Vec<(u32, f64)>,
+    /// All [`N_CUES`] raw cue values (disabled ones included; callers pick).
+    pub cues: Vec<f64>,
+}
+
+/// Reusable buffers, so featurising a sentence allocates little.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    norm: String,
+    lower: String,
+    lower_ends: Vec<usize>,
+    terms: String,
+    term_ends: Vec<usize>,
+    gram: String,
+    stem_buf: String,
+}
+
+/// Runs the text pipeline up to the n-grams, for any consumer of n-grams.
+#[derive(Debug)]
+pub struct Analyzer {
+    settings: FeatureSettings,
+    stemmer: Stemmer,
+}
+
+impl Analyzer {
+    /// An analyzer for `settings`.
+    pub fn new(settings: FeatureSettings) -> Self {
+        let stemmer = Stemmer::new(settings.language);
+        Analyzer { settings, stemmer }
+    }
+
+    /// The settings this analyzer uses.
+    pub fn settings(&self) -> &FeatureSettings {
+        &self.settings
+    }
+
+    /// Analyse `text`: calls `on_gram` with each n-gram and, when `cues_out` is given,
+    /// fills it with the raw cue values.
+    pub fn analyze(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        cues_out: Option<&mut [f64; N_CUES]>,
+        mut on_gram: impl FnMut(&str),
+    ) {
+        normalize_into(text, &mut scratch.norm);
+        let mut tokens = Vec::new();
+        tokenize_into(&scratch.norm, &mut tokens);
+        scratch.lower.clear();
+        scratch.lower_ends.clear();
+        scratch.terms.clear();
+        scratch.term_ends.clear();
+        for tok in &tokens {
+            if tok.kind == TokenKind::Word && tok.text.is_ascii() {
+                let from = scratch.lower.len();
+                scratch.lower.push_str(tok.text);
+                scratch.lower[from..].make_ascii_lowercase();
+            } else if tok.kind == TokenKind::Word {
+                scratch
+                    .lower
+                    .extend(tok.text.chars().flat_map(char::to_lowercase));
+            } else {
+                scratch.lower.push_str(tok.text);
+            }
+            scratch.lower_ends.push(scratch.lower.len());
+        }
+        let lower: Vec<&str> = spans(&scratch.lower, &scratch.lower_ends).collect();
+        for (tok, lw) in tokens.iter().zip(&lower) {
+            self.stemmer
+                .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
+            scratch.terms.push_str(&scratch.stem_buf);
+            scratch.term_ends.push(scratch.terms.len());
+        }
+        if let Some(out) = cues_out {
+            cues::compute(&tokens, &lower, out);
+        }
+        let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
+        for_each_ngram(
+            &terms,
+            self.settings.ngram_min,
+            self.settings.ngram_max,
+            &mut scratch.gram,
+            &mut on_gram,
+        );
+    }
+}
+
+fn spans<'a>(arena: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
+    let mut start = 0;
+    ends.iter().map(move |&end| {
+        let s = arena.get(start..end).unwrap_or("");
+        start = end;
+        s
+    })
+}
+
+/// The fitted feature extractor of a model: analyzer, vocabulary and cue scaling.
+#[derive(Debug)]
+pub struct Featurizer {
+    analyzer: Analyzer,
+    vocab: Vocabulary,
+    cue_index: Vec<usize>,
+    cue_mean: Vec<f64>,
+    cue_scale: Vec<f64>,
+}
+
+impl Featurizer {
+    /// A featurizer from its parts. `cue_mean` and `cue_scale` have one entry per
+    /// enabled cue; `cue_scale` already includes the settings' `cue_scale` factor.
+    pub fn new(
+        settings: FeatureSettings,
+        vocab: Vocabulary,
+        cue_mean: Vec<f64>,
+        cue_scale: Vec<f64>,
+    ) -> Self {
+        let cue_index = settings.cue_indices();
+        Featurizer {
+            analyzer: Analyzer::new(settings),
+            vocab,
+            cue_index,
+            cue_mean,
+            cue_scale,
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &FeatureSettings {
+        self.analyzer.settings()
+    }
+
+    /// The vocabulary.
+    pub fn vocab(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// Number of columns: terms plus enabled cues.
+    pub fn n_features(&self) -> usize {
+        self.vocab.len() + self.cue_index.len()
+    }
+
+    /// The enabled cues' indices into [`CUES`].
+    pub fn cue_indices(&self) -> &[usize] {
+        &self.cue_index
+    }
+
+    /// The enabled cues' training means.
+    pub fn cue_mean(&self) -> &[f64] {
+        &self.cue_mean
+    }
+
+    /// The enabled cues' multipliers (factor / training standard deviation).
+    pub fn cue_scale(&self) -> &[f64] {
+        &self.cue_scale
+    }
+
+    /// The name of column `j`: the term, or `cue:NAME`.
+    pub fn feature_name(&self, j: usize) -> String {
+        match self.vocab.terms().get(j) {
+            Some(t) => t.clone(),
+            None => self
+                .cue_index
+                .get(j - self.vocab.len())
+                .map(|&c| format!("cue:{}", CUES[c].name))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Featurise one sentence into `row` (cleared first): sparse (column, value)
+    /// pairs, term columns sorted first, then the enabled cue columns.
+    pub fn row_into(&self, text: &str, scratch: &mut Scratch, row: &mut Vec<(u32, f64)>) {
+        row.clear();
+        let mut raw = [0.0; N_CUES];
+        let want_cues = !self.cue_index.is_empty();
+        let vocab = &self.vocab;
+        self.analyzer
+            .analyze(text, scratch, want_cues.then_some(&mut raw), |g| {
+                if let Some(i) = vocab.get(g) {
+                    row.push((i, 1.0));
+                }
+            });
+        self.vocab.tfidf(row, self.settings().sublinear_tf);
+        let base = self.vocab.len() as u32;
+        for (k, &c) in self.cue_index.iter().enumerate() {
+            let v = (raw[c] - self.cue_mean[k]) * self.cue_scale[k];
+            row.push((base + k as u32, v));
+        }
+    }
+}
+
+impl Stemmer {
+    /// The term for a token whose lowercase form is already known.
+    pub(crate) fn term_of_lower(&self, kind: TokenKind, text: &str, lower: &str, out: &mut String) {
+        out.clear();
+        match kind {
+            TokenKind::Number => out.push_str(crate::stem::NUMBER_TERM),
+            TokenKind::Mark => out.push_str(text),
+            TokenKind::Word => out.push_str(&self.stem_lower(lower)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grams(settings: FeatureSettings, text: &str) -> Vec<String> {
+        let a = Analyzer::new(settings);
+        let mut out = Vec::new();
+        a.analyze(text, &mut Scratch::default(), None, |g| {
+            out.push(g.to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn pipeline_grams() {
+        let s = FeatureSettings::default();
+        assert_eq!(
+            grams(s, "\u{201C}Talks\u{201D} ended in 2017?"),
+            [
+                "\"", "\" talk", "talk", "talk \"", "\"", "\" end", "end", "end in", "in",
+                "in <num>", "<num>", "<num> ?", "?"
+            ]
+        );
+    }
+
+    #[test]
+    fn row_has_sorted_terms_then_cues() {
+        let mut s = FeatureSettings::default();
+        s.cue_groups = vec![CueGroup::Punctuation];
+        let vocab = Vocabulary::new(vec!["?".into(), "talk".into()], vec![1.0, 1.0]);
+        let f = Featurizer::new(s, vocab, vec![0.5, 0.0], vec![2.0, 1.0]);
+        assert_eq!(f.n_features(), 4);
+        let mut row = Vec::new();
+        f.row_into("Talk talk?", &mut Scratch::default(), &mut row);
+        assert_eq!(row.len(), 4);
+        assert_eq!(row[0].0, 0);
+        assert_eq!(row[1].0, 1);
+        // question cue: (1 - 0.5) * 2; exclamation: (0 - 0) * 1
+        assert_eq!(row[2], (2, 1.0));
+        assert_eq!(row[3], (3, 0.0));
+        assert_eq!(f.feature_name(2), "cue:punctuation.question");
+        assert_eq!(f.feature_name(1), "talk");
+    }
+}

@@ -1,0 +1,1116 @@
+//! Sentence segmentation: splits an article into sentences with byte spans.
+//!
+//! The segmenter is rule based and tuned for English news text. It makes a
+//! single forward pass over the bytes of the input, so it runs in linear time
+//! and never allocates per character. The rules, in order of precedence:
+//!
+//! * Every line break (`\n`, `\r`, `\r\n`, vertical tab, form feed, U+0085,
+//!   U+2028, U+2029) ends the current sentence, so a headline without a final
+//!   period is a sentence of its own.
+//! * A run of `.`, `?`, `!` or `…`, optionally followed by closing quotes or
+//!   brackets (`” ’ " ' ) ] »`), then whitespace, then an uppercase letter, a
+//!   digit or an opening quote/bracket, is a boundary. Ellipses need an
+//!   uppercase letter or an opening quote after them.
+//! * A single `.` after a known abbreviation is usually not a boundary:
+//!   titles (`Mr.`, `Dr.`, `Gen.`, …), `vs.`, `e.g.`, `i.e.` never end a
+//!   sentence; `No.` does not before a number; dotted acronyms (`U.S.`,
+//!   `a.m.`), initials (`J.`), months (`Sept.`) and company or name suffixes
+//!   (`Inc.`, `Jr.`, `etc.`) end a sentence only when the next word is a
+//!   common sentence opener such as `The`, `He` or `But`, or when a closing
+//!   quote or bracket follows the period.
+//! * Inside a double quotation (`“…”` or `"…"`) that closes on the same line,
+//!   no boundary is placed, so a multi-sentence quote and its attribution stay
+//!   together. A quote that does not close on its line is ignored.
+//! * No sentence is longer than [`MAX_SENTENCE_BYTES`].
+//!
+//! Every span is trimmed of Unicode whitespace, non-empty, lies on `char`
+//! boundaries, and spans are in increasing order without overlap. Every
+//! non-whitespace character of the input lies inside exactly one span.
+
+/// Longest sentence, in bytes, that [`segment`] ever returns.
+///
+/// When no boundary is found within this many bytes, the sentence is cut at
+/// the last whitespace before the limit, or at the last `char` boundary before
+/// the limit if the text has no whitespace there. This bounds the work that
+/// downstream stages do per sentence on hostile or malformed input.
+pub const MAX_SENTENCE_BYTES: usize = 10_000;
+
+/// A sentence's byte range in the document, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// Byte offset of the first byte of the sentence.
+    pub start: usize,
+    /// Byte offset one past the last byte of the sentence.
+    pub end: usize,
+}
+
+impl Span {
+    /// The sentence text within `doc`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the span does not lie on `char` boundaries of `doc`, which
+    /// cannot happen when `doc` is the text the span was produced from.
+    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+        &doc[self.start..self.end]
+    }
+}
+
+/// Split `text` into sentences.
+///
+/// Returns the sentence spans in document order; see the module
+/// documentation for the rules.
+pub fn segment(text: &str) -> Vec<Span> {
+    let mut out = Vec::with_capacity(text.len() / 128 + 1);
+    out.extend(segment_iter(text));
+    out
+}
+
+/// Iterator form of [`segment`], yielding the same spans lazily.
+///
+/// Useful for streaming over large inputs: each call to `next` does work
+/// proportional to the bytes it consumes.
+pub fn segment_iter(text: &str) -> impl Iterator<Item = Span> + '_ {
+    Segmenter {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        start: 0,
+        quote_close: None,
+        curly_fail_until: 0,
+        straight_fail_until: 0,
+    }
+}
+
+/// Longest abbreviation token (letters and inner dots) that is looked up.
+const MAX_ABBREV: usize = 12;
+/// Longest word checked against [`STARTERS`].
+const MAX_STARTER: usize = 12;
+
+const ELLIPSIS: [u8; 3] = [0xE2, 0x80, 0xA6];
+
+/// Bytes that the main loop must look at; everything else is skipped.
+const INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0x0B] = true;
+    t[0x0C] = true;
+    t[b'.' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'"' as usize] = true;
+    t[0xC2] = true; // U+0085 next line
+    t[0xE2] = true; // “ ” … U+2028 U+2029
+    t
+};
+
+/// Abbreviations that never end a sentence (lowercase).
+const NEVER_END: &[&[u8]] = &[
+    b"mr", b"mrs", b"ms", b"mx", b"dr", b"drs", b"prof", b"gen", b"sen", b"sens", b"rep", b"reps",
+    b"gov", b"lt", b"col", b"capt", b"cmdr", b"sgt", b"adm", b"maj", b"rev", b"hon", b"pres",
+    b"supt", b"messrs", b"mme", b"mlle", b"fr", b"vs", b"cf", b"viz", b"approx",
+];
+
+/// Abbreviations that end a sentence only before a common sentence opener
+/// (lowercase).
+const MAY_END: &[&[u8]] = &[
+    b"st", b"jr", b"sr", b"inc", b"corp", b"ltd", b"co", b"bros", b"etc", b"al", b"jan", b"feb",
+    b"mar", b"apr", b"jun", b"jul", b"aug", b"sep", b"sept", b"oct", b"nov", b"dec", b"tues",
+    b"thurs", b"ave", b"blvd", b"rd", b"mt", b"ft", b"vol", b"dept", b"univ", b"assn", b"intl",
+    b"govt",
+];
+
+/// Words that commonly open a sentence and rarely follow an abbreviation
+/// inside one (exact case).
+const STARTERS: &[&[u8]] = &[
+    b"The",
+    b"A",
+    b"An",
+    b"He",
+    b"She",
+    b"It",
+    b"They",
+    b"We",
+    b"I",
+    b"You",
+    b"This",
+    b"That",
+    b"These",
+    b"Those",
+    b"There",
+    b"Here",
+    b"But",
+    b"And",
+    b"Or",
+    b"So",
+    b"Yet",
+    b"Nor",
+    b"In",
+    b"On",
+    b"At",
+    b"For",
+    b"If",
+    b"When",
+    b"While",
+    b"After",
+    b"Before",
+    b"As",
+    b"Although",
+    b"Though",
+    b"Because",
+    b"Since",
+    b"His",
+    b"Her",
+    b"Its",
+    b"Their",
+    b"Our",
+    b"My",
+    b"Your",
+    b"Some",
+    b"Many",
+    b"Most",
+    b"Such",
+    b"Not",
+    b"Now",
+    b"Then",
+    b"Thus",
+    b"However",
+    b"Meanwhile",
+    b"Still",
+    b"Also",
+    b"What",
+    b"Why",
+    b"How",
+    b"Who",
+    b"Where",
+    b"Which",
+    b"Both",
+    b"Each",
+    b"Every",
+    b"All",
+    b"Last",
+    b"Earlier",
+    b"Later",
+    b"Instead",
+    b"Indeed",
+    b"Despite",
+    b"During",
+    b"To",
+];
+
+/// How a single period after a token is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Abbrev {
+    /// An ordinary word: the period is a boundary by the usual rule.
+    Plain,
+    /// Never a boundary (titles, `vs.`, `e.g.`, list numbers).
+    Never,
+    /// `No.`: not a boundary before a number.
+    Number,
+    /// A boundary only before a common sentence opener.
+    MayEnd,
+}
+
+/// Which kind of double quotation a region was opened with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Curly,
+    Straight,
+}
+
+/// The segmentation state machine behind [`segment_iter`].
+struct Segmenter<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    /// Next byte to examine.
+    pos: usize,
+    /// Start of the current (untrimmed) sentence.
+    start: usize,
+    /// Byte offset of the closing quote of the open quotation, if any.
+    quote_close: Option<usize>,
+    /// No `”` occurs from the last failed search up to this offset.
+    curly_fail_until: usize,
+    /// No `"` occurs from the last failed search up to this offset.
+    straight_fail_until: usize,
+}
+
+impl Iterator for Segmenter<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        let len = self.bytes.len();
+        loop {
+            if self.pos - self.start > MAX_SENTENCE_BYTES {
+                if let Some(span) = self.cut() {
+                    return Some(span);
+                }
+                continue;
+            }
+            let limit = len.min(self.start + MAX_SENTENCE_BYTES + 1);
+            while self.pos < limit {
+                match self.bytes.get(self.pos) {
+                    Some(&c) if !INTERESTING[usize::from(c)] => self.pos += 1,
+                    _ => break,
+                }
+            }
+            let Some(&c) = self.bytes.get(self.pos) else {
+                // End of input.
+                if self.start < len {
+                    let span = self.make(self.start, len);
+                    self.start = len;
+                    self.pos = len;
+                    return span;
+                }
+                return None;
+            };
+            match c {
+                b'\n' | b'\r' | 0x0B | 0x0C => {
+                    if let Some(span) = self.hard_break(1) {
+                        return Some(span);
+                    }
+                }
+                b'.' | b'?' | b'!' => {
+                    if let Some(span) = self.candidate() {
+                        return Some(span);
+                    }
+                }
+                b'"' => self.straight_quote(),
+                0xC2 => {
+                    if self.byte(self.pos + 1) == Some(0x85) {
+                        if let Some(span) = self.hard_break(2) {
+                            return Some(span);
+                        }
+                    } else {
+                        self.pos += 1;
+                    }
+                }
+                0xE2 if self.byte(self.pos + 1) == Some(0x80) => match self.byte(self.pos + 2) {
+                    Some(0xA8 | 0xA9) => {
+                        if let Some(span) = self.hard_break(3) {
+                            return Some(span);
+                        }
+                    }
+                    Some(0x9C) => self.curly_open(),
+                    Some(0x9D) => {
+                        if self.quote_close == Some(self.pos) {
+                            self.quote_close = None;
+                        }
+                        self.pos += 3;
+                    }
+                    Some(0xA6) => {
+                        if let Some(span) = self.candidate() {
+                            return Some(span);
+                        }
+                    }
+                    _ => self.pos += 1,
+                },
+                // Not interesting after all (or the length limit was hit).
+                _ => self.pos += 1,
+            }
+        }
+    }
+}
+
+impl<'a> Segmenter<'a> {
+    #[inline]
+    fn byte(&self, i: usize) -> Option<u8> {
+        self.bytes.get(i).copied()
+    }
+
+    /// The char starting at byte `i`, if `i` is a char boundary.
+    #[inline]
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..).and_then(|s| s.chars().next())
+    }
+
+    /// Trimmed span of `start..end`, or `None` if it is all whitespace.
+    fn make(&self, start: usize, end: usize) -> Option<Span> {
+        debug_assert!(self.text.is_char_boundary(start) && self.text.is_char_boundary(end));
+        let slice = self.text.get(start..end)?;
+        let trimmed_start = slice.trim_start();
+        let lead = slice.len() - trimmed_start.len();
+        let trimmed = trimmed_start.trim_end();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let s = start + lead;
+        Some(Span {
+            start: s,
+            end: s + trimmed.len(),
+        })
+    }
+
+    /// End the sentence at a line break of `width` bytes at `pos`.
+    fn hard_break(&mut self, width: usize) -> Option<Span> {
+        let span = self.make(self.start, self.pos);
+        self.pos += width;
+        self.start = self.pos;
+        self.quote_close = None;
+        span
+    }
+
+    /// Cut an over-long sentence at the last whitespace before the limit.
+    fn cut(&mut self) -> Option<Span> {
+        let start = self.start;
+        let mut lim = (start + MAX_SENTENCE_BYTES).min(self.bytes.len());
+        while lim > start && !self.text.is_char_boundary(lim) {
+            lim -= 1;
+        }
+        let mut cut = None;
+        if self.char_at(lim).is_some_and(char::is_whitespace) {
+            cut = Some(lim);
+        } else if let Some(slice) = self.text.get(start..lim) {
+            cut = slice
+                .char_indices()
+                .rev()
+                .take_while(|&(i, _)| i > 0)
+                .find(|&(_, ch)| ch.is_whitespace())
+                .map(|(i, _)| start + i);
+        }
+        let mut cut = cut.unwrap_or(lim);
+        if cut <= start {
+            // Cannot happen with a sane limit; step one char to make progress.
+            cut = start + self.char_at(start).map_or(1, char::len_utf8);
+        }
+        let span = self.make(start, cut);
+        self.start = cut;
+        span
+    }
+
+    /// Search for the closing quote of `kind` from `from` to the end of the
+    /// line. `Ok(pos)` is its offset, `Err(end)` the line end.
+    fn find_close(&self, from: usize, kind: Quote) -> Result<usize, usize> {
+        let mut j = from;
+        while let Some(c) = self.byte(j) {
+            match c {
+                b'\n' | b'\r' | 0x0B | 0x0C => return Err(j),
+                b'"' if kind == Quote::Straight => return Ok(j),
+                0xC2 if self.byte(j + 1) == Some(0x85) => return Err(j),
+                0xE2 if self.byte(j + 1) == Some(0x80) => match self.byte(j + 2) {
+                    Some(0xA8 | 0xA9) => return Err(j),
+                    Some(0x9D) if kind == Quote::Curly => return Ok(j),
+                    _ => {}
+                },
+                _ => {}
+            }
+            j += 1;
+        }
+        Err(j)
+    }
+
+    /// Handle `“` at `pos`.
+    fn curly_open(&mut self) {
+        if self.quote_close.is_none() && self.pos >= self.curly_fail_until {
+            match self.find_close(self.pos + 3, Quote::Curly) {
+                Ok(close) => self.quote_close = Some(close),
+                Err(line_end) => self.curly_fail_until = line_end,
+            }
+        }
+        self.pos += 3;
+    }
+
+    /// Handle `"` at `pos`: closes the open straight quotation, or opens one
+    /// if another `"` follows on the same line.
+    fn straight_quote(&mut self) {
+        match self.quote_close {
+            Some(close) if close == self.pos => self.quote_close = None,
+            Some(_) => {}
+            None => {
+                if self.pos >= self.straight_fail_until {
+                    match self.find_close(self.pos + 1, Quote::Straight) {
+                        Ok(close) => self.quote_close = Some(close),
+                        Err(line_end) => self.straight_fail_until = line_end,
+                    }
+                }
+            }
+        }
+        self.pos += 1;
+    }
+
+    /// Handle a terminator (`.`, `?`, `!`, `…`) at `pos`: emit a sentence if
+    /// it is a boundary, else skip the terminator run.
+    fn candidate(&mut self) -> Option<Span> {
+        let (run_end, boundary) = self.evaluate(self.pos);
+        match boundary {
+            Some(q) if q - self.start <= MAX_SENTENCE_BYTES => {
+                let span = self.make(self.start, q);
+                if self.quote_close.is_some_and(|c| c < q) {
+                    self.quote_close = None;
+                }
+                self.start = q;
+                self.pos = q;
+                span
+            }
+            _ => {
+                self.pos = run_end;
+                None
+            }
+        }
+    }
+
+    /// Decide whether the terminator run starting at `i` ends a sentence.
+    /// Returns the end of the terminator run and, for a boundary, the
+    /// sentence end (after any closing quotes or brackets).
+    fn evaluate(&self, i: usize) -> (usize, Option<usize>) {
+        let mut j = i;
+        let mut dots = 0usize;
+        let mut strong = false;
+        let mut ellipsis = false;
+        loop {
+            match self.byte(j) {
+                Some(b'.') => {
+                    dots += 1;
+                    j += 1;
+                }
+                Some(b'?' | b'!') => {
+                    strong = true;
+                    j += 1;
+                }
+                Some(0xE2) if self.bytes.get(j..j + 3) == Some(&ELLIPSIS[..]) => {
+                    ellipsis = true;
+                    j += 3;
+                }
+                _ => break,
+            }
+        }
+        let run_end = j;
+
+        // Closing quotes and brackets belong to the sentence.
+        loop {
+            match self.byte(j) {
+                Some(b'"' | b'\'' | b')' | b']') => j += 1,
+                Some(0xE2)
+                    if self.byte(j + 1) == Some(0x80)
+                        && matches!(self.byte(j + 2), Some(0x9D | 0x99)) =>
+                {
+                    j += 3
+                }
+                Some(0xC2) if self.byte(j + 1) == Some(0xBB) => j += 2,
+                _ => break,
+            }
+        }
+        let q = j;
+
+        // Inside a quotation that does not close here: never a boundary.
+        if self.quote_close.is_some_and(|c| c >= q) {
+            return (run_end, None);
+        }
+
+        // Whitespace (not a line break) must follow.
+        let mut k = q;
+        let mut saw_space = false;
+        let next = loop {
+            let Some(c) = self.byte(k) else {
+                return (run_end, None);
+            };
+            if c < 0x80 {
+                if c == b' ' || c == b'\t' {
+                    k += 1;
+                    saw_space = true;
+                    continue;
+                }
+                if c.is_ascii_whitespace() || c == 0x0B {
+                    return (run_end, None); // line break: handled there
+                }
+                break char::from(c);
+            }
+            let Some(ch) = self.char_at(k) else {
+                return (run_end, None);
+            };
+            if !ch.is_whitespace() {
+                break ch;
+            }
+            if is_line_break(ch) {
+                return (run_end, None);
+            }
+            saw_space = true;
+            k += ch.len_utf8();
+        };
+        if !saw_space {
+            return (run_end, None);
+        }
+
+        let upper = next.is_uppercase();
+        let digit = next.is_ascii_digit();
+        let opener = is_opener(next);
+        let is_boundary = if strong {
+            upper || digit || opener
+        } else if ellipsis || dots >= 2 {
+            upper || opener
+        } else if !(upper || digit || opener) {
+            false
+        } else {
+            match self.classify(i) {
+                Abbrev::Plain => true,
+                Abbrev::Never => false,
+                Abbrev::Number => !digit,
+                // A closing quote or bracket right after the period marks
+                // the end of the sentence even after an abbreviation.
+                Abbrev::MayEnd => q > run_end || self.starter_at(k),
+            }
+        };
+        (run_end, is_boundary.then_some(q))
+    }
+
+    /// Classify the token that ends with the period at `dot`.
+    fn classify(&self, dot: usize) -> Abbrev {
+        let floor = self.start.max(dot.saturating_sub(MAX_ABBREV));
+        let is_tok = |c: u8| c.is_ascii_alphabetic() || c == b'.';
+        let mut ts = dot;
+        while ts > floor && self.byte(ts - 1).is_some_and(is_tok) {
+            ts -= 1;
+        }
+        if ts == floor && ts > self.start && self.byte(ts - 1).is_some_and(is_tok) {
+            return Abbrev::Plain; // longer than any abbreviation
+        }
+        let Some(tok) = self.bytes.get(ts..dot) else {
+            return Abbrev::Plain;
+        };
+        if tok.is_empty() {
+            return self.classify_number(dot);
+        }
+        if tok.contains(&b'.') {
+            let mut all_single = true;
+            for part in tok.split(|&c| c == b'.') {
+                if part.is_empty() {
+                    return Abbrev::Plain;
+                }
+                all_single &= part.len() == 1;
+            }
+            if all_single && (tok.eq_ignore_ascii_case(b"e.g") || tok.eq_ignore_ascii_case(b"i.e"))
+            {
+                return Abbrev::Never;
+            }
+            return Abbrev::MayEnd; // U.S., a.m., Ph.D
+        }
+        if let [c] = tok {
+            return if c.is_ascii_uppercase() {
+                Abbrev::MayEnd // an initial
+            } else if *c == b'v' {
+                Abbrev::Never // Roe v. Wade
+            } else {
+                Abbrev::Plain
+            };
+        }
+        let mut buf = [0u8; MAX_ABBREV];
+        let Some(lower) = buf.get_mut(..tok.len()) else {
+            return Abbrev::Plain;
+        };
+        lower.copy_from_slice(tok);
+        lower.make_ascii_lowercase();
+        let lower: &[u8] = lower;
+        if lower == b"no" || lower == b"nos" {
+            Abbrev::Number
+        } else if NEVER_END.contains(&lower) {
+            Abbrev::Never
+        } else if MAY_END.contains(&lower) {
+            Abbrev::MayEnd
+        } else {
+            Abbrev::Plain
+        }
+    }
+
+    /// A period right after a short number that opens the sentence is a
+    /// list marker ("1. The first point"), not a boundary.
+    fn classify_number(&self, dot: usize) -> Abbrev {
+        let mut ds = dot;
+        while ds > self.start
+            && dot - ds <= 3
+            && self.byte(ds - 1).is_some_and(|c| c.is_ascii_digit())
+        {
+            ds -= 1;
+        }
+        let digits = dot - ds;
+        if digits == 0 || digits > 3 || ds - self.start > 16 {
+            return Abbrev::Plain;
+        }
+        match self.bytes.get(self.start..ds) {
+            Some(lead) if lead.iter().all(u8::is_ascii_whitespace) => Abbrev::Never,
+            _ => Abbrev::Plain,
+        }
+    }
+
+    /// Whether the word at `k` (after an optional opening quote) is a common
+    /// sentence opener.
+    fn starter_at(&self, k: usize) -> bool {
+        let mut w = k;
+        if let Some(ch) = self.char_at(w) {
+            if is_opener(ch) {
+                w += ch.len_utf8();
+            }
+        }
+        let ws = w;
+        while w - ws <= MAX_STARTER && self.byte(w).is_some_and(|c| c.is_ascii_alphabetic()) {
+            w += 1;
+        }
+        let Some(word) = self.bytes.get(ws..w) else {
+            return false;
+        };
+        if word.is_empty() || word.len() > MAX_STARTER {
+            return false;
+        }
+        if word.len() == 1 && self.byte(w) == Some(b'.') {
+            return false; // another initial, as in "J. A. Smith"
+        }
+        STARTERS.contains(&word)
+    }
+}
+
+/// Characters that can open a quotation or parenthetical.
+fn is_opener(c: char) -> bool {
+    matches!(c, '“' | '‘' | '"' | '\'' | '(' | '[' | '«' | '„')
+}
+
+/// Whitespace characters that end a line.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(text: &str) -> Vec<&str> {
+        segment(text).iter().map(|s| s.text(text)).collect()
+    }
+
+    const DEMO: &str = include_str!("../data/articles/tillerson-north-korea.txt");
+
+    #[test]
+    fn demo_article_sentence_by_sentence() {
+        let expected = [
+            "Tillerson says US now in direct contact with North Korea",
+            "Secretary of State Rex Tillerson disclosed that the US government is in direct contact with North Korea in an effort to jump start talks on their nuclear program.",
+            "The disclosure by U.S. Secretary of State Rex Tillerson during a trip to China represented the first time he has spoken to such an extent about U.S. outreach to North Korea over its pursuit of a nuclear-tipped intercontinental ballistic missile.",
+            "“We are probing so stay tuned,” Tillerson told a group of reporters in Beijing.",
+            "“We ask: ‘Would you like to talk?’ We have lines of communications to Pyongyang. We’re not in a dark situation, a blackout.”",
+            "He said that communication was happening directly and cited two or three U.S. channels open to Pyongyang.",
+            "“We can talk to them. We do talk to them,” he said, without elaborating about which Americans were involved in those contacts or how frequent or substantive they were.",
+            "The goal of any initial dialogue would be simple: finding out directly from North Korea what it wants to discuss.",
+            "“We haven’t even gotten that far yet,” he said.",
+            "Trying to tamp down expectations, the State Department said later there were no signs Pyongyang was interested in talks.",
+            "“North Korean officials have shown no indication that they are interested in or are ready for talks regarding denuclearization,” department spokeswoman Heather Nauert said in a statement.",
+            "Tillerson previously had offered little detail about U.S. outreach.",
+            "On Sept. 20, he acknowledged only “very, very limited” contact with Pyongyang’s U.N. envoy.",
+            "When asked about Tillerson’s assertion and what communication there might be between Pyongyang and Washington, a spokesman for the North Korean mission to the United Nations said he “can’t go further into detail.”",
+            "Tillerson referred to the situation with North Korea as \"overheated\" - an understatement, to be sure.",
+            "But we have to assume that Tillerson has gotten a lot of advice from the Chinese about toning down the rhetoric and looking for a diplomatic solution to the crisis.",
+            "Unfortunately, there's none to be had.",
+            "North Korea's endgame has always included direct talks with the US - talks that would eventually end with the United States acknowledging\u{a0}their nuclear program.",
+            "The US accepting the fait accompli\u{a0}of North Korean nukes is not possible at this point and it's hard to see how it will ever play out that way.",
+            "So is North Korea playing for time?",
+            "Their only real hope is that pressure from the rest of the world on the US not to go to war will keep the regime intact.",
+            "But as long as Kim keeps firing off missiles and testing nukes, he runs the risk of alienating the entire planet, making a US strike a certainty.",
+        ];
+        let got = sents(DEMO);
+        for (i, (g, e)) in got.iter().zip(expected.iter()).enumerate() {
+            assert_eq!(g, e, "sentence {}", i + 1);
+        }
+        assert_eq!(got.len(), expected.len());
+        assert_eq!(got.len(), 22);
+    }
+
+    #[test]
+    fn demo_iter_matches_vec() {
+        let a: Vec<Span> = segment_iter(DEMO).collect();
+        assert_eq!(a, segment(DEMO));
+    }
+
+    #[test]
+    fn empty_input() {
+        assert!(segment("").is_empty());
+    }
+
+    #[test]
+    fn whitespace_only_input() {
+        assert!(segment(" \n\t\r\n\u{a0}\u{2003}\u{3000}\n\n ").is_empty());
+    }
+
+    #[test]
+    fn simple_split_and_trim() {
+        let text = "  First one. Second one!  Third one?  ";
+        assert_eq!(sents(text), ["First one.", "Second one!", "Third one?"]);
+        let spans = segment(text);
+        assert_eq!(spans[0], Span { start: 2, end: 12 });
+    }
+
+    #[test]
+    fn headline_without_period() {
+        let text = "Markets rally on rate cut hopes\n\nStocks rose on Monday.";
+        assert_eq!(
+            sents(text),
+            ["Markets rally on rate cut hopes", "Stocks rose on Monday."]
+        );
+    }
+
+    #[test]
+    fn single_line_break_ends_sentence() {
+        assert_eq!(
+            sents("one line\nanother line"),
+            ["one line", "another line"]
+        );
+    }
+
+    #[test]
+    fn crlf_line_breaks() {
+        let text = "Headline here\r\n\r\nBody text. More text.\r\nLast line";
+        assert_eq!(
+            sents(text),
+            ["Headline here", "Body text.", "More text.", "Last line"]
+        );
+    }
+
+    #[test]
+    fn unicode_line_separators() {
+        assert_eq!(sents("a\u{2028}b\u{2029}c\u{85}d"), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn titles_do_not_split() {
+        let text = "Mr. Smith met Mrs. Jones and Ms. Lee. Dr. Brown and Prof. Green came. \
+                    Gen. Milley, Sen. Reed, Rep. Pelosi and Gov. Hochul spoke.";
+        assert_eq!(
+            sents(text),
+            [
+                "Mr. Smith met Mrs. Jones and Ms. Lee.",
+                "Dr. Brown and Prof. Green came.",
+                "Gen. Milley, Sen. Reed, Rep. Pelosi and Gov. Hochul spoke.",
+            ]
+        );
+    }
+
+    #[test]
+    fn country_acronyms_do_not_split_before_names() {
+        let text = "The U.S. Secretary of State met U.K. Prime Minister May. \
+                    U.N. officials and E.U. diplomats agreed.";
+        assert_eq!(
+            sents(text),
+            [
+                "The U.S. Secretary of State met U.K. Prime Minister May.",
+                "U.N. officials and E.U. diplomats agreed.",
+            ]
+        );
+    }
+
+    #[test]
+    fn acronym_can_end_a_sentence() {
+        let text = "He moved to the U.S. The move was hard. She works at Acme Inc. It is big.";
+        assert_eq!(
+            sents(text),
+            [
+                "He moved to the U.S.",
+                "The move was hard.",
+                "She works at Acme Inc.",
+                "It is big.",
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviation_before_closing_quote_can_end_sentence() {
+        let text = "He said: “I moved to the U.S.” Tillerson nodded.";
+        assert_eq!(
+            sents(text),
+            ["He said: “I moved to the U.S.”", "Tillerson nodded."]
+        );
+    }
+
+    #[test]
+    fn company_and_name_suffixes() {
+        let text = "Acme Corp. Ltd. shares and Foo Co. Inc. rose. Martin Luther King Jr. Day \
+                    and John Smith Sr. Street, St. Louis, etc. Something else.";
+        assert_eq!(
+            sents(text),
+            [
+                "Acme Corp. Ltd. shares and Foo Co. Inc. rose.",
+                "Martin Luther King Jr. Day and John Smith Sr. Street, St. Louis, etc. Something else.",
+            ]
+        );
+    }
+
+    #[test]
+    fn months_and_number_abbreviation() {
+        let text = "On Sept. 20 and Jan. 5 and Feb. 1 it ranked No. 1 in the poll. No. He refused.";
+        assert_eq!(
+            sents(text),
+            [
+                "On Sept. 20 and Jan. 5 and Feb. 1 it ranked No. 1 in the poll.",
+                "No.",
+                "He refused.",
+            ]
+        );
+    }
+
+    #[test]
+    fn latin_abbreviations() {
+        let text =
+            "Fruits, e.g. Apples, and i.e. Pears, vs. Plums, etc. are sold. Roe v. Wade stands.";
+        assert_eq!(
+            sents(text),
+            [
+                "Fruits, e.g. Apples, and i.e. Pears, vs. Plums, etc. are sold.",
+                "Roe v. Wade stands.",
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_do_not_split() {
+        let text =
+            "J. K. Rowling wrote it. George W. Bush and J. A. Smith met. It was Plan B. The end.";
+        assert_eq!(
+            sents(text),
+            [
+                "J. K. Rowling wrote it.",
+                "George W. Bush and J. A. Smith met.",
+                "It was Plan B.",
+                "The end.",
+            ]
+        );
+    }
+
+    #[test]
+    fn decimals_and_money_do_not_split() {
+        let text = "Growth was 3.5 percent. The deal is worth $1.2 billion. Shares fell 0.75%.";
+        assert_eq!(
+            sents(text),
+            [
+                "Growth was 3.5 percent.",
+                "The deal is worth $1.2 billion.",
+                "Shares fell 0.75%.",
+            ]
+        );
+    }
+
+    #[test]
+    fn times_do_not_split() {
+        let text = "The vote is at 5 p.m. Eastern time on Monday. It began at 10.30 a.m. \
+                    Tuesday. They left at 6 a.m. The rest stayed.";
+        assert_eq!(
+            sents(text),
+            [
+                "The vote is at 5 p.m. Eastern time on Monday.",
+                "It began at 10.30 a.m. Tuesday.",
+                "They left at 6 a.m.",
+                "The rest stayed.",
+            ]
+        );
+    }
+
+    #[test]
+    fn digit_after_period_is_a_boundary() {
+        assert_eq!(
+            sents("Sales fell in 2019. 2020 was better."),
+            ["Sales fell in 2019.", "2020 was better."]
+        );
+    }
+
+    #[test]
+    fn list_numbers_do_not_split() {
+        assert_eq!(
+            sents("1. The first point.\n2. The second point."),
+            ["1. The first point.", "2. The second point."]
+        );
+    }
+
+    #[test]
+    fn lowercase_after_period_does_not_split() {
+        assert_eq!(
+            sents("See fig. below for details."),
+            ["See fig. below for details."]
+        );
+    }
+
+    #[test]
+    fn quote_with_attribution_is_one_sentence() {
+        let text = "“We can talk to them. We do talk to them,” he said, without elaborating.";
+        assert_eq!(sents(text), [text]);
+        let text = "\"We can talk. We do talk,\" he said. Then he left.";
+        assert_eq!(
+            sents(text),
+            ["\"We can talk. We do talk,\" he said.", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn multi_sentence_quote_is_one_sentence() {
+        let text = "“We ask: ‘Would you like to talk?’ We have lines. We’re not in a blackout.”";
+        assert_eq!(sents(text), [text]);
+    }
+
+    #[test]
+    fn question_marks_inside_quotes() {
+        let text = "“Is it over?” he asked. She said: “Is it over? Are we done?” and left.";
+        assert_eq!(
+            sents(text),
+            [
+                "“Is it over?” he asked.",
+                "She said: “Is it over? Are we done?” and left.",
+            ]
+        );
+    }
+
+    #[test]
+    fn sentence_ends_after_closing_quote() {
+        let text = "He said: “It is over.” Then he left. She shouted \"Stop!\" The crowd froze.";
+        assert_eq!(
+            sents(text),
+            [
+                "He said: “It is over.”",
+                "Then he left.",
+                "She shouted \"Stop!\"",
+                "The crowd froze.",
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_brackets_stay_with_sentence() {
+        let text = "It rose (by a lot.) Then it fell. [Editor’s note.] The end.";
+        assert_eq!(
+            sents(text),
+            [
+                "It rose (by a lot.)",
+                "Then it fell.",
+                "[Editor’s note.]",
+                "The end."
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_falls_back_to_normal_splitting() {
+        let text = "He said “we will win. Then we go home. Nobody knows.\nNext line.";
+        assert_eq!(
+            sents(text),
+            [
+                "He said “we will win.",
+                "Then we go home.",
+                "Nobody knows.",
+                "Next line.",
+            ]
+        );
+        let text = "A stray \" quote. Another sentence.";
+        assert_eq!(sents(text), ["A stray \" quote.", "Another sentence."]);
+    }
+
+    #[test]
+    fn quote_does_not_cross_line_break() {
+        let text = "“First part. Still first.\nSecond line. Third.”";
+        assert_eq!(
+            sents(text),
+            ["“First part.", "Still first.", "Second line.", "Third.”"]
+        );
+    }
+
+    #[test]
+    fn ellipsis() {
+        let text = "He paused... Then he spoke. She waited… And waited… and waited. Um... okay.";
+        assert_eq!(
+            sents(text),
+            [
+                "He paused...",
+                "Then he spoke.",
+                "She waited…",
+                "And waited… and waited.",
+                "Um... okay.",
+            ]
+        );
+    }
+
+    #[test]
+    fn question_and_exclamation() {
+        assert_eq!(
+            sents("Why? Because! “Really?” Yes. what? no."),
+            ["Why?", "Because!", "“Really?”", "Yes. what? no."]
+        );
+    }
+
+    #[test]
+    fn non_breaking_space_is_whitespace() {
+        let text = "\u{a0}First one.\u{a0}Second one.\u{a0}";
+        assert_eq!(sents(text), ["First one.", "Second one."]);
+    }
+
+    #[test]
+    fn no_space_after_period_does_not_split() {
+        assert_eq!(
+            sents("Visit example.com today.It is fine."),
+            ["Visit example.com today.It is fine."]
+        );
+    }
+
+    #[test]
+    fn long_sentence_is_cut_at_whitespace() {
+        let word = "word ";
+        let text = word.repeat(5_000);
+        let spans = segment(&text);
+        assert!(spans.len() >= 3);
+        for s in &spans {
+            assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
+            assert!(s.text(&text).ends_with("word"));
+        }
+        let joined: String = spans
+            .iter()
+            .map(|s| s.text(&text))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(joined, text.trim_end());
+    }
+
+    #[test]
+    fn long_sentence_without_whitespace_is_cut_at_char_boundary() {
+        let text = "é".repeat(12_345);
+        let spans = segment(&text);
+        let total: usize = spans.iter().map(|s| s.end - s.start).sum();
+        assert_eq!(total, text.len());
+        for s in &spans {
+            assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
+            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+        }
+    }
+
+    #[test]
+    fn long_quote_is_cut() {
+        let text = format!("“{}”", "Yes. ".repeat(4_000));
+        for s in segment(&text) {
+            assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
+        }
+    }
+
+    #[test]
+    fn pathological_runs_are_linear_and_safe() {
+        let big = 2_000_000;
+        for text in [
+            "“".repeat(big / 3),
+            "\"".repeat(big),
+            ".".repeat(big),
+            "?".repeat(big),
+            ". ".repeat(big / 2),
+            "U.S. ".repeat(big / 5),
+            ")".repeat(big),
+            " ".repeat(big),
+            "a".repeat(big),
+            "“a. ".repeat(big / 6),
+        ] {
+            let spans = segment(&text);
+            for s in &spans {
+                assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
+                assert!(s.start < s.end);
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_do_not_panic() {
+        let text = "\u{0}\u{1}.\u{7f} \u{b}x\u{c}. \u{feff}Y. \u{200b}";
+        let spans = segment(text);
+        for s in spans {
+            let _ = s.text(text);
+        }
+    }
+}

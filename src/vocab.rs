@@ -1,0 +1,176 @@
+//! Vocabulary and TF-IDF: which n-grams become features, and their weights.
+//!
+//! The vocabulary is built from training documents only: n-grams seen in at least
+//! `min_df` documents, at most `max_features` of them (the most frequent by document
+//! frequency, ties broken alphabetically), stored in sorted order so that a model file
+//! is stable. The idf is the smoothed `ln((1 + n) / (1 + df)) + 1`.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Counts document frequencies over training documents.
+#[derive(Debug, Default)]
+pub struct VocabBuilder {
+    df: FxHashMap<String, u32>,
+    docs: u32,
+    seen: FxHashSet<String>,
+}
+
+impl VocabBuilder {
+    /// A builder with no documents yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Count one document, given as its n-grams (repeats are counted once).
+    pub fn add_document<'a>(&mut self, ngrams: impl IntoIterator<Item = &'a str>) {
+        self.docs += 1;
+        self.seen.clear();
+        for g in ngrams {
+            if !self.seen.contains(g) {
+                self.seen.insert(g.to_string());
+                *self.df.entry(g.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Select the vocabulary: document frequency at least `min_df`, at most
+    /// `max_features` terms (0 means no cap).
+    pub fn build(self, min_df: u32, max_features: usize) -> Vocabulary {
+        let mut kept: Vec<(String, u32)> = self
+            .df
+            .into_iter()
+            .filter(|(_, df)| *df >= min_df.max(1))
+            .collect();
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if max_features > 0 {
+            kept.truncate(max_features);
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let n = f64::from(self.docs);
+        let idf = kept
+            .iter()
+            .map(|(_, df)| ((1.0 + n) / (1.0 + f64::from(*df))).ln() + 1.0)
+            .collect();
+        let terms = kept.into_iter().map(|(t, _)| t).collect();
+        Vocabulary::new(terms, idf)
+    }
+}
+
+/// The selected terms, their idf, and a lookup table.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    terms: Vec<String>,
+    idf: Vec<f64>,
+    index: FxHashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// A vocabulary from terms (in feature order) and their idf; the caller checks lengths.
+    pub fn new(terms: Vec<String>, idf: Vec<f64>) -> Self {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        Vocabulary { terms, idf, index }
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// True when there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The terms in feature order.
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// The idf of each term, in feature order.
+    pub fn idf(&self) -> &[f64] {
+        &self.idf
+    }
+
+    /// The feature index of `term`, if it is in the vocabulary.
+    pub fn get(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    /// Turn raw term counts (feature index, count) into an L2-normalised TF-IDF row,
+    /// sorted by feature index. With `sublinear`, tf is `1 + ln(count)`.
+    pub fn tfidf(&self, counts: &mut Vec<(u32, f64)>, sublinear: bool) {
+        counts.sort_unstable_by_key(|&(i, _)| i);
+        // merge repeats of the same index
+        let mut w = 0;
+        for r in 0..counts.len() {
+            if w > 0 && counts[w - 1].0 == counts[r].0 {
+                counts[w - 1].1 += counts[r].1;
+            } else {
+                counts[w] = counts[r];
+                w += 1;
+            }
+        }
+        counts.truncate(w);
+        let mut norm = 0.0;
+        for (i, v) in counts.iter_mut() {
+            let tf = if sublinear { 1.0 + v.ln() } else { *v };
+            *v = tf * self.idf.get(*i as usize).copied().unwrap_or(0.0);
+            norm += *v * *v;
+        }
+        if norm > 0.0 {
+            let norm = norm.sqrt();
+            for (_, v) in counts.iter_mut() {
+                *v /= norm;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab(docs: &[&[&str]], min_df: u32, cap: usize) -> Vocabulary {
+        let mut b = VocabBuilder::new();
+        for d in docs {
+            b.add_document(d.iter().copied());
+        }
+        b.build(min_df, cap)
+    }
+
+    #[test]
+    fn min_df_cap_and_sorted_order() {
+        let v = vocab(&[&["b", "a", "a"], &["b", "c"], &["b", "a", "d"]], 2, 0);
+        assert_eq!(v.terms(), ["a", "b"]);
+        // idf = ln(4/3)+1 for a (df 2), ln(4/4)+1 for b (df 3)
+        assert!((v.idf()[0] - ((4.0f64 / 3.0).ln() + 1.0)).abs() < 1e-12);
+        assert!((v.idf()[1] - 1.0).abs() < 1e-12);
+        let capped = vocab(&[&["b", "a"], &["b", "c"], &["b", "a"]], 1, 1);
+        assert_eq!(capped.terms(), ["b"]);
+    }
+
+    #[test]
+    fn cap_breaks_ties_alphabetically() {
+        let v = vocab(&[&["z", "y", "x"]], 1, 2);
+        assert_eq!(v.terms(), ["x", "y"]);
+    }
+
+    #[test]
+    fn tfidf_merges_and_normalises() {
+        let v = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0]);
+        let mut row = vec![(1, 1.0), (0, 1.0), (1, 1.0)];
+        v.tfidf(&mut row, false);
+        // a: 1*1, b: 2*2 -> normalised by sqrt(17)
+        let n = 17f64.sqrt();
+        assert_eq!(row.len(), 2);
+        assert!((row[0].1 - 1.0 / n).abs() < 1e-12);
+        assert!((row[1].1 - 4.0 / n).abs() < 1e-12);
+        let mut empty = Vec::new();
+        v.tfidf(&mut empty, true);
+        assert!(empty.is_empty());
+    }
+}
