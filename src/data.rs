@@ -213,8 +213,10 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         .has_headers(true)
         .flexible(false)
         .from_reader(body);
+    // The csv crate's own line numbers drift on CRLF files: count newlines instead.
+    let line_at = |byte: u64| line_of(body, byte as usize);
     let csv_err = |e: csv::Error| -> Error {
-        let line = e.position().map(|p| p.line()).unwrap_or(1);
+        let line = e.position().map(|p| line_at(p.byte())).unwrap_or(1);
         let message = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
@@ -269,22 +271,20 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
     let mut records = Vec::new();
     let mut skipped_empty = 0;
     let mut rec = csv::ByteRecord::new();
+    let mut lines = LineCounter::new(body);
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(csv_err(e)),
         }
-        let pos = rec
-            .position()
-            .map(|p| (p.line(), p.byte()))
-            .unwrap_or((0, 0));
-        let line = pos.0;
+        let pos = rec.position().map(|p| p.byte()).unwrap_or(0);
+        let line = lines.advance(pos as usize);
         let field = |i: usize| -> Result<&str> {
             let raw = rec.get(i).unwrap_or(b"");
             std::str::from_utf8(raw).map_err(|e| {
                 // locate the bad byte within the record's bytes
-                let rec_start = pos.1 as usize;
+                let rec_start = pos as usize;
                 let offset = body
                     .get(rec_start..)
                     .and_then(|rest| find_sub(rest, raw))
@@ -341,6 +341,39 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         records,
         skipped_empty,
     })
+}
+
+/// Line numbers of increasing byte offsets, counted incrementally.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn advance(&mut self, to: usize) -> u64 {
+        // A record after a CRLF is reported at its '\n': step over line-ending bytes.
+        let mut to = to.min(self.bytes.len());
+        while matches!(self.bytes.get(to), Some(b'\r' | b'\n')) {
+            to += 1;
+        }
+        if to > self.offset {
+            self.line += self.bytes[self.offset..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = to;
+        }
+        self.line
+    }
 }
 
 fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -29,7 +29,7 @@ pub struct FeatureSettings {
     pub sublinear_tf: bool,
     /// Enabled cue groups, in feature order. Default: all (English only).
     pub cue_groups: Vec<CueGroup>,
-    /// Factor applied to standardised cue values. Default: 0.3.
+    /// Factor applied to standardised cue values. Default: 0.1.
     pub cue_scale: f64,
 }
 
@@ -43,7 +43,7 @@ impl Default for FeatureSettings {
             max_features: 8000,
             sublinear_tf: true,
             cue_groups: CueGroup::ALL.to_vec(),
-            cue_scale: 0.3,
+            cue_scale: 0.1,
         }
     }
 }
@@ -136,10 +136,10 @@ impl Analyzer {
             scratch.terms.push_str(&scratch.stem_buf);
             scratch.term_ends.push(scratch.terms.len());
         }
-        if let Some(out) = cues_out {
-            cues::compute(&tokens, &lower, out);
-        }
         let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
+        if let Some(out) = cues_out {
+            cues::compute(&tokens, &lower, &terms, out);
+        }
         for_each_ngram(
             &terms,
             self.settings.ngram_min,
@@ -291,8 +291,10 @@ mod tests {
 
     #[test]
     fn row_has_sorted_terms_then_cues() {
-        let mut s = FeatureSettings::default();
-        s.cue_groups = vec![CueGroup::Punctuation];
+        let s = FeatureSettings {
+            cue_groups: vec![CueGroup::Punctuation],
+            ..Default::default()
+        };
         let vocab = Vocabulary::new(vec!["?".into(), "talk".into()], vec![1.0, 1.0]);
         let f = Featurizer::new(s, vocab, vec![0.5, 0.0], vec![2.0, 1.0]);
         assert_eq!(f.n_features(), 4);

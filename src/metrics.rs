@@ -74,16 +74,13 @@ fn class_scores(tp: usize, fp: usize, fn_: usize) -> ClassScores {
     }
 }
 
+/// Per-class scores keyed by label.
+type ClassMap = BTreeMap<Label, ClassScores>;
+/// Confusion counts: true label → predicted label → count.
+type Confusion = BTreeMap<Label, BTreeMap<Label, usize>>;
+
 /// (accuracy, macro-F1, per-class scores, confusion) of predictions against truth.
-fn score_labels(
-    truth: &[Label],
-    pred: &[Label],
-) -> (
-    f64,
-    f64,
-    BTreeMap<Label, ClassScores>,
-    BTreeMap<Label, BTreeMap<Label, usize>>,
-) {
+fn score_labels(truth: &[Label], pred: &[Label]) -> (f64, f64, ClassMap, Confusion) {
     let mut m = [[0usize; 2]; 2];
     for (t, p) in truth.iter().zip(pred) {
         m[*t as usize][*p as usize] += 1;

@@ -46,7 +46,7 @@ pub struct TrainParams {
     pub name: String,
     /// Feature settings. Default: [`FeatureSettings::default`].
     pub features: FeatureSettings,
-    /// L2 penalty (linfa-logistic's `alpha`; the loss is summed over rows). Default: 2.0.
+    /// L2 penalty (linfa-logistic's `alpha`; the loss is summed over rows). Default: 1.5.
     pub alpha: f64,
     /// Optimiser iteration limit. Default: 300.
     pub max_iterations: u64,
@@ -67,7 +67,7 @@ impl Default for TrainParams {
         TrainParams {
             name: "factop-en".into(),
             features: FeatureSettings::default(),
-            alpha: 2.0,
+            alpha: 1.5,
             max_iterations: 300,
             tolerance: 1e-4,
             balance: Balance::None,
@@ -282,6 +282,13 @@ impl TrainParams {
     pub fn fit(&self, data: &[Dataset]) -> Result<Classifier> {
         self.check()?;
         let records: Vec<&Record> = data.iter().flat_map(|d| d.records.iter()).collect();
+        if let Err(Error::Param(message)) = check_classes(&records) {
+            let paths: Vec<String> = data.iter().map(|d| d.path.display().to_string()).collect();
+            return Err(Error::DataFile {
+                path: paths.join(" + ").into(),
+                message,
+            });
+        }
         self.fit_records(&records, data)
     }
 
@@ -530,8 +537,10 @@ mod tests {
         let mut p = TrainParams::default();
         p.features.ngram_max = 9;
         assert!(p.check().unwrap_err().to_string().contains("n-gram"));
-        let mut p = TrainParams::default();
-        p.threshold = Some(1.0);
+        let p = TrainParams {
+            threshold: Some(1.0),
+            ..Default::default()
+        };
         assert!(p.check().is_err());
     }
 

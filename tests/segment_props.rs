@@ -50,10 +50,32 @@ fn piece() -> impl Strategy<Value = String> {
         Just("He"),
         Just("é"),
     ];
+    let word = prop::sample::select(vec![
+        "talks",
+        "said",
+        "we",
+        "can",
+        "the",
+        "nuclear",
+        "a",
+        "x",
+        "officials",
+        "Korea",
+        "Pyongyang",
+        "Tillerson",
+        "But",
+        "It",
+        "A",
+        "I",
+        "S",
+        "Washington",
+        "ROWLING",
+        "we’re",
+        "isn't",
+    ]);
     prop_oneof![
         3 => fixed.prop_map(str::to_owned),
-        2 => "[A-Za-z]{1,8}",
-        1 => "[A-Z][a-z]{0,6}",
+        3 => word.prop_map(str::to_owned),
     ]
 }
 

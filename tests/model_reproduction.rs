@@ -1,0 +1,30 @@
+//! The documented command rebuilds the shipped default model byte for byte.
+
+use assert_cmd::Command;
+
+#[test]
+fn documented_command_reproduces_the_shipped_model() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("factop-en.json");
+    Command::cargo_bin("factop")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "train",
+            "--data",
+            "data/train.csv",
+            "--data",
+            "data/dev.csv",
+            "--output",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let shipped = std::fs::read(format!("{root}/models/factop-en.json")).unwrap();
+    let rebuilt = std::fs::read(&out).unwrap();
+    assert!(
+        rebuilt == shipped,
+        "models/factop-en.json is stale: rebuild it with the command in models/README.md"
+    );
+}
