@@ -10,6 +10,7 @@ use crate::normalize::normalize_into;
 use crate::stem::{Language, Stemmer};
 use crate::tokenize::{tokenize_into, TokenKind};
 use crate::vocab::Vocabulary;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Every setting needed to rebuild the features of a trained model.
@@ -78,7 +79,11 @@ pub struct Scratch {
     term_ends: Vec<usize>,
     gram: String,
     stem_buf: String,
+    stems: FxHashMap<Box<str>, Box<str>>,
 }
+
+/// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
+const STEM_CACHE_WORDS: usize = 1 << 16;
 
 /// Runs the text pipeline up to the n-grams, for any consumer of n-grams.
 #[derive(Debug)]
@@ -131,9 +136,26 @@ impl Analyzer {
         }
         let lower: Vec<&str> = spans(&scratch.lower, &scratch.lower_ends).collect();
         for (tok, lw) in tokens.iter().zip(&lower) {
-            self.stemmer
-                .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
-            scratch.terms.push_str(&scratch.stem_buf);
+            if tok.kind == TokenKind::Word {
+                // Stemming dominates featurisation time: remember each word's stem.
+                if let Some(stem) = scratch.stems.get(*lw) {
+                    scratch.terms.push_str(stem);
+                } else {
+                    self.stemmer
+                        .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
+                    if scratch.stems.len() >= STEM_CACHE_WORDS {
+                        scratch.stems.clear();
+                    }
+                    scratch
+                        .stems
+                        .insert((*lw).into(), scratch.stem_buf.as_str().into());
+                    scratch.terms.push_str(&scratch.stem_buf);
+                }
+            } else {
+                self.stemmer
+                    .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
+                scratch.terms.push_str(&scratch.stem_buf);
+            }
             scratch.term_ends.push(scratch.terms.len());
         }
         let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();

@@ -25,7 +25,29 @@ fn fold(c: char) -> char {
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
-        out.extend(text.chars().map(fold));
+        if text.bytes().all(|b| (b' '..0x7f).contains(&b) && b != b'`') {
+            out.push_str(text);
+        } else {
+            out.extend(text.chars().map(fold));
+        }
+    } else if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        // Already NFKC (the common case: ASCII plus typographic quotes): copy ASCII
+        // runs whole and fold the other characters one by one.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let run = rest
+                .bytes()
+                .position(|b| !(b' '..0x7f).contains(&b) || b == b'`')
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..run]);
+            rest = &rest[run..];
+            if let Some(c) = rest.chars().next() {
+                out.push(fold(c));
+                rest = &rest[c.len_utf8()..];
+            }
+        }
     } else {
         out.extend(text.nfkc().map(fold));
     }
@@ -62,6 +84,19 @@ mod tests {
     #[test]
     fn dashes_and_controls() {
         assert_eq!(normalize("a\u{2014}b\tc\u{0}d"), "a-b c d");
+    }
+
+    #[test]
+    fn fast_path_matches_full_nfkc() {
+        for s in [
+            "plain \u{2018}quoted\u{2019} text\tend`",
+            "caf\u{e9} \u{201C}x\u{201D}",
+            "e\u{301} combining",
+            "\u{FB01} ligature \u{2019}",
+        ] {
+            let full: String = s.nfkc().map(fold).collect();
+            assert_eq!(normalize(s), full, "{s:?}");
+        }
     }
 
     #[test]

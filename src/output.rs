@@ -154,8 +154,17 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    /// Write one line's results.
+    /// Write one line's results; flush when the input has no more lines buffered, so
+    /// that results stream out while the input is still being written.
     pub fn line(&mut self, line: &Line<'_>) -> Result<()> {
+        self.write_line(line)?;
+        if line.input_drained {
+            self.out.flush().map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn write_line(&mut self, line: &Line<'_>) -> Result<()> {
         match self.format {
             ClassifyFormat::Table => {
                 for s in line.sentences {

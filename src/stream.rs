@@ -27,6 +27,9 @@ pub struct Line<'a> {
     pub ending: &'a str,
     /// The sentences on this line, with document offsets and running indices.
     pub sentences: &'a [SentenceResult],
+    /// True when the input buffer is empty after this line, so that reading the next
+    /// line may wait for input: a streaming writer flushes here.
+    pub input_drained: bool,
 }
 
 /// Settings of a classification run.
@@ -39,12 +42,13 @@ pub struct StreamOptions {
 }
 
 /// Read one line (up to and including `\n`) into `buf`, refusing lines longer than
-/// `max` bytes. Returns false at end of input.
+/// `max` bytes. Returns `None` at end of input, else whether the reader's buffer was
+/// left empty (the next read may block).
 pub fn read_line_bounded<R: BufRead>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     max: usize,
-) -> std::io::Result<Option<()>> {
+) -> std::io::Result<Option<bool>> {
     buf.clear();
     loop {
         let available = match reader.fill_buf() {
@@ -53,7 +57,7 @@ pub fn read_line_bounded<R: BufRead>(
             Err(e) => return Err(e),
         };
         if available.is_empty() {
-            return Ok(if buf.is_empty() { None } else { Some(()) });
+            return Ok(if buf.is_empty() { None } else { Some(true) });
         }
         let (take, done) = match available.iter().position(|&b| b == b'\n') {
             Some(i) => (i + 1, true),
@@ -65,10 +69,11 @@ pub fn read_line_bounded<R: BufRead>(
                 "line too long",
             ));
         }
+        let drained = take == available.len();
         buf.extend_from_slice(&available[..take]);
         reader.consume(take);
         if done {
-            return Ok(Some(()));
+            return Ok(Some(drained));
         }
     }
 }
@@ -88,8 +93,8 @@ pub fn classify_reader<R: BufRead>(
     let mut sentences = Vec::new();
     loop {
         number += 1;
-        match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
-            Ok(Some(())) => {}
+        let input_drained = match read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES) {
+            Ok(Some(drained)) => drained,
             Ok(None) => break,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 return Err(Error::Limit {
@@ -99,7 +104,7 @@ pub fn classify_reader<R: BufRead>(
                 })
             }
             Err(e) => return Err(Error::io(path, e)),
-        }
+        };
         let full = std::str::from_utf8(&buf).map_err(|e| Error::Utf8 {
             path: path.into(),
             line: number,
@@ -135,6 +140,7 @@ pub fn classify_reader<R: BufRead>(
             text,
             ending,
             sentences: &sentences,
+            input_drained,
         })?;
         offset += full.len();
     }
@@ -149,9 +155,12 @@ mod tests {
     fn bounded_line_reader() {
         let mut r = std::io::Cursor::new(b"ab\ncd".to_vec());
         let mut buf = Vec::new();
-        assert!(read_line_bounded(&mut r, &mut buf, 10).unwrap().is_some());
+        assert_eq!(
+            read_line_bounded(&mut r, &mut buf, 10).unwrap(),
+            Some(false)
+        );
         assert_eq!(buf, b"ab\n");
-        assert!(read_line_bounded(&mut r, &mut buf, 10).unwrap().is_some());
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 10).unwrap(), Some(true));
         assert_eq!(buf, b"cd");
         assert!(read_line_bounded(&mut r, &mut buf, 10).unwrap().is_none());
         let mut long = std::io::Cursor::new(vec![b'x'; 100]);

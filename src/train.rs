@@ -552,6 +552,67 @@ mod tests {
         assert!(t > 0.3 && t <= 0.35, "{t}");
     }
 
+    fn record(text: &str, label: Label) -> Record {
+        Record {
+            id: None,
+            text: text.into(),
+            label,
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn sparse_inference_equals_linfa_dense_probabilities() {
+        let texts = [
+            (
+                "Officials said 40 people were hurt on Tuesday.",
+                Label::Fact,
+            ),
+            ("The company reported revenue of $3 billion.", Label::Fact),
+            ("He told reporters the talks would resume.", Label::Fact),
+            ("Police arrested two men, the ministry said.", Label::Fact),
+            ("This is a terrible, shameful decision!", Label::Opinion),
+            ("Surely we should do better than this?", Label::Opinion),
+            ("Unfortunately, nobody seems to care.", Label::Opinion),
+        ];
+        let records: Vec<Record> = texts.iter().map(|(t, l)| record(t, *l)).collect();
+        let refs: Vec<&Record> = records.iter().collect();
+        let params = TrainParams {
+            features: FeatureSettings {
+                min_df: 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let fitted = params.fit_core(&refs).unwrap();
+        let probe = [
+            "Officials said it was awful.",
+            "We must act now!",
+            "Shares fell 4 percent.",
+        ];
+        let d = fitted.featurizer.n_features();
+        let mut dense = Array2::<f64>::zeros((probe.len(), d));
+        let mut sparse = Vec::new();
+        let (mut scratch, mut row) = (Scratch::default(), Vec::new());
+        for (i, t) in probe.iter().enumerate() {
+            fitted.featurizer.row_into(t, &mut scratch, &mut row);
+            for &(j, v) in &row {
+                dense[(i, j as usize)] = v;
+            }
+            sparse.push(fitted.probability_of_row(&row));
+        }
+        let linfa = fitted.linfa.predict_probabilities(&dense);
+        let opinion_is_positive = fitted.linfa.labels().pos.class == Label::Opinion;
+        for (p_sparse, p_linfa) in sparse.iter().zip(linfa.iter()) {
+            let p_linfa = if opinion_is_positive {
+                *p_linfa
+            } else {
+                1.0 - p_linfa
+            };
+            assert!((p_sparse - p_linfa).abs() < 1e-9, "{p_sparse} vs {p_linfa}");
+        }
+    }
+
     #[test]
     fn oversample_balances() {
         let labels = [Label::Fact, Label::Fact, Label::Fact, Label::Opinion];

@@ -27,7 +27,8 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let colour = args.format == ClassifyFormat::Text
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = output::Writer::new(stdout.lock(), args.format, colour, files.len() > 1);
+    let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = output::Writer::new(sink, args.format, colour, files.len() > 1);
     out.begin(&model, threshold)?;
     for path in &files {
         let reader: Box<dyn BufRead> = if path == Path::new("-") {
@@ -95,7 +96,7 @@ fn classify_jsonl<W: Write>(
     loop {
         number += 1;
         match read_line_bounded(&mut reader, &mut buf, crate::limits::MAX_LINE_BYTES) {
-            Ok(Some(())) => {}
+            Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 return Err(bad(number, "line is longer than the limit".into()).into())

@@ -1,0 +1,580 @@
+#!/usr/bin/env python3
+"""Throughput, start-up and memory of `factop classify`, next to scikit-learn and fastText.
+
+Invoked by run.sh (which builds the binary, the venv and the corpus); run that rather
+than this file directly. Two sub-commands:
+
+  corpus  build bench/throughput/corpus.txt (one sentence per line) from the text
+          column of data/train.csv, data/dev.csv and data/dev_test.csv, repeated until
+          it has at least --min-sentences lines; reused while its inputs are unchanged.
+  bench   time everything and print (and write) a Markdown report.
+
+What is timed (wall clock, time.perf_counter; median of --runs runs after one untimed
+warm-up run of each system, so the corpus is in the page cache):
+
+  * factop: the whole CLI process, `factop classify --format jsonl|tsv corpus.txt`
+    with stdout to /dev/null: process start-up and model load, reading, segmenting,
+    featurising, scoring and formatting the output.
+  * scikit-learn: TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True) +
+    LogisticRegression(max_iter=1000) fitted on train+dev before timing; times only
+    `vec.transform(lines)` + `clf.predict_proba(X)` in this process, on sentences
+    already split into a Python list (start-up, import, fitting and reading the file
+    are not counted; nothing is written out). BLAS/OpenMP limited to 1 thread.
+  * fastText: supervised, wordNgrams=2 (epoch=25, lr=0.5, thread=1, seed=0) trained on
+    train+dev before timing; times only `model.predict(lines, k=1)` in this process on
+    lines already lower-cased and punctuation-padded (that preprocessing, in Python, is
+    timed separately and reported as a note).
+  * `wc -w corpus.txt`: a floor for any process that reads the corpus.
+
+The factop runs are interleaved round by round (jsonl, tsv, wc, jsonl, ...), so a
+transient load affects all of them alike; the in-process peers run after that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Single-threaded numerics: must be set before numpy/scipy are imported.
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+CSV_FILES = ("train.csv", "dev.csv", "dev_test.csv")
+TRAIN_FILES = ("train.csv", "dev.csv")
+CORPUS_FORMAT_VERSION = "1"  # bump when the corpus recipe changes
+STARTUP_SENTENCE = "Officials said 40 people were hurt."
+GNU_TIME = "/usr/bin/time"
+
+_WS = re.compile(r"\s+")
+
+
+def log(msg: str) -> None:
+    print(f"[throughput] {msg}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def read_csv(path: Path) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not {"text", "label"} <= set(reader.fieldnames or []):
+            raise SystemExit(f"error: {path}: needs columns text and label")
+        for row in reader:
+            # One sentence per corpus line: collapse any whitespace (a CSV field may
+            # hold a line break) to one space.
+            text = _WS.sub(" ", row["text"] or "").strip()
+            if text:
+                texts.append(text)
+                labels.append((row["label"] or "").strip().lower())
+    return texts, labels
+
+
+def corpus_stamp(data_dir: Path, min_sentences: int) -> str:
+    h = hashlib.sha256()
+    h.update(f"v{CORPUS_FORMAT_VERSION} min={min_sentences}\n".encode())
+    for name in CSV_FILES:
+        h.update(name.encode() + b"\0")
+        h.update((data_dir / name).read_bytes())
+    return h.hexdigest()
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    stamp_path = out.with_name(out.name + ".stamp")
+    stamp = corpus_stamp(args.data_dir, args.min_sentences)
+    if out.is_file() and stamp_path.is_file() and stamp_path.read_text().strip() == stamp:
+        log(f"reusing {out}")
+    else:
+        sentences: list[str] = []
+        for name in CSV_FILES:
+            sentences += read_csv(args.data_dir / name)[0]
+        if not sentences:
+            raise SystemExit("error: no sentences in the CSV files")
+        reps = math.ceil(args.min_sentences / len(sentences))
+        tmp = out.with_name(out.name + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            block = "\n".join(sentences) + "\n"
+            for _ in range(reps):
+                fh.write(block)
+        tmp.replace(out)
+        stamp_path.write_text(stamp + "\n")
+        log(f"built {out}: {len(sentences)} distinct CSV sentences x {reps}")
+    n, size = count_lines(out), out.stat().st_size
+    print(f"corpus: {out}: {n:,} sentences (lines), {size / 1e6:.1f} MB ({size:,} bytes)")
+    return 0
+
+
+def count_lines(path: Path) -> int:
+    n = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n
+
+
+# -------------------------------------------------------------------------- machine
+
+
+def machine_line() -> str:
+    try:
+        # GNU nproc honours OMP_NUM_THREADS / OMP_THREAD_LIMIT, which this script sets to 1.
+        env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT")}
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True, env=env).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        nproc = str(len(os.sched_getaffinity(0)))
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown memory"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / (1 << 20):.1f} GiB RAM"
+                break
+    except OSError:
+        pass
+    return (
+        f"nproc {nproc} (os.cpu_count {os.cpu_count()}), {cpu}, {mem}; "
+        f"Linux {platform.release()}; Python {platform.python_version()}"
+    )
+
+
+def git_describe(root: Path) -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "src"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        return head + (" (src/ modified)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+
+
+# ------------------------------------------------------------------------- measuring
+
+
+def run_timed(argv: list[str], stdin_bytes: bytes | None = None, stdout=subprocess.DEVNULL) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        argv,
+        input=stdin_bytes,
+        stdin=None if stdin_bytes is not None else subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+    dt_s = time.perf_counter() - t0
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace").strip()
+        raise SystemExit(f"error: `{' '.join(argv)}` exited {proc.returncode}: {err}")
+    return dt_s
+
+
+def peak_rss(argv: list[str], stdin_path: Path | None = None) -> tuple[float, float, str]:
+    """Run argv (stdout to /dev/null); return (peak RSS in KiB, wall seconds, method)."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        if os.access(GNU_TIME, os.X_OK):
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                [GNU_TIME, "-v", *argv], stdin=stdin, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, text=True,
+            )
+            wall = time.perf_counter() - t0
+            if proc.returncode != 0:
+                raise SystemExit(f"error: `{' '.join(argv)}` exited {proc.returncode}: {proc.stderr.strip()}")
+            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+            if m:
+                return float(m.group(1)), wall, "/usr/bin/time -v"
+            log("could not parse /usr/bin/time -v output; falling back to wait4")
+        # Fallback: rusage of exactly this child, via wait4 (ru_maxrss is KiB on Linux).
+        t0 = time.perf_counter()
+        child = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - t0
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise SystemExit(f"error: `{' '.join(argv)}` exited {child.returncode}")
+        return float(usage.ru_maxrss), wall, "os.wait4 ru_maxrss"
+    finally:
+        if stdin_path:
+            stdin.close()
+
+
+class Series:
+    def __init__(self, name: str):
+        self.name = name
+        self.times: list[float] = []
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def spread(self) -> str:
+        return f"{min(self.times):.3f}–{max(self.times):.3f}"
+
+
+# ---------------------------------------------------------------------------- peers
+
+
+def ft_prep(text: str, _punct=re.compile(r"""([.!?,'/()"“”‘’:;])""")) -> str:
+    # Same preprocessing as bench/peers/peers.py (fastText tutorial, plus curly quotes).
+    return _WS.sub(" ", _punct.sub(r" \1 ", text.lower())).strip()
+
+
+def bench_peers(data_dir: Path, lines: list[str], runs: int, tmp_dir: Path) -> tuple[list[Series], list[str]]:
+    import numpy as np
+    import fasttext
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from importlib import metadata
+
+    notes: list[str] = []
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+
+        threadpool_limits(1)
+        pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in threadpool_info()) or "none loaded"
+    except ImportError:  # pragma: no cover
+        pools = "threadpoolctl not installed"
+
+    train_x: list[str] = []
+    train_y: list[str] = []
+    for name in TRAIN_FILES:
+        x, y = read_csv(data_dir / name)
+        train_x += x
+        train_y += y
+
+    # scikit-learn -------------------------------------------------------------
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    clf = LogisticRegression(max_iter=1000)
+    clf.fit(vec.fit_transform(train_x), train_y)
+    pos = list(clf.classes_).index("opinion")
+    sk = Series("scikit-learn TF-IDF (1-2 grams, sublinear) + LogReg: transform + predict_proba, in process")
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        proba = clf.predict_proba(vec.transform(lines))[:, pos]
+        t = time.perf_counter() - t0
+        if i:  # run 0 is the warm-up
+            sk.times.append(t)
+    assert proba.shape == (len(lines),)
+    sk_opinion = float(np.mean(proba >= 0.5))
+    log(f"scikit-learn: median {sk.median:.3f} s")
+
+    # fastText -----------------------------------------------------------------
+    train_path = tmp_dir / "fasttext-train.txt"
+    with train_path.open("w", encoding="utf-8") as fh:
+        for x, y in zip(train_x, train_y):
+            fh.write(f"__label__{y} {ft_prep(x)}\n")
+    ft = fasttext.train_supervised(
+        input=str(train_path), wordNgrams=2, epoch=25, lr=0.5, thread=1, seed=0, verbose=0
+    )
+    train_path.unlink()
+    t0 = time.perf_counter()
+    prepped = [ft_prep(x) for x in lines]
+    prep_s = time.perf_counter() - t0
+    fts = Series("fastText (wordNgrams=2) predict, k=1, in process")
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        labels, _ = ft.predict(prepped, k=1)
+        t = time.perf_counter() - t0
+        if i:
+            fts.times.append(t)
+    assert len(labels) == len(lines)
+    ft_opinion = sum(ls[0] == "__label__opinion" for ls in labels) / len(labels)
+    log(f"fastText: median {fts.median:.3f} s")
+
+    notes.append(
+        f"scikit-learn: {len(vec.vocabulary_):,} TF-IDF features, fitted on train+dev "
+        f"({len(train_x):,} sentences) before timing; {sk_opinion:.1%} of corpus sentences "
+        f"scored opinion. Thread pools: {pools}."
+    )
+    notes.append(
+        f"fastText: epoch=25, lr=0.5, thread=1, seed=0, {len(ft.words):,} words; "
+        f"{ft_opinion:.1%} of corpus sentences labelled opinion. Its Python preprocessing "
+        f"(lower-case, pad punctuation; not in the timed figure) took {prep_s:.3f} s once."
+    )
+    notes.append(
+        "Versions: " + ", ".join(
+            f"{p} {metadata.version(p)}" for p in ("scikit-learn", "numpy", "scipy", "fasttext-wheel")
+        )
+    )
+    return [sk, fts], notes
+
+
+# ------------------------------------------------------------------------------ bench
+
+
+def fmt_rate(n: int, s: float) -> str:
+    return f"{n / s:,.0f}"
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    factop = str(args.factop)
+    corpus: Path = args.corpus
+    runs: int = args.runs
+    out_lines: list[str] = []
+
+    def emit(line: str = "") -> None:
+        print(line, flush=True)
+        out_lines.append(line)
+
+    n_sent = count_lines(corpus)
+    size = corpus.stat().st_size
+    with corpus.open(encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    assert len(lines) == n_sent
+
+    version = subprocess.run([factop, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    classify_help = subprocess.run([factop, "classify", "--help"], capture_output=True, text=True, check=True).stdout
+
+    jsonl = Series("factop classify --format jsonl (1 thread)")
+    tsv = Series("factop classify --format tsv (1 thread)")
+    wc = Series("wc -w corpus.txt (floor)")
+    commands: list[tuple[Series, list[str]]] = [
+        (jsonl, [factop, "classify", "--format", "jsonl", str(corpus)]),
+        (tsv, [factop, "classify", "--format", "tsv", str(corpus)]),
+    ]
+    # ---- 2-thread run (placeholder) ---------------------------------------------------
+    # factop is single-threaded today. When `factop classify` gains `--threads`, this
+    # adds a 2-thread jsonl row automatically; adjust the flag here if it is spelled
+    # differently.
+    jsonl2 = None
+    if re.search(r"--threads\b", classify_help):
+        jsonl2 = Series("factop classify --format jsonl --threads 2")
+        commands.append((jsonl2, [factop, "classify", "--format", "jsonl", "--threads", "2", str(corpus)]))
+    # -------------------------------------------------------------------------------------
+    commands.append((wc, ["wc", "-w", str(corpus)]))
+
+    # Warm-up (untimed): also checks factop's output and counts the sentences it emits.
+    log("warm-up")
+    res = subprocess.run(commands[0][1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if res.returncode != 0:
+        raise SystemExit(f"error: factop exited {res.returncode}: {res.stderr.decode(errors='replace')}")
+    factop_sentences = res.stdout.count(b"\n")
+    factop_opinion = res.stdout.count(b'"label":"opinion"') / max(factop_sentences, 1)
+    del res
+    for _, argv in commands[1:]:
+        run_timed(argv)
+
+    for r in range(runs):
+        for series, argv in commands:
+            series.times.append(run_timed(argv))
+        log(f"round {r + 1}/{runs}: " + ", ".join(f"{s.times[-1]:.3f}" for s, _ in commands))
+
+    if args.skip_peers:
+        peers, peer_notes = [], ["Peers skipped (--skip-peers)."]
+    else:
+        peers, peer_notes = bench_peers(args.data_dir, lines, runs, Path(args.tmp_dir))
+    del lines
+
+    # Start-up -----------------------------------------------------------------------
+    log("start-up")
+    stdin = (STARTUP_SENTENCE + "\n").encode()
+    startup = Series("one sentence via stdin")
+    version_s = Series("factop --version")
+    run_timed([factop, "classify"], stdin)  # warm-up
+    for _ in range(args.startup_runs):
+        startup.times.append(run_timed([factop, "classify"], stdin))
+        version_s.times.append(run_timed([factop, "--version"]))
+
+    # Peak RSS -----------------------------------------------------------------------
+    log("peak RSS")
+    one = Path(args.tmp_dir) / "one-sentence.txt"
+    one.write_text(STARTUP_SENTENCE + "\n", encoding="utf-8")
+    rss_rows = []
+    for label, argv, stdin_path in (
+        ("`factop classify --format jsonl corpus.txt`", [factop, "classify", "--format", "jsonl", str(corpus)], None),
+        ("`factop classify --format tsv corpus.txt`", [factop, "classify", "--format", "tsv", str(corpus)], None),
+        ("`factop classify` of one sentence (stdin)", [factop, "classify"], one),
+    ):
+        kib, wall, method = peak_rss(argv, stdin_path)
+        rss_rows.append((label, kib, wall, method))
+    one.unlink()
+
+    # Report -------------------------------------------------------------------------
+    all_series = [jsonl, tsv] + ([jsonl2] if jsonl2 else []) + peers + [wc]
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    emit("# factop throughput")
+    emit()
+    emit(f"Generated by `bash bench/throughput/run.sh{' --big' if args.big else ''}` on {now}; do not edit by hand.")
+    emit()
+    emit(f"Machine: {machine_line()}")
+    emit()
+    emit(f"factop: {version}, commit {git_describe(root)}, binary sha256 {sha256_file(args.factop)[:16]}")
+    emit()
+    emit(
+        f"Corpus: bench/throughput/corpus.txt, {n_sent:,} sentences (one per line; the text column "
+        f"of data/train.csv, dev.csv, dev_test.csv, repeated), {size / 1e6:.1f} MB. "
+        f"factop emitted {factop_sentences:,} sentences for it"
+        + ("" if factop_sentences == n_sent else " (its segmenter splits some lines further)")
+        + f", {factop_opinion:.1%} opinion. Sentences/s below are corpus lines / median time for every system."
+    )
+    emit()
+    emit(f"## Throughput (median of {runs} runs, after one warm-up run)")
+    emit()
+    emit("| System | Median s | Min–max s | Sentences/s | factop jsonl ÷ system | factop tsv ÷ system |")
+    emit("|---|---:|---:|---:|---:|---:|")
+    for s in all_series:
+        emit(
+            f"| {s.name} | {s.median:.3f} | {s.spread()} | {fmt_rate(n_sent, s.median)} "
+            f"| {jsonl.median / s.median:.2f} | {tsv.median / s.median:.2f} |"
+        )
+    emit()
+    emit(
+        "Ratios are factop's median time ÷ the system's (above 1: factop is slower). factop rows time the "
+        "whole CLI process (start-up and model load, reading, segmenting, featurising, scoring, writing "
+        "output to /dev/null). The scikit-learn and fastText rows time only the in-process "
+        "transform+score / predict call on sentences already split into a Python list, with the model "
+        "already trained; interpreter start-up, imports, training and file reading are not counted, and "
+        "nothing is written. OMP/OPENBLAS/MKL_NUM_THREADS=1. `wc -w` is the floor for reading the file."
+    )
+    if jsonl2 is None:
+        emit()
+        emit("2-thread run: not measured; `factop classify` has no `--threads` option (yet).")
+    emit()
+    for n in peer_notes:
+        emit(f"- {n}")
+    emit()
+    emit(f"## Start-up (median of {args.startup_runs} runs)")
+    emit()
+    emit("| Command | Median ms | Min ms |")
+    emit("|---|---:|---:|")
+    emit(f'| `echo "{STARTUP_SENTENCE}" \\| factop classify` | {startup.median * 1e3:.1f} | {min(startup.times) * 1e3:.1f} |')
+    emit(f"| `factop --version` (process start, no model load) | {version_s.median * 1e3:.1f} | {min(version_s.times) * 1e3:.1f} |")
+    emit()
+    per_sent_us = (jsonl.median - startup.median) / n_sent * 1e6
+    emit(
+        f"Steady state (jsonl median minus start-up, per corpus sentence): {per_sent_us:.2f} µs/sentence "
+        f"= {1e6 / per_sent_us:,.0f} sentences/s."
+    )
+    emit()
+    emit("## Peak RSS")
+    emit()
+    emit("| Run | Peak RSS MiB | Wall s | Measured with |")
+    emit("|---|---:|---:|---|")
+    for label, kib, wall, method in rss_rows:
+        emit(f"| {label} | {kib / 1024:.1f} | {wall:.3f} | {method} |")
+    if not args.skip_peers:
+        import resource
+
+        py_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        emit(f"| (for reference) this Python process: scikit-learn + fastText models, corpus in memory | {py_rss / 1024:.1f} | – | getrusage(RUSAGE_SELF) |")
+
+    if args.big:
+        emit()
+        emit("## Large input (--big)")
+        emit()
+        for line in bench_big(factop, corpus, n_sent, jsonl.median, args):
+            emit(line)
+
+    emit()
+    args.out.write_text("\n".join(out_lines) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def bench_big(factop: str, corpus: Path, n_sent: int, jsonl_median: float, args) -> list[str]:
+    target = args.big_bytes
+    size = corpus.stat().st_size
+    reps = math.ceil(target / size)
+    total = reps * size
+    predicted = jsonl_median * reps
+    if predicted > args.big_max_seconds:
+        return [
+            f"Skipped: {total / 1e9:.2f} GB would take about {predicted:.0f} s at the corpus rate, "
+            f"over the {args.big_max_seconds:.0f} s limit (--big-max-seconds)."
+        ]
+    big_dir = Path(args.big_dir)
+    free = shutil.disk_usage(big_dir).free
+    if free < total + (512 << 20):
+        return [f"Skipped: {big_dir} has {free / 1e9:.2f} GB free; {total / 1e9:.2f} GB needed."]
+    path = big_dir / f"factop-throughput-big.{os.getpid()}.txt"
+    try:
+        log(f"writing {path} ({total / 1e9:.2f} GB)")
+        data = corpus.read_bytes()
+        with path.open("wb") as fh:
+            for _ in range(reps):
+                fh.write(data)
+        del data
+        log(f"classifying it (about {predicted:.0f} s expected)")
+        kib, wall, method = peak_rss([factop, "classify", "--format", "jsonl", str(path)])
+    finally:
+        path.unlink(missing_ok=True)
+    n = n_sent * reps
+    return [
+        f"Input: the corpus repeated {reps}× in {big_dir} (deleted afterwards): {n:,} sentences, "
+        f"{total / 1e9:.2f} GB.",
+        "",
+        "| Run | Wall s | Sentences/s | MB/s | Peak RSS MiB | Measured with |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| `factop classify --format jsonl big.txt > /dev/null` | {wall:.1f} | {n / wall:,.0f} "
+        f"| {total / 1e6 / wall:.1f} | {kib / 1024:.1f} | {method} |",
+    ]
+
+
+def main() -> int:
+    # Turn SIGTERM into SystemExit so `finally` blocks (e.g. deleting the 1 GB file) run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    c = sub.add_parser("corpus")
+    c.add_argument("--data-dir", type=Path, default=Path("data"))
+    c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--min-sentences", type=int, default=100_000)
+
+    b = sub.add_parser("bench")
+    b.add_argument("--root", type=Path, default=Path("."))
+    b.add_argument("--data-dir", type=Path, default=Path("data"))
+    b.add_argument("--factop", type=Path, required=True)
+    b.add_argument("--corpus", type=Path, required=True)
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--startup-runs", type=int, default=20)
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--tmp-dir", default="/tmp")
+    b.add_argument("--skip-peers", action="store_true")
+    b.add_argument("--big", action="store_true")
+    b.add_argument("--big-bytes", type=int, default=1_000_000_000)
+    b.add_argument("--big-dir", default="/tmp")
+    b.add_argument("--big-max-seconds", type=float, default=300.0)
+
+    args = ap.parse_args()
+    return cmd_corpus(args) if args.cmd == "corpus" else cmd_bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
