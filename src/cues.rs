@@ -248,11 +248,34 @@ pub fn warm_up() {
     lexicon();
 }
 
-/// Compute every cue for one sentence. `tokens` are the sentence's tokens (case kept),
-/// `lower[i]` is token `i` lowercased and `stems[i]` its English stem. Writes
-/// [`N_CUES`] values into `out`.
-pub fn compute(tokens: &[Token<'_>], lower: &[&str], stems: &[&str], out: &mut [f64; N_CUES]) {
+/// What the word lists and lexicons say about one word. Callers may cache it per word.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WordCues {
+    flags: u32,
+    subjectivity: Option<f64>,
+    valence: Option<f64>,
+}
+
+/// Look up a word by its lowercase form (word lists) and its English stem (lexicons).
+pub fn word_cues(lower: &str, stem: &str) -> WordCues {
     let lex = lexicon();
+    WordCues {
+        flags: lex.flags.get(lower).copied().unwrap_or(0),
+        subjectivity: lex.subjectivity.get(stem).copied(),
+        valence: lex.valence.get(stem).copied(),
+    }
+}
+
+/// Compute every cue for one sentence. `tokens` are the sentence's tokens (case kept),
+/// `lower[i]` is token `i` lowercased and `words[i]` its [`word_cues`] (default for
+/// numbers and marks). Writes [`N_CUES`] values into `out`.
+pub fn compute(
+    tokens: &[Token<'_>],
+    lower: &[&str],
+    words_cues: &[WordCues],
+    out: &mut [f64; N_CUES],
+) {
+    let cue_of = |i: usize| words_cues.get(i).copied().unwrap_or_default();
     let mut inside = false;
     let mut words = 0usize;
     let mut words_outside = 0usize;
@@ -310,7 +333,8 @@ pub fn compute(tokens: &[Token<'_>], lower: &[&str], stems: &[&str], out: &mut [
                 if lw.len() > 4 && lw.ends_with("ed") {
                     past_suffix += 1;
                 }
-                let f = lex.flags.get(lw).copied().unwrap_or(0);
+                let wc = cue_of(i);
+                let f = wc.flags;
                 // Dates, money and narrative tense count everywhere; the rest only in
                 // the author's own voice.
                 for (bit, slot) in [(F_DATE, 11), (F_MONEY, 12), (F_PAST, 13)] {
@@ -334,8 +358,7 @@ pub fn compute(tokens: &[Token<'_>], lower: &[&str], stems: &[&str], out: &mut [
                     let lo = i.saturating_sub(3);
                     let hi = (i + 4).min(tokens.len());
                     for j in (lo..hi).filter(|&j| j != i) {
-                        let other = lower.get(j).copied().unwrap_or("");
-                        let speaker = lex.flags.get(other).copied().unwrap_or(0) & F_SPEAKER != 0;
+                        let speaker = cue_of(j).flags & F_SPEAKER != 0;
                         let name = j > 0
                             && tokens[j].kind == TokenKind::Word
                             && tokens[j]
@@ -348,9 +371,7 @@ pub fn compute(tokens: &[Token<'_>], lower: &[&str], stems: &[&str], out: &mut [
                         }
                     }
                 }
-                let stem = stems.get(i).copied().unwrap_or(lw);
-                let subj = lex.subjectivity.get(stem).copied();
-                let val = lex.valence.get(stem).copied();
+                let (subj, val) = (wc.subjectivity, wc.valence);
                 if words_outside == 1 && lw.len() > 4 && lw.ends_with("ly") {
                     opening_adverb = subj.unwrap_or(0.0) > 0.0 || val.unwrap_or(0.0) != 0.0;
                 }
@@ -423,9 +444,16 @@ mod tests {
         let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let st = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let stems: Vec<String> = lower.iter().map(|w| st.stem(w).into_owned()).collect();
-        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let wc: Vec<WordCues> = toks
+            .iter()
+            .zip(lower.iter().zip(&stems))
+            .map(|(t, (l, s))| match t.kind {
+                crate::tokenize::TokenKind::Word => word_cues(l, s),
+                _ => WordCues::default(),
+            })
+            .collect();
         let mut out = [0.0; N_CUES];
-        compute(&toks, &lower, &stems, &mut out);
+        compute(&toks, &lower, &wc, &mut out);
         CUES.iter().map(|c| c.name).zip(out).collect()
     }
 

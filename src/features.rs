@@ -79,7 +79,8 @@ pub struct Scratch {
     term_ends: Vec<usize>,
     gram: String,
     stem_buf: String,
-    stems: FxHashMap<Box<str>, Box<str>>,
+    words: FxHashMap<Box<str>, (Box<str>, cues::WordCues)>,
+    word_cues: Vec<cues::WordCues>,
 }
 
 /// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
@@ -135,32 +136,43 @@ impl Analyzer {
             scratch.lower_ends.push(scratch.lower.len());
         }
         let lower: Vec<&str> = spans(&scratch.lower, &scratch.lower_ends).collect();
+        scratch.word_cues.clear();
+        let english = self.settings.language == Language::English;
         for (tok, lw) in tokens.iter().zip(&lower) {
             if tok.kind == TokenKind::Word {
-                // Stemming dominates featurisation time: remember each word's stem.
-                if let Some(stem) = scratch.stems.get(*lw) {
+                // Stemming and lexicon look-ups dominate featurisation time: remember
+                // each word's stem and cue information.
+                if let Some((stem, wc)) = scratch.words.get(*lw) {
                     scratch.terms.push_str(stem);
+                    scratch.word_cues.push(*wc);
                 } else {
                     self.stemmer
                         .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
-                    if scratch.stems.len() >= STEM_CACHE_WORDS {
-                        scratch.stems.clear();
+                    let wc = if english {
+                        cues::word_cues(lw, &scratch.stem_buf)
+                    } else {
+                        cues::WordCues::default()
+                    };
+                    if scratch.words.len() >= STEM_CACHE_WORDS {
+                        scratch.words.clear();
                     }
                     scratch
-                        .stems
-                        .insert((*lw).into(), scratch.stem_buf.as_str().into());
+                        .words
+                        .insert((*lw).into(), (scratch.stem_buf.as_str().into(), wc));
                     scratch.terms.push_str(&scratch.stem_buf);
+                    scratch.word_cues.push(wc);
                 }
             } else {
                 self.stemmer
                     .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
                 scratch.terms.push_str(&scratch.stem_buf);
+                scratch.word_cues.push(cues::WordCues::default());
             }
             scratch.term_ends.push(scratch.terms.len());
         }
         let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
         if let Some(out) = cues_out {
-            cues::compute(&tokens, &lower, &terms, out);
+            cues::compute(&tokens, &lower, &scratch.word_cues, out);
         }
         for_each_ngram(
             &terms,

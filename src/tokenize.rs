@@ -32,6 +32,10 @@ fn is_word_char(c: char) -> bool {
 /// Split normalised `text` into tokens, appended to `out` (cleared first).
 pub fn tokenize_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     out.clear();
+    if text.is_ascii() {
+        tokenize_ascii(text, out);
+        return;
+    }
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if c == '!' || c == '?' || c == '"' {
@@ -78,6 +82,56 @@ pub fn tokenize_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
         }
         out.push(Token {
             text: &text[start..end],
+            kind: if number {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            },
+        });
+    }
+}
+
+/// The same rules as [`tokenize_into`], on bytes, for ASCII text.
+fn tokenize_ascii<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'!' || c == b'?' || c == b'"' {
+            out.push(Token {
+                text: &text[i..i + 1],
+                kind: TokenKind::Mark,
+            });
+            i += 1;
+            continue;
+        }
+        if !c.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let number = c.is_ascii_digit();
+        let start = i;
+        i += 1;
+        while i < b.len() {
+            let d = b[i];
+            if d.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let prev = b[i - 1];
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            let joins = if number {
+                matches!(d, b'.' | b',' | b':') && prev.is_ascii_digit() && next.is_ascii_digit()
+            } else {
+                d == b'\'' && prev.is_ascii_alphabetic() && next.is_ascii_alphabetic()
+            };
+            if !joins {
+                break;
+            }
+            i += 1;
+        }
+        out.push(Token {
+            text: &text[start..i],
             kind: if number {
                 TokenKind::Number
             } else {
@@ -135,6 +189,22 @@ mod tests {
             texts("nuclear-tipped Müller"),
             ["nuclear", "tipped", "Müller"]
         );
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_general_rules() {
+        // The same text with a non-ASCII character appended takes the general path.
+        for s in [
+            "\"We don't talk,\" he said. Why?!",
+            "It cost $1,200.50 at 5:30, up 3.5%.",
+            "Korea's leaders' plan 9a b9 x'y 1.a",
+        ] {
+            let fast: Vec<_> = tokenize(s);
+            let general_text = format!("{s} \u{e9}");
+            let mut general = tokenize(&general_text);
+            general.pop();
+            assert_eq!(fast, general, "{s}");
+        }
     }
 
     #[test]
