@@ -202,6 +202,8 @@ pub enum ClassifyFormat {
     Jsonl,
     /// Tab-separated values with a header row.
     Tsv,
+    /// One self-contained HTML page: sentences highlighted by label and confidence.
+    Html,
 }
 
 /// Input formats of `classify`.
@@ -265,6 +267,9 @@ pub struct EvalArgs {
     /// List the N most confident mistakes.
     #[arg(long, value_name = "N")]
     pub errors: Option<usize>,
+    /// Also write a self-contained HTML report with plots (works with --cv too).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Decision threshold on P(opinion) (default: the model's).
     #[arg(long)]
     pub threshold: Option<f64>,

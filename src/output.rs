@@ -65,6 +65,10 @@ pub struct Writer<W: Write> {
     source: String,
     id: Option<serde_json::Value>,
     doc_sentences: Vec<SentenceResult>,
+    doc_text: String,
+    html_docs: Vec<crate::html::HtmlDocument>,
+    model_name: String,
+    threshold: f64,
 }
 
 fn io(e: std::io::Error) -> Error {
@@ -101,12 +105,18 @@ impl<W: Write> Writer<W> {
             source: String::new(),
             id: None,
             doc_sentences: Vec::new(),
+            doc_text: String::new(),
+            html_docs: Vec::new(),
+            model_name: String::new(),
+            threshold: 0.5,
         }
     }
 
     /// Start the output.
     pub fn begin(&mut self, model: &Classifier, threshold: f64) -> Result<()> {
         let file = model.model_file();
+        self.model_name = file.name.clone();
+        self.threshold = threshold;
         match self.format {
             ClassifyFormat::Json => {
                 let info = ModelInfo {
@@ -131,6 +141,7 @@ impl<W: Write> Writer<W> {
         self.source = source.to_string();
         self.id = id.cloned();
         self.doc_sentences.clear();
+        self.doc_text.clear();
         let first = self.documents == 0;
         self.documents += 1;
         let name = match id {
@@ -182,6 +193,12 @@ impl<W: Write> Writer<W> {
             }
             ClassifyFormat::Text => self.text_line(line),
             ClassifyFormat::Json => {
+                self.doc_sentences.extend(line.sentences.iter().cloned());
+                Ok(())
+            }
+            ClassifyFormat::Html => {
+                self.doc_text.push_str(line.text);
+                self.doc_text.push_str(line.ending);
                 self.doc_sentences.extend(line.sentences.iter().cloned());
                 Ok(())
             }
@@ -288,6 +305,16 @@ impl<W: Write> Writer<W> {
                 write!(self.out, "{sep}\n  ").map_err(io)?;
                 serde_json::to_writer(&mut self.out, &doc).map_err(|e| io(e.into()))
             }
+            ClassifyFormat::Html => {
+                self.html_docs.push(crate::html::HtmlDocument {
+                    source: self.source.clone(),
+                    id: self.id.clone(),
+                    text: std::mem::take(&mut self.doc_text),
+                    summary: summary.clone(),
+                    sentences: std::mem::take(&mut self.doc_sentences),
+                });
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -296,6 +323,11 @@ impl<W: Write> Writer<W> {
     pub fn finish(&mut self) -> Result<()> {
         if self.format == ClassifyFormat::Json {
             writeln!(self.out, "\n]}}").map_err(io)?;
+        }
+        if self.format == ClassifyFormat::Html {
+            let page =
+                crate::html::render_classify(&self.model_name, self.threshold, &self.html_docs);
+            self.out.write_all(page.as_bytes()).map_err(io)?;
         }
         self.out.flush().map_err(io)
     }

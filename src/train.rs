@@ -392,6 +392,8 @@ impl TrainParams {
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, self.seed);
         let mut reports = Vec::new();
+        let mut out_of_fold = vec![0.0; records.len()];
+        let mut fold_thresholds = Vec::with_capacity(k);
         for f in 0..k {
             progress(f, k);
             let train: Vec<&Record> = (0..records.len())
@@ -404,6 +406,10 @@ impl TrainParams {
                 .collect();
             let model = self.fit_records(&train, &[])?;
             let probs: Vec<f64> = test.iter().map(|r| model.probability(&r.text)).collect();
+            for (i, p) in (0..records.len()).filter(|&i| folds[i] == f).zip(&probs) {
+                out_of_fold[i] = *p;
+            }
+            fold_thresholds.push(model.threshold());
             let truth: Vec<Label> = test.iter().map(|r| r.label).collect();
             reports.push(metrics::evaluate(&truth, &probs, model.threshold()));
         }
@@ -417,6 +423,9 @@ impl TrainParams {
             macro_f1: metrics::mean_sd(&f1),
             accuracy: metrics::mean_sd(&acc),
             per_fold: reports,
+            truth: labels,
+            out_of_fold,
+            fold_thresholds,
         })
     }
 }
@@ -446,6 +455,15 @@ pub struct CvReport {
     pub accuracy: (f64, f64),
     /// Each fold's full report.
     pub per_fold: Vec<Report>,
+    /// Every row's true label, in input order.
+    #[serde(skip)]
+    pub truth: Vec<Label>,
+    /// Every row's out-of-fold P(opinion), from the fold model that did not see it.
+    #[serde(skip)]
+    pub out_of_fold: Vec<f64>,
+    /// The threshold of the fold model that scored each row.
+    #[serde(skip)]
+    pub fold_thresholds: Vec<f64>,
 }
 
 fn check_classes(records: &[&Record]) -> Result<()> {

@@ -16,7 +16,11 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let threshold = args.threshold.unwrap_or(model.threshold());
     let opts = StreamOptions {
         threshold,
-        explain_top: if args.explain { args.top.max(1) } else { 0 },
+        explain_top: if args.explain || args.format == ClassifyFormat::Html {
+            args.top.max(1)
+        } else {
+            0
+        },
     };
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]

@@ -4,20 +4,11 @@ use crate::cli::{EvalArgs, ReportFormat};
 use crate::data::{self, Label, Record};
 use crate::metrics::{self, Report};
 use crate::model::Classifier;
+use crate::report::{self, EvalPage, Mistake};
 use crate::train::CvReport;
 use anyhow::Context;
-use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
-
-/// One confident mistake.
-#[derive(Debug, Serialize)]
-struct Mistake<'a> {
-    id: &'a str,
-    text: &'a str,
-    label: Label,
-    opinion_probability: f64,
-}
 
 /// Run `factop eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
@@ -44,6 +35,23 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                 eprintln!("\rcross-validating: {k} folds done");
             }
         })?;
+        if let Some(path) = &args.report {
+            let pooled = metrics::evaluate(&cv.truth, &cv.out_of_fold, mean(&cv.fold_thresholds));
+            let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();
+            let mistakes =
+                confident_mistakes(&records, &ids, &cv.out_of_fold, pooled.threshold, 20);
+            let title = format!("{}-fold cross-validation on {}", cv.folds, sources(&args));
+            let page = report::render_eval(&EvalPage {
+                title: &title,
+                report: &pooled,
+                truth: &cv.truth,
+                probs: &cv.out_of_fold,
+                threshold: pooled.threshold,
+                mistakes: &mistakes,
+                folds: Some(&cv.per_fold),
+            });
+            crate::io::write_atomic(path, page.as_bytes())?;
+        }
         return print(&args, &render_cv(&cv, args.format));
     }
     let model = super::load_model(args.model.as_ref())?;
@@ -51,10 +59,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let truth: Vec<Label> = records.iter().map(|r| r.label).collect();
     let probs = probabilities(&model, &records);
     let report = metrics::evaluate(&truth, &probs, threshold);
-    let ids: Vec<String> = records
-        .iter()
-        .map(|r| r.id.clone().unwrap_or_else(|| r.line.to_string()))
-        .collect();
+    let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();
     if let Some(path) = &args.predictions {
         let mut s = String::from("sentence_id\tlabel\n");
         for (id, &p) in ids.iter().zip(&probs) {
@@ -66,30 +71,23 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
         crate::io::write_atomic(path, s.as_bytes())?;
     }
-    let mistakes = match args.errors {
-        Some(n) => {
-            let mut m: Vec<Mistake> = records
-                .iter()
-                .zip(&probs)
-                .zip(&ids)
-                .filter(|((r, &p), _)| Label::from_probability(p, threshold) != r.label)
-                .map(|((r, &p), id)| Mistake {
-                    id,
-                    text: &r.text,
-                    label: r.label,
-                    opinion_probability: p,
-                })
-                .collect();
-            m.sort_by(|a, b| {
-                (b.opinion_probability - threshold)
-                    .abs()
-                    .total_cmp(&(a.opinion_probability - threshold).abs())
-            });
-            m.truncate(n);
-            Some(m)
-        }
-        None => None,
-    };
+    let mistakes = args
+        .errors
+        .map(|n| confident_mistakes(&records, &ids, &probs, threshold, n));
+    if let Some(path) = &args.report {
+        let title = format!("{} on {}", model.model_file().name, sources(&args));
+        let shown = confident_mistakes(&records, &ids, &probs, threshold, 20);
+        let page = report::render_eval(&EvalPage {
+            title: &title,
+            report: &report,
+            truth: &truth,
+            probs: &probs,
+            threshold,
+            mistakes: &shown,
+            folds: None,
+        });
+        crate::io::write_atomic(path, page.as_bytes())?;
+    }
     let name = model.model_file().name.clone();
     let out = match args.format {
         ReportFormat::Json => {
@@ -100,8 +98,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&v)? + "\n"
         }
         ReportFormat::Text => {
-            let sources: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
-            let mut s = render_report(&report, &format!("{name} on {}", sources.join(" + ")));
+            let mut s = render_report(&report, &format!("{name} on {}", sources(&args)));
             if let Some(m) = &mistakes {
                 let _ = writeln!(s, "\nmost confident mistakes (true label, P(opinion)):");
                 for e in m {
@@ -116,6 +113,48 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
     };
     print(&args, &out)
+}
+
+fn row_id(r: &Record) -> String {
+    r.id.clone().unwrap_or_else(|| r.line.to_string())
+}
+
+fn sources(args: &EvalArgs) -> String {
+    let names: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
+    names.join(" + ")
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    metrics::mean_sd(xs).0
+}
+
+/// The `n` mistakes whose probability lies furthest from the threshold.
+fn confident_mistakes(
+    records: &[&Record],
+    ids: &[String],
+    probs: &[f64],
+    threshold: f64,
+    n: usize,
+) -> Vec<Mistake> {
+    let mut m: Vec<Mistake> = records
+        .iter()
+        .zip(probs)
+        .zip(ids)
+        .filter(|((r, &p), _)| Label::from_probability(p, threshold) != r.label)
+        .map(|((r, &p), id)| Mistake {
+            id: id.clone(),
+            text: r.text.clone(),
+            label: r.label,
+            opinion_probability: p,
+        })
+        .collect();
+    m.sort_by(|a, b| {
+        (b.opinion_probability - threshold)
+            .abs()
+            .total_cmp(&(a.opinion_probability - threshold).abs())
+    });
+    m.truncate(n);
+    m
 }
 
 fn probabilities(model: &Classifier, records: &[&Record]) -> Vec<f64> {
