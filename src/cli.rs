@@ -38,6 +38,20 @@ pub enum Command {
     /// Show a model's settings, provenance and strongest features.
     #[command(after_help = "Example:\n  factop inspect --top 15")]
     Inspect(InspectArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  factop completions bash > /etc/bash_completion.d/factop")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  factop man > factop.1 && man ./factop.1")]
+    Man,
+}
+
+/// `factop completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How data files are read.

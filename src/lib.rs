@@ -30,6 +30,7 @@ pub mod model;
 pub mod ngrams;
 pub mod normalize;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod segment;
 pub mod stem;

@@ -257,10 +257,21 @@ impl TrainParams {
 
     /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
     pub fn out_of_fold(&self, records: &[&Record], k: usize, seed: u64) -> Result<Vec<f64>> {
+        self.out_of_fold_with(records, k, seed, &mut |_, _| {})
+    }
+
+    fn out_of_fold_with(
+        &self,
+        records: &[&Record],
+        k: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<f64>> {
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
         let mut probs = vec![0.0; records.len()];
         for f in 0..k {
+            progress(f, k + 1);
             let train: Vec<&Record> = (0..records.len())
                 .filter(|&i| folds[i] != f)
                 .map(|i| records[i])
@@ -280,6 +291,15 @@ impl TrainParams {
 
     /// Train a classifier on all rows of `data`.
     pub fn fit(&self, data: &[Dataset]) -> Result<Classifier> {
+        self.fit_with_progress(data, &mut |_, _| {})
+    }
+
+    /// [`TrainParams::fit`], calling `progress(done, total)` before each model fit.
+    pub fn fit_with_progress(
+        &self,
+        data: &[Dataset],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Classifier> {
         self.check()?;
         let records: Vec<&Record> = data.iter().flat_map(|d| d.records.iter()).collect();
         if let Err(Error::Param(message)) = check_classes(&records) {
@@ -289,23 +309,40 @@ impl TrainParams {
                 message,
             });
         }
-        self.fit_records(&records, data)
+        self.fit_records_with(&records, data, progress)
     }
 
     /// Train on `records`; `data` only supplies provenance.
     pub fn fit_records(&self, records: &[&Record], data: &[Dataset]) -> Result<Classifier> {
+        self.fit_records_with(records, data, &mut |_, _| {})
+    }
+
+    fn fit_records_with(
+        &self,
+        records: &[&Record],
+        data: &[Dataset],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Classifier> {
         self.check()?;
         check_classes(records)?;
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let (threshold, cv_macro_f1) = match self.threshold {
             Some(t) => (t, None),
             None => {
-                let probs = self.out_of_fold(records, self.threshold_folds, self.seed)?;
+                let probs =
+                    self.out_of_fold_with(records, self.threshold_folds, self.seed, progress)?;
                 let (t, f1) = best_threshold(&labels, &probs);
                 (t, Some(f1))
             }
         };
+        let total = if self.threshold.is_some() {
+            1
+        } else {
+            self.threshold_folds + 1
+        };
+        progress(total - 1, total);
         let fitted = self.fit_core(records)?;
+        progress(total, total);
         self.to_classifier(fitted, threshold, cv_macro_f1, records.len(), data)
     }
 

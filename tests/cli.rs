@@ -565,3 +565,59 @@ fn bad_article_input_names_file_and_line() {
     assert_bad_input(&["classify", "missing-article.txt"], "missing-article.txt");
     assert_bad_input(&["classify", "tests"], "is a directory");
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli() {
+    let (code, bash, _) = run(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    for sub in ["train", "classify", "eval", "inspect"] {
+        assert!(bash.contains(sub), "bash completion lacks {sub}");
+    }
+    assert!(bash.contains("--input-format"));
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH factop 1"),
+        "{}",
+        &man[..80.min(man.len())]
+    );
+    assert!(man.contains("classify"));
+    // Usage errors come from clap: exit code 2 and the possible values.
+    let (code, _, stderr) = run(&["completions", "tcsh-not-a-shell"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("invalid value 'tcsh-not-a-shell'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn html_outputs_are_written_and_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a<b>.txt");
+    std::fs::write(
+        &article,
+        "Officials said <b>40</b> people were hurt.\n\nWhat a disgrace!\n",
+    )
+    .unwrap();
+    let (code, page, stderr) = run(&["classify", "--format", "html", article.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("&lt;b&gt;40&lt;/b&gt;"));
+    assert!(!page.contains("<b>40</b>"));
+    let report = dir.path().join("report.html");
+    let (code, _, stderr) = run(&[
+        "eval",
+        "--data",
+        "data/dev_test.csv",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("id=\"metrics\""));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the report must be self-contained"
+    );
+}

@@ -34,6 +34,22 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut out = output::Writer::new(sink, args.format, colour, files.len() > 1);
     out.begin(&model, threshold)?;
+    let sizes: Option<u64> = files
+        .iter()
+        .map(|p| {
+            (p != Path::new("-"))
+                .then(|| std::fs::metadata(p).ok().map(|m| m.len()))
+                .flatten()
+        })
+        .sum();
+    let bar = crate::progress::bytes("classifying", sizes.unwrap_or(0));
+    if sizes.is_none() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let job = Job {
+        model: &model,
+        opts,
+    };
     for path in &files {
         let reader: Box<dyn BufRead> = if path == Path::new("-") {
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
@@ -53,28 +69,41 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         };
         let source = path.display().to_string();
         match args.input_format {
-            InputFormat::Text => classify_one(&mut out, &model, opts, reader, path, &source, None)?,
-            InputFormat::Jsonl => classify_jsonl(&mut out, &model, opts, reader, path, &source)?,
+            InputFormat::Text => {
+                classify_one(&mut out, job, reader, path, &source, None, Some(&bar))?
+            }
+            InputFormat::Jsonl => classify_jsonl(&mut out, job, reader, path, &source, &bar)?,
         }
     }
+    bar.finish_and_clear();
     out.finish().context("writing output")?;
     Ok(())
 }
 
+/// What every document of one run is classified with.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    model: &'a Classifier,
+    opts: StreamOptions,
+}
+
 fn classify_one<W: Write>(
     out: &mut output::Writer<W>,
-    model: &Classifier,
-    opts: StreamOptions,
+    job: Job<'_>,
     reader: impl BufRead,
     path: &Path,
     source: &str,
     id: Option<&serde_json::Value>,
+    bar: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<()> {
     out.begin_document(source, id)?;
     let mut summary = Summary::default();
-    classify_reader(reader, path, model, opts, |line| {
+    classify_reader(reader, path, job.model, job.opts, |line| {
         for s in line.sentences {
             summary.add(s);
+        }
+        if let Some(bar) = bar {
+            bar.inc((line.text.len() + line.ending.len()) as u64);
         }
         out.line(line)
     })?;
@@ -84,11 +113,11 @@ fn classify_one<W: Write>(
 
 fn classify_jsonl<W: Write>(
     out: &mut output::Writer<W>,
-    model: &Classifier,
-    opts: StreamOptions,
+    job: Job<'_>,
     mut reader: impl BufRead,
     path: &Path,
     source: &str,
+    bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
     let mut buf = Vec::new();
     let mut number = 0u64;
@@ -107,6 +136,7 @@ fn classify_jsonl<W: Write>(
             }
             Err(e) => return Err(Error::io(path, e).into()),
         }
+        bar.inc(buf.len() as u64);
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -119,12 +149,12 @@ fn classify_jsonl<W: Write>(
         let id = value.get("id");
         classify_one(
             out,
-            model,
-            opts,
+            job,
             text.as_bytes(),
             Path::new(&format!("{}:{number}", path.display())),
             source,
             id,
+            None,
         )?;
     }
     Ok(())

@@ -28,13 +28,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     if let Some(k) = args.cv {
         let params = args.tuning.params();
-        let cv = params.cross_validate(&records, k, |f, k| {
-            if f < k {
-                eprint!("\rcross-validating: fold {}/{k}", f + 1);
-            } else {
-                eprintln!("\rcross-validating: {k} folds done");
-            }
-        })?;
+        let bar = crate::progress::steps("cross-validating", k as u64);
+        let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
+        bar.finish_and_clear();
         if let Some(path) = &args.report {
             let pooled = metrics::evaluate(&cv.truth, &cv.out_of_fold, mean(&cv.fold_thresholds));
             let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();

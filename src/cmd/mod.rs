@@ -1,6 +1,7 @@
 //! The subcommands: argument-to-library glue, one file each.
 
 pub mod classify;
+pub mod docs;
 pub mod eval;
 pub mod inspect;
 pub mod train;
@@ -17,6 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Classify(a) => classify::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
     }
 }
 

@@ -31,7 +31,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         Some(p) => Some(data::load(p, &opts)?),
         None => None,
     };
-    let model = params.fit(&sets)?;
+    let total = if params.threshold.is_some() {
+        1
+    } else {
+        params.threshold_folds + 1
+    };
+    let bar = crate::progress::steps("training", total as u64);
+    let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
     let file = model.model_file();
     eprintln!(
         "trained {}: {} terms + {} cues, threshold {:.3}{} in {:.2}s",
