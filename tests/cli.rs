@@ -621,3 +621,57 @@ fn html_outputs_are_written_and_escaped() {
         "the report must be self-contained"
     );
 }
+
+#[test]
+fn jsonl_streams_before_the_input_ends() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as Std, Stdio};
+    for threads in ["1", "2"] {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("factop"))
+            .args(["classify", "--format", "jsonl", "-j", threads, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        for (text, label) in [
+            ("Officials said 40 people were hurt.", "fact"),
+            ("What a disgrace, frankly!", "opinion"),
+        ] {
+            writeln!(stdin, "{text}").unwrap();
+            stdin.flush().unwrap();
+            // stdin is still open: the answer must come before the input ends.
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+            let v: Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(v["text"], text);
+            assert_eq!(v["label"], label, "{threads} threads");
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+}
+
+#[test]
+fn works_as_a_filter_in_a_shell_pipeline() {
+    let bin = assert_cmd::cargo::cargo_bin("factop");
+    let script = format!(
+        "printf '%s\\n' '{{\"id\": \"a1\", \"text\": \"Officials said 40 people were hurt. What a disgrace!\"}}' \
+         | {bin} classify --input-format jsonl --format jsonl \
+         | grep -c '\"id\":\"a1\"'",
+        bin = bin.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+}

@@ -4,7 +4,7 @@ use crate::cli::{ClassifyArgs, ClassifyFormat, InputFormat};
 use crate::error::Error;
 use crate::model::Classifier;
 use crate::output::{self, Summary};
-use crate::stream::{classify_reader, read_line_bounded, StreamOptions};
+use crate::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
 use anyhow::Context;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -46,9 +46,14 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     if sizes.is_none() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let job = Job {
         model: &model,
         opts,
+        threads,
     };
     for path in &files {
         let reader: Box<dyn BufRead> = if path == Path::new("-") {
@@ -85,6 +90,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
 struct Job<'a> {
     model: &'a Classifier,
     opts: StreamOptions,
+    threads: usize,
 }
 
 fn classify_one<W: Write>(
@@ -98,7 +104,7 @@ fn classify_one<W: Write>(
 ) -> anyhow::Result<()> {
     out.begin_document(source, id)?;
     let mut summary = Summary::default();
-    classify_reader(reader, path, job.model, job.opts, |line| {
+    classify_reader_threads(reader, path, job.model, job.opts, job.threads, |line| {
         for s in line.sentences {
             summary.add(s);
         }
@@ -147,6 +153,8 @@ fn classify_jsonl<W: Write>(
             .and_then(|t| t.as_str())
             .ok_or_else(|| bad(number, "object has no string field \"text\"".into()))?;
         let id = value.get("id");
+        // Records are small: classify each on this thread.
+        let job = Job { threads: 1, ..job };
         classify_one(
             out,
             job,
