@@ -250,12 +250,17 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         None => vec!["text", "sentence"],
     };
     let label_name = opts.label_column.as_deref().unwrap_or("label");
-    let shown = header_names.join(", ");
+    let hint = match (tab, header_names.as_slice()) {
+        (false, [only]) if only.contains('\t') => " (the header has tabs: try --delimiter tab)",
+        (true, [only]) if only.contains(',') => " (the header has commas: try --delimiter comma)",
+        _ => "",
+    };
+    let shown = header_names.join(", ").replace('\t', "\\t");
     let text_col = find(&text_names).ok_or_else(|| {
         err(
             1,
             format!(
-                "no text column (looked for {}; header has: {shown})",
+                "no text column (looked for {}; header has: {shown}){hint}",
                 text_names.join(" or ")
             ),
         )

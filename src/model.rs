@@ -255,10 +255,7 @@ impl Classifier {
             } else {
                 "unexpected content"
             };
-            Error::model(
-                path,
-                format!("{what} at line {} column {}: {e}", e.line(), e.column()),
-            )
+            Error::model(path, format!("{what}: {e}"))
         })?;
         Self::from_model_file(file, path)
     }

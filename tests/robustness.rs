@@ -1,0 +1,235 @@
+//! Hostile input: each row of docs/robustness.md has a test here (or in tests/cli.rs,
+//! named in that table). Every case ends in exit code 2 with a one-line message naming
+//! the file (and line where there is one), or in a documented, counted behaviour.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str], stdin: Option<Vec<u8>>) -> (i32, String, String) {
+    let mut c = Command::cargo_bin("factop").unwrap();
+    c.current_dir(root()).args(args);
+    if let Some(input) = stdin {
+        c.write_stdin(input);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn bad(args: &[&str], needle: &str) {
+    let (code, _, stderr) = run(args, None);
+    assert_eq!(code, 2, "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let last = stderr.trim_end().lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("error: ") && last.contains(needle),
+        "expected {needle:?} in {stderr}"
+    );
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn wrong_delimiter_gets_a_hint() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "tabs.csv", b"id\ttext\tlabel\n1\thello\tfact\n");
+    bad(&["eval", "--data", &p], "tabs.csv:1: no text column (looked for text or sentence; header has: id\\ttext\\tlabel) (the header has tabs: try --delimiter tab)");
+    let (code, _, stderr) = run(&["eval", "--delimiter", "tab", "--data", &p], None);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn missing_header_is_reported_as_missing_columns() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "noheader.csv",
+        b"1,The ministry said so.,fact\n2,Awful.,opinion\n",
+    );
+    bad(&["eval", "--data", &p], "noheader.csv:1: no text column");
+}
+
+#[test]
+fn nul_bytes_and_binary_files_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "nul.csv", b"text,label\nok\0ay,fact\n");
+    bad(
+        &["eval", "--data", &p],
+        "nul.csv:2: NUL byte at byte offset 13",
+    );
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&[0u8; 64]);
+    let p = write(d.path(), "image.csv", &png);
+    bad(&["eval", "--data", &p], "image.csv:");
+    let p = write(d.path(), "image.json", &png);
+    bad(
+        &["inspect", "--model", &p],
+        "image.json: invalid model: invalid UTF-8 at byte offset 0",
+    );
+}
+
+#[test]
+fn empty_text_cells_are_skipped_with_a_count() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "gaps.csv",
+        b"text,label\nThe ministry said so.,fact\n,fact\n  ,opinion\nAwful!,opinion\n",
+    );
+    let (code, out, stderr) = run(&["eval", "--data", &p, "--format", "json"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("gaps.csv: skipped 2 rows with empty text"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["examples"], 2);
+}
+
+#[test]
+fn duplicate_rows_are_kept_as_they_are() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "dups.csv",
+        b"text,label\nAwful!,opinion\nAwful!,opinion\nThe ministry said so.,fact\n",
+    );
+    let (code, out, _) = run(&["eval", "--data", &p, "--format", "json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["examples"], 3);
+}
+
+#[test]
+fn bom_and_crlf_data_load_with_right_line_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "win.csv",
+        b"\xEF\xBB\xBFtext,label\r\nThe ministry said so.,fact\r\nAwful!,nope\r\n",
+    );
+    bad(&["eval", "--data", &p], "win.csv:3: unknown label \"nope\"");
+}
+
+#[test]
+fn invalid_utf8_in_the_middle_of_a_quoted_field() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "latin1.csv",
+        b"text,label\n\"caf\xe9 au lait\",fact\n",
+    );
+    bad(
+        &["eval", "--data", &p],
+        "latin1.csv:2: invalid UTF-8 at byte offset 15",
+    );
+}
+
+#[test]
+fn overlong_article_line_is_refused_in_bounded_memory() {
+    // A line longer than the 16 MiB limit: refused with its line number.
+    let mut text = b"A first line.\n".to_vec();
+    text.extend(std::iter::repeat_n(b'x', (16 << 20) + 10));
+    let (code, out, stderr) = run(&["classify", "--format", "jsonl", "-"], Some(text));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("-:2: line is longer than the limit of 16777216 bytes"),
+        "{stderr}"
+    );
+    // what came before the bad line was still written
+    assert!(out.contains("A first line."), "{out}");
+}
+
+#[test]
+fn long_line_without_sentence_breaks_is_cut_into_bounded_sentences() {
+    let text = "word ".repeat(400_000).into_bytes(); // 2 MB, one line, no punctuation
+    let (code, out, stderr) = run(&["classify", "--format", "tsv", "-"], Some(text));
+    assert_eq!(code, 0, "{stderr}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert!(rows.len() >= 200, "{}", rows.len());
+    assert!(rows
+        .iter()
+        .all(|r| r.split('\t').nth(7).unwrap().len() <= 10_000));
+}
+
+#[test]
+fn model_with_non_finite_or_mistyped_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root().join("models/factop-en.json")).unwrap();
+    let inf = shipped.replacen("\"intercept\": ", "\"intercept\": 1e999, \"x\": ", 1);
+    let p = write(d.path(), "inf.json", inf.as_bytes());
+    bad(
+        &["inspect", "--model", &p],
+        "inf.json: invalid model: not valid JSON: number out of range",
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    v["threshold"] = "high".into();
+    let p = write(d.path(), "typed.json", v.to_string().as_bytes());
+    bad(
+        &["inspect", "--model", &p],
+        "typed.json: invalid model: unexpected content: invalid type: string \"high\"",
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    v["cue_weights"].as_array_mut().unwrap().push(1.0.into());
+    let p = write(d.path(), "cues.json", v.to_string().as_bytes());
+    bad(
+        &["inspect", "--model", &p],
+        "cues.json: invalid model: 29 cues but",
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    v["vocabulary"].as_array_mut().unwrap().swap(0, 1);
+    let p = write(d.path(), "order.json", v.to_string().as_bytes());
+    bad(
+        &["inspect", "--model", &p],
+        "order.json: invalid model: vocabulary is not sorted and unique",
+    );
+    let p = write(d.path(), "empty.json", b"");
+    bad(
+        &["inspect", "--model", &p],
+        "empty.json: invalid model: truncated JSON",
+    );
+}
+
+#[test]
+fn interrupted_train_leaves_the_existing_model_untouched() {
+    let d = tempfile::tempdir().unwrap();
+    let model = d.path().join("model.json");
+    std::fs::write(&model, "the previous model").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("factop"))
+        .current_dir(root())
+        .args([
+            "train",
+            "--data",
+            "data/train.csv",
+            "--data",
+            "data/dev.csv",
+            "--output",
+        ])
+        .arg(&model)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(
+        std::fs::read_to_string(&model).unwrap(),
+        "the previous model"
+    );
+    let names: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
