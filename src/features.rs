@@ -81,6 +81,7 @@ pub struct Scratch {
     stem_buf: String,
     words: FxHashMap<Box<str>, (Box<str>, cues::WordCues)>,
     word_cues: Vec<cues::WordCues>,
+    ids: Vec<u32>,
 }
 
 /// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
@@ -114,6 +115,19 @@ impl Analyzer {
         cues_out: Option<&mut [f64; N_CUES]>,
         mut on_gram: impl FnMut(&str),
     ) {
+        self.prepare(text, scratch, cues_out);
+        let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
+        for_each_ngram(
+            &terms,
+            self.settings.ngram_min,
+            self.settings.ngram_max,
+            &mut scratch.gram,
+            &mut on_gram,
+        );
+    }
+
+    /// Run the pipeline up to the terms, which are left in `scratch`; fill `cues_out`.
+    fn prepare(&self, text: &str, scratch: &mut Scratch, cues_out: Option<&mut [f64; N_CUES]>) {
         normalize_into(text, &mut scratch.norm);
         let mut tokens = Vec::new();
         tokenize_into(&scratch.norm, &mut tokens);
@@ -170,17 +184,86 @@ impl Analyzer {
             }
             scratch.term_ends.push(scratch.terms.len());
         }
-        let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
         if let Some(out) = cues_out {
             cues::compute(&tokens, &lower, &scratch.word_cues, out);
         }
-        for_each_ngram(
-            &terms,
-            self.settings.ngram_min,
-            self.settings.ngram_max,
-            &mut scratch.gram,
-            &mut on_gram,
-        );
+    }
+}
+
+/// Vocabulary look-up by word ids, for models whose n-grams are at most bigrams:
+/// one hash of each term, then bigrams by a pair of integers, with no n-gram strings
+/// built. Gives exactly the features of the string look-up (tested).
+#[derive(Debug)]
+struct IdLookup {
+    /// Every word that occurs in a vocabulary term → its word id.
+    words: FxHashMap<Box<str>, u32>,
+    /// Feature index of each word id as a unigram (`u32::MAX`: not a feature).
+    unigram: Vec<u32>,
+    /// (first word id, second word id) → feature index.
+    bigram: FxHashMap<u64, u32>,
+    unigrams_on: bool,
+}
+
+impl IdLookup {
+    fn new(settings: &FeatureSettings, vocab: &Vocabulary) -> Option<Self> {
+        if settings.ngram_max > 2 {
+            return None;
+        }
+        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut unigram = Vec::new();
+        let mut id_of = |w: &str, unigram: &mut Vec<u32>| -> u32 {
+            let next = words.len() as u32;
+            *words.entry(w.into()).or_insert_with(|| {
+                unigram.push(u32::MAX);
+                next
+            })
+        };
+        let mut bigram = FxHashMap::default();
+        for (f, term) in vocab.terms().iter().enumerate() {
+            let mut parts = term.split(' ');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(a), None, _) => {
+                    let id = id_of(a, &mut unigram);
+                    unigram[id as usize] = f as u32;
+                }
+                (Some(a), Some(b), None) => {
+                    let (ia, ib) = (id_of(a, &mut unigram), id_of(b, &mut unigram));
+                    bigram.insert(u64::from(ia) << 32 | u64::from(ib), f as u32);
+                }
+                _ => return None,
+            }
+        }
+        Some(IdLookup {
+            words,
+            unigram,
+            bigram,
+            unigrams_on: settings.ngram_min <= 1,
+        })
+    }
+
+    /// Push (feature, 1.0) for every unigram and bigram of `terms` in the vocabulary.
+    fn features(&self, terms: &str, ends: &[usize], ids: &mut Vec<u32>, row: &mut Vec<(u32, f64)>) {
+        ids.clear();
+        ids.extend(spans(terms, ends).map(|t| self.words.get(t).copied().unwrap_or(u32::MAX)));
+        for (i, &id) in ids.iter().enumerate() {
+            if id == u32::MAX {
+                continue;
+            }
+            if self.unigrams_on {
+                if let Some(&f) = self.unigram.get(id as usize) {
+                    if f != u32::MAX {
+                        row.push((f, 1.0));
+                    }
+                }
+            }
+            if let Some(&next) = ids.get(i + 1) {
+                if next != u32::MAX {
+                    if let Some(&f) = self.bigram.get(&(u64::from(id) << 32 | u64::from(next))) {
+                        row.push((f, 1.0));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -197,6 +280,7 @@ fn spans<'a>(arena: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str>
 #[derive(Debug)]
 pub struct Featurizer {
     analyzer: Analyzer,
+    ids: Option<IdLookup>,
     vocab: Vocabulary,
     cue_index: Vec<usize>,
     cue_mean: Vec<f64>,
@@ -214,6 +298,7 @@ impl Featurizer {
     ) -> Self {
         let cue_index = settings.cue_indices();
         Featurizer {
+            ids: IdLookup::new(&settings, &vocab),
             analyzer: Analyzer::new(settings),
             vocab,
             cue_index,
@@ -271,12 +356,20 @@ impl Featurizer {
         let mut raw = [0.0; N_CUES];
         let want_cues = !self.cue_index.is_empty();
         let vocab = &self.vocab;
-        self.analyzer
-            .analyze(text, scratch, want_cues.then_some(&mut raw), |g| {
-                if let Some(i) = vocab.get(g) {
-                    row.push((i, 1.0));
-                }
-            });
+        match &self.ids {
+            Some(ids) => {
+                self.analyzer
+                    .prepare(text, scratch, want_cues.then_some(&mut raw));
+                ids.features(&scratch.terms, &scratch.term_ends, &mut scratch.ids, row);
+            }
+            None => self
+                .analyzer
+                .analyze(text, scratch, want_cues.then_some(&mut raw), |g| {
+                    if let Some(i) = vocab.get(g) {
+                        row.push((i, 1.0));
+                    }
+                }),
+        }
         self.vocab.tfidf(row, self.settings().sublinear_tf);
         let base = self.vocab.len() as u32;
         for (k, &c) in self.cue_index.iter().enumerate() {
@@ -321,6 +414,56 @@ mod tests {
                 "in <num>", "<num>", "<num> ?", "?"
             ]
         );
+    }
+
+    #[test]
+    fn id_lookup_gives_the_string_lookup_features() {
+        let settings = FeatureSettings::default();
+        let a = Analyzer::new(settings.clone());
+        let texts = [
+            "\u{201C}We can talk to them,\u{201D} he said on Sept. 20, 2017!",
+            "Unfortunately, there's none to be had. Is it? Yes it is, it is.",
+            "Prices rose 3.5 percent; officials said the rise was temporary.",
+        ];
+        let mut b = crate::vocab::VocabBuilder::new();
+        let mut scratch = Scratch::default();
+        for t in &texts[..2] {
+            let mut grams = Vec::new();
+            a.analyze(t, &mut scratch, None, |g| grams.push(g.to_string()));
+            b.add_document(grams.iter().map(String::as_str));
+        }
+        let vocab = b.build(1, 0);
+        let fast = Featurizer::new(
+            settings.clone(),
+            vocab.clone(),
+            vec![0.0; N_CUES],
+            vec![1.0; N_CUES],
+        );
+        assert!(fast.ids.is_some());
+        let mut slow = Featurizer::new(settings, vocab, vec![0.0; N_CUES], vec![1.0; N_CUES]);
+        slow.ids = None;
+        for t in texts {
+            let (mut r1, mut r2) = (Vec::new(), Vec::new());
+            fast.row_into(t, &mut Scratch::default(), &mut r1);
+            slow.row_into(t, &mut Scratch::default(), &mut r2);
+            assert_eq!(r1, r2, "{t}");
+        }
+        for min in [1, 2] {
+            let s = FeatureSettings {
+                ngram_min: min,
+                ngram_max: 2,
+                ..Default::default()
+            };
+            assert_eq!(
+                IdLookup::new(&s, &fast.vocab).map(|l| l.unigrams_on),
+                Some(min == 1)
+            );
+        }
+        let tri = FeatureSettings {
+            ngram_max: 3,
+            ..Default::default()
+        };
+        assert!(IdLookup::new(&tri, &fast.vocab).is_none());
     }
 
     #[test]
