@@ -269,9 +269,7 @@ impl TrainParams {
     ) -> Result<Vec<f64>> {
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
-        let mut probs = vec![0.0; records.len()];
-        for f in 0..k {
-            progress(f, k + 1);
+        let fold_probs = |f: usize| -> Result<Vec<(usize, f64)>> {
             let train: Vec<&Record> = (0..records.len())
                 .filter(|&i| folds[i] != f)
                 .map(|i| records[i])
@@ -279,13 +277,44 @@ impl TrainParams {
             check_classes(&train)?;
             let fitted = self.fit_core(&train)?;
             let (mut scratch, mut row) = (Scratch::default(), Vec::new());
-            for i in (0..records.len()).filter(|&i| folds[i] == f) {
-                fitted
-                    .featurizer
-                    .row_into(&records[i].text, &mut scratch, &mut row);
-                probs[i] = fitted.probability_of_row(&row);
+            Ok((0..records.len())
+                .filter(|&i| folds[i] == f)
+                .map(|i| {
+                    fitted
+                        .featurizer
+                        .row_into(&records[i].text, &mut scratch, &mut row);
+                    (i, fitted.probability_of_row(&row))
+                })
+                .collect())
+        };
+        // The folds are independent: fit them on all cores. Each fold's result does not
+        // depend on which thread computed it, so the output is deterministic.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(k);
+        let mut probs = vec![0.0; records.len()];
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = std::sync::mpsc::channel();
+            for t in 0..threads {
+                let (tx, fold_probs) = (tx.clone(), &fold_probs);
+                scope.spawn(move || {
+                    for f in (t..k).step_by(threads) {
+                        if tx.send(fold_probs(f)).is_err() {
+                            return;
+                        }
+                    }
+                });
             }
-        }
+            drop(tx);
+            progress(0, k + 1);
+            for (done, result) in rx.into_iter().enumerate() {
+                for (i, p) in result? {
+                    probs[i] = p;
+                }
+                progress(done + 1, k + 1);
+            }
+            Ok(())
+        })?;
         Ok(probs)
     }
 
