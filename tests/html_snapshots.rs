@@ -1,0 +1,261 @@
+//! Snapshot tests of the two HTML pages (`eval --report` and `classify --format html`),
+//! rendered from small hand-built inputs through the library, so that any change to
+//! their HTML or SVG shows up as a reviewable diff in `tests/snapshots/`.
+//!
+//! Update after an intended change: `INSTA_UPDATE=always cargo test --test html_snapshots`
+//! (or `cargo insta review`), then read the diff.
+
+use factop::html::{render_classify, HtmlDocument};
+use factop::metrics::{evaluate, Report};
+use factop::model::{Contribution, Explanation, SentenceResult};
+use factop::output::Summary;
+use factop::report::{render_eval, EvalPage, Mistake};
+use factop::Label::{self, Fact as F, Opinion as O};
+
+/// Ten sentences: a ranking with one tie across classes and two mistakes at 0.5.
+fn sample() -> (Vec<Label>, Vec<f64>) {
+    (
+        vec![F, F, F, F, F, F, O, O, O, O],
+        vec![0.05, 0.12, 0.2, 0.35, 0.6, 0.7, 0.45, 0.7, 0.8, 0.95],
+    )
+}
+
+fn mistakes() -> Vec<Mistake> {
+    vec![
+        Mistake {
+            id: "row-6".into(),
+            text: "Officials said <b>40</b> people were \"hurt\" & 'shaken'.".into(),
+            label: F,
+            opinion_probability: 0.7,
+        },
+        Mistake {
+            id: "7".into(),
+            text: "What a disgrace!".into(),
+            label: O,
+            opinion_probability: 0.45,
+        },
+    ]
+}
+
+fn eval_page(truth: &[Label], probs: &[f64], folds: Option<&[Report]>) -> String {
+    let report = evaluate(truth, probs, 0.5);
+    let mistakes = mistakes();
+    render_eval(&EvalPage {
+        title: "factop-en on <sample>.csv",
+        report: &report,
+        truth,
+        probs,
+        threshold: 0.5,
+        mistakes: &mistakes,
+        folds,
+    })
+}
+
+/// The page from `<body` on: the structure, without the style sheet.
+fn body(page: &str) -> &str {
+    &page[page.find("<body").expect("a body")..]
+}
+
+/// The page up to `<body`: head and style sheet.
+fn head(page: &str) -> &str {
+    &page[..page.find("<body").expect("a body")]
+}
+
+fn assert_self_contained(page: &str) {
+    assert!(page.starts_with("<!DOCTYPE html>\n"));
+    assert!(page.ends_with("</html>\n"));
+    for bad in [
+        "<script", "src=", "href=", "url(", "@import", "http:", "https:", "NaN", "inf",
+    ] {
+        assert!(!page.contains(bad), "page contains {bad:?}");
+    }
+}
+
+#[test]
+fn eval_page_structure() {
+    let (truth, probs) = sample();
+    let page = eval_page(&truth, &probs, None);
+    assert_self_contained(&page);
+    for id in [
+        "metrics",
+        "confusion",
+        "roc",
+        "pr",
+        "calibration",
+        "threshold",
+        "errors",
+    ] {
+        assert_eq!(page.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
+    }
+    assert!(!page.contains("id=\"folds\""));
+    assert!(page.contains("&lt;sample&gt;.csv"));
+    assert!(
+        page.contains("&lt;b&gt;40&lt;/b&gt; people were &quot;hurt&quot; &amp; &#39;shaken&#39;")
+    );
+    assert_eq!(page, eval_page(&truth, &probs, None), "deterministic");
+    insta::assert_snapshot!("eval_head", head(&page));
+    insta::assert_snapshot!("eval_body", body(&page));
+}
+
+#[test]
+fn eval_page_with_folds() {
+    let (truth, probs) = sample();
+    let folds = [
+        evaluate(&truth[..5], &probs[..5], 0.45),
+        evaluate(&truth[5..], &probs[5..], 0.55),
+    ];
+    let page = eval_page(&truth, &probs, Some(&folds));
+    assert_self_contained(&page);
+    assert!(page.contains("id=\"folds\""));
+    assert!(page.contains("mean ± sd"));
+    let folds = &page[page.find("<table id=\"folds\"").unwrap()..];
+    insta::assert_snapshot!("eval_folds", &folds[..folds.find("</table>").unwrap() + 8]);
+}
+
+#[test]
+fn eval_page_with_one_class_has_no_nan() {
+    let truth = [F, F, F, F];
+    let probs = [0.1, 0.3, 0.3, 0.9];
+    let page = eval_page(&truth, &probs, None);
+    assert_self_contained(&page);
+    assert!(page.contains("only one class"));
+    assert!(page.contains("no opinion sentence"));
+    insta::assert_snapshot!("eval_one_class_body", body(&page));
+}
+
+#[test]
+fn eval_page_with_no_rows() {
+    let page = eval_page(&[], &[], Some(&[]));
+    assert_self_contained(&page);
+    assert!(page.contains("id=\"calibration\""));
+}
+
+fn sentence(
+    index: usize,
+    doc: &str,
+    text: &str,
+    p: f64,
+    threshold: f64,
+    explain: bool,
+) -> SentenceResult {
+    let start = doc.find(text).expect("sentence in the document");
+    SentenceResult {
+        index,
+        start,
+        end: start + text.len(),
+        text: text.into(),
+        label: Label::from_probability(p, threshold),
+        opinion_probability: p,
+        explanation: explain.then(|| Explanation {
+            opinion: vec![
+                Contribution {
+                    feature: "cue:evaluative.strong_words".into(),
+                    contribution: 0.62,
+                },
+                Contribution {
+                    feature: "disgrace".into(),
+                    contribution: 0.4,
+                },
+            ],
+            fact: vec![Contribution {
+                feature: "cue:attribution.verb".into(),
+                contribution: -0.23,
+            }],
+        }),
+    }
+}
+
+fn document(
+    source: &str,
+    id: Option<serde_json::Value>,
+    text: &str,
+    sentences: Vec<SentenceResult>,
+) -> HtmlDocument {
+    let mut summary = Summary::default();
+    for s in &sentences {
+        summary.add(s);
+    }
+    HtmlDocument {
+        source: source.into(),
+        id,
+        text: text.into(),
+        summary,
+        sentences,
+    }
+}
+
+fn classify_docs() -> Vec<HtmlDocument> {
+    let t = 0.48;
+    let a = "Council votes on <budget>\n\nOfficials said 40 people were hurt.  What a disgrace!\nThe vote is on Monday.\n\n\nIt's a \"shameful\" plan & everyone knows it.\n";
+    let b = "Rain is expected.";
+    vec![
+        document(
+            "news/a&b.txt",
+            None,
+            a,
+            vec![
+                sentence(0, a, "Council votes on <budget>", 0.2, t, true),
+                sentence(1, a, "Officials said 40 people were hurt.", 0.05, t, true),
+                sentence(2, a, "What a disgrace!", 0.93, t, true),
+                sentence(3, a, "The vote is on Monday.", 0.47, t, false),
+                sentence(
+                    4,
+                    a,
+                    "It's a \"shameful\" plan & everyone knows it.",
+                    0.5,
+                    t,
+                    true,
+                ),
+            ],
+        ),
+        document(
+            "feed.jsonl",
+            Some(serde_json::json!("x-1")),
+            b,
+            vec![sentence(0, b, "Rain is expected.", 0.1, t, true)],
+        ),
+        document("empty.txt", None, "", vec![]),
+    ]
+}
+
+#[test]
+fn classify_page_structure() {
+    let docs = classify_docs();
+    let page = render_classify("factop-en", 0.48, &docs);
+    assert_self_contained(&page);
+    // Facts: three in the first document, one in the second, one in the legend.
+    assert_eq!(
+        page.matches("<span class=\"sentence fact\"").count(),
+        3 + 1 + 1
+    );
+    assert_eq!(
+        page.matches("<span class=\"sentence opinion\"").count(),
+        2 + 1
+    );
+    // Paragraphs: 3 in the first document (blank lines), 1 in the second, 1 placeholder.
+    assert_eq!(page.matches("<p>").count(), 4);
+    // Whitespace between sentences is kept: two spaces, and a single line break.
+    assert!(page.contains("hurt.</span>  <span"));
+    assert!(page.contains("disgrace!</span>\n<span"));
+    // Tooltips carry the explanation, escaped, one line each.
+    assert!(page.contains(
+        "title=\"opinion · P(opinion) 0.930 (threshold 0.480)&#10;towards opinion: cue:evaluative.strong_words +0.62, disgrace +0.40&#10;towards fact: cue:attribution.verb -0.23\""
+    ));
+    assert!(page.contains("&lt;budget&gt;") && !page.contains("<budget>"));
+    assert!(page.contains("news/a&amp;b.txt"));
+    assert!(page.contains("feed.jsonl #x-1"));
+    assert_eq!(
+        page,
+        render_classify("factop-en", 0.48, &docs),
+        "deterministic"
+    );
+    insta::assert_snapshot!("classify_head", head(&page));
+    insta::assert_snapshot!("classify_body", body(&page));
+}
+
+#[test]
+fn classify_page_with_no_documents() {
+    let page = render_classify("factop-en", 0.5, &[]);
+    assert_self_contained(&page);
+    assert!(page.contains("No documents."));
+}
