@@ -10,7 +10,7 @@
 use crate::data::Label;
 use crate::model::{Contribution, SentenceResult};
 use crate::output::Summary;
-use crate::report::{escape, BASE_CSS};
+use crate::report::{escape, num, BASE_CSS};
 use std::fmt::Write as _;
 
 /// One classified document, as the HTML page needs it.
@@ -66,18 +66,6 @@ fn signed(x: f64) -> String {
         s
     } else {
         format!("+{s}")
-    }
-}
-
-/// `x` with `prec` decimals, `n/a` when not finite, never `-0.00`.
-fn num(x: f64, prec: usize) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let s = format!("{x:.prec$}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-        _ => s,
     }
 }
 

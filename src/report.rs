@@ -220,7 +220,7 @@ pub fn threshold_sweep(truth: &[Label], probs: &[f64]) -> Vec<Point> {
 // ---------------------------------------------------------------------------------
 
 /// `x` with `prec` decimals; `n/a` when not finite; never `-0.000`.
-fn num(x: f64, prec: usize) -> String {
+pub(crate) fn num(x: f64, prec: usize) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
@@ -989,6 +989,18 @@ table.errors td.text{max-width:680px}
 .pbar span{display:block;height:100%;background:rgb(var(--opinion))}
 ";
 
+/// The ids of the sections every evaluation page has (`folds` is added for
+/// cross-validation), for tests and for links into the page.
+pub const SECTION_IDS: [&str; 7] = [
+    "metrics",
+    "confusion",
+    "roc",
+    "pr",
+    "calibration",
+    "threshold",
+    "errors",
+];
+
 /// Render the evaluation page.
 pub fn render_eval(page: &EvalPage<'_>) -> String {
     let r = page.report;
@@ -1272,15 +1284,7 @@ mod tests {
             for bad in ["NaN", "inf", "-0.0\""] {
                 assert!(!html.contains(bad), "{bad} in page for {truth:?}");
             }
-            for id in [
-                "metrics",
-                "confusion",
-                "roc",
-                "pr",
-                "calibration",
-                "threshold",
-                "errors",
-            ] {
+            for id in SECTION_IDS {
                 assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
             }
         }

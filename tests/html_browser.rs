@@ -164,15 +164,7 @@ fn eval_report_renders_in_chromium() {
         "eval-report.png",
     );
     let dom = dump_dom(&browser, &page);
-    for id in [
-        "metrics",
-        "confusion",
-        "roc",
-        "pr",
-        "calibration",
-        "threshold",
-        "errors",
-    ] {
+    for id in factop::report::SECTION_IDS {
         assert!(dom.contains(&format!("id=\"{id}\"")), "no #{id} in the DOM");
     }
     for element in [

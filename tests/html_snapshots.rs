@@ -76,15 +76,7 @@ fn eval_page_structure() {
     let (truth, probs) = sample();
     let page = eval_page(&truth, &probs, None);
     assert_self_contained(&page);
-    for id in [
-        "metrics",
-        "confusion",
-        "roc",
-        "pr",
-        "calibration",
-        "threshold",
-        "errors",
-    ] {
+    for id in factop::report::SECTION_IDS {
         assert_eq!(page.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
     }
     assert!(!page.contains("id=\"folds\""));
