@@ -16,6 +16,9 @@
 //! # Ok::<(), factop::Error>(())
 //! ```
 
+#[cfg(feature = "blas")]
+extern crate blas_src;
+
 pub mod cli;
 pub mod cmd;
 pub mod cues;
