@@ -79,7 +79,8 @@ pub struct Scratch {
     term_ends: Vec<usize>,
     gram: String,
     stem_buf: String,
-    words: FxHashMap<Box<str>, (Box<str>, cues::WordCues)>,
+    words: FxHashMap<Box<str>, (Box<str>, cues::WordCues, u32)>,
+    words_owner: u64,
     word_cues: Vec<cues::WordCues>,
     ids: Vec<u32>,
 }
@@ -115,7 +116,7 @@ impl Analyzer {
         cues_out: Option<&mut [f64; N_CUES]>,
         mut on_gram: impl FnMut(&str),
     ) {
-        self.prepare(text, scratch, cues_out);
+        self.prepare(text, scratch, cues_out, None);
         let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
         for_each_ngram(
             &terms,
@@ -127,7 +128,21 @@ impl Analyzer {
     }
 
     /// Run the pipeline up to the terms, which are left in `scratch`; fill `cues_out`.
-    fn prepare(&self, text: &str, scratch: &mut Scratch, cues_out: Option<&mut [f64; N_CUES]>) {
+    /// With `ids`, also leave each term's word id in `scratch.ids` (cached per word).
+    fn prepare(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        cues_out: Option<&mut [f64; N_CUES]>,
+        ids: Option<(&IdLookup, u64)>,
+    ) {
+        // The word cache holds word ids of one featurizer at a time.
+        let owner = ids.map_or(0, |(_, uid)| uid);
+        if scratch.words_owner != owner {
+            scratch.words.clear();
+            scratch.words_owner = owner;
+        }
+        scratch.ids.clear();
         normalize_into(text, &mut scratch.norm);
         let mut tokens = Vec::new();
         tokenize_into(&scratch.norm, &mut tokens);
@@ -156,9 +171,10 @@ impl Analyzer {
             if tok.kind == TokenKind::Word {
                 // Stemming and lexicon look-ups dominate featurisation time: remember
                 // each word's stem and cue information.
-                if let Some((stem, wc)) = scratch.words.get(*lw) {
+                if let Some((stem, wc, id)) = scratch.words.get(*lw) {
                     scratch.terms.push_str(stem);
                     scratch.word_cues.push(*wc);
+                    scratch.ids.push(*id);
                 } else {
                     self.stemmer
                         .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
@@ -170,17 +186,22 @@ impl Analyzer {
                     if scratch.words.len() >= STEM_CACHE_WORDS {
                         scratch.words.clear();
                     }
+                    let id = ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf));
                     scratch
                         .words
-                        .insert((*lw).into(), (scratch.stem_buf.as_str().into(), wc));
+                        .insert((*lw).into(), (scratch.stem_buf.as_str().into(), wc, id));
                     scratch.terms.push_str(&scratch.stem_buf);
                     scratch.word_cues.push(wc);
+                    scratch.ids.push(id);
                 }
             } else {
                 self.stemmer
                     .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
                 scratch.terms.push_str(&scratch.stem_buf);
                 scratch.word_cues.push(cues::WordCues::default());
+                scratch
+                    .ids
+                    .push(ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf)));
             }
             scratch.term_ends.push(scratch.terms.len());
         }
@@ -241,10 +262,13 @@ impl IdLookup {
         })
     }
 
-    /// Push (feature, 1.0) for every unigram and bigram of `terms` in the vocabulary.
-    fn features(&self, terms: &str, ends: &[usize], ids: &mut Vec<u32>, row: &mut Vec<(u32, f64)>) {
-        ids.clear();
-        ids.extend(spans(terms, ends).map(|t| self.words.get(t).copied().unwrap_or(u32::MAX)));
+    /// The word id of a term (`u32::MAX` when no vocabulary term contains it).
+    fn word_id(&self, term: &str) -> u32 {
+        self.words.get(term).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Push (feature, 1.0) for every unigram and bigram of the word ids in the vocabulary.
+    fn features(&self, ids: &[u32], row: &mut Vec<(u32, f64)>) {
         for (i, &id) in ids.iter().enumerate() {
             if id == u32::MAX {
                 continue;
@@ -281,6 +305,8 @@ fn spans<'a>(arena: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str>
 pub struct Featurizer {
     analyzer: Analyzer,
     ids: Option<IdLookup>,
+    /// Unique per featurizer, so a [`Scratch`] knows whose word ids it caches.
+    uid: u64,
     vocab: Vocabulary,
     cue_index: Vec<usize>,
     cue_mean: Vec<f64>,
@@ -297,7 +323,9 @@ impl Featurizer {
         cue_scale: Vec<f64>,
     ) -> Self {
         let cue_index = settings.cue_indices();
+        static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Featurizer {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ids: IdLookup::new(&settings, &vocab),
             analyzer: Analyzer::new(settings),
             vocab,
@@ -358,9 +386,13 @@ impl Featurizer {
         let vocab = &self.vocab;
         match &self.ids {
             Some(ids) => {
-                self.analyzer
-                    .prepare(text, scratch, want_cues.then_some(&mut raw));
-                ids.features(&scratch.terms, &scratch.term_ends, &mut scratch.ids, row);
+                self.analyzer.prepare(
+                    text,
+                    scratch,
+                    want_cues.then_some(&mut raw),
+                    Some((ids, self.uid)),
+                );
+                ids.features(&scratch.ids, row);
             }
             None => self
                 .analyzer
@@ -442,11 +474,26 @@ mod tests {
         assert!(fast.ids.is_some());
         let mut slow = Featurizer::new(settings, vocab, vec![0.0; N_CUES], vec![1.0; N_CUES]);
         slow.ids = None;
-        for t in texts {
-            let (mut r1, mut r2) = (Vec::new(), Vec::new());
-            fast.row_into(t, &mut Scratch::default(), &mut r1);
-            slow.row_into(t, &mut Scratch::default(), &mut r2);
-            assert_eq!(r1, r2, "{t}");
+        // One scratch shared by both featurizers and the analyzer, as in training: the
+        // word cache must not hand one featurizer's word ids to another.
+        let other = Featurizer::new(
+            FeatureSettings::default(),
+            Vocabulary::new(vec!["zzz".into()], vec![1.0]),
+            vec![0.0; N_CUES],
+            vec![1.0; N_CUES],
+        );
+        let mut shared = Scratch::default();
+        for round in 0..2 {
+            for t in texts {
+                let (mut r1, mut r2, mut r3) = (Vec::new(), Vec::new(), Vec::new());
+                fast.row_into(t, &mut shared, &mut r1);
+                slow.row_into(t, &mut Scratch::default(), &mut r2);
+                assert_eq!(r1, r2, "round {round}: {t}");
+                other.row_into(t, &mut shared, &mut r3);
+                a.analyze(t, &mut shared, None, |_| {});
+                fast.row_into(t, &mut shared, &mut r1);
+                assert_eq!(r1, r2, "round {round} after sharing: {t}");
+            }
         }
         for min in [1, 2] {
             let s = FeatureSettings {
