@@ -68,7 +68,7 @@ else
 fi
 [[ -x "$src_bin" ]] || { echo "error: $src_bin is not an executable (build with cargo build --release)" >&2; exit 1; }
 bin="$tmp/factop-bench"
-cp "$src_bin" "$bin"
+cp -p "$src_bin" "$bin"
 
 # --- Python ----------------------------------------------------------------------
 if [[ -z "${PYTHON:-}" ]]; then
@@ -123,7 +123,7 @@ corpus="$here/corpus.txt"
     --min-sentences "${MIN_SENTENCES:-100000}"
 
 # --- measurements ----------------------------------------------------------------
-args=(bench --root "$root" --data-dir data --factop "$bin" --corpus "$corpus"
+args=(bench --root "$root" --data-dir data --factop "$bin" --factop-source "$src_bin" --corpus "$corpus"
     --runs "$runs" --out "$here/results.md" --tmp-dir "$tmp" --big-max-seconds "$big_max")
 if ((big)); then args+=(--big); fi
 if ((skip_peers)); then args+=(--skip-peers); fi
