@@ -247,7 +247,7 @@ impl Iterator for Segmenter<'_> {
                 }
                 continue;
             }
-            let limit = len.min(self.start + MAX_SENTENCE_BYTES + 1);
+            let limit = len.min(self.start + MAX_SENTENCE_BYTES);
             while self.pos < limit {
                 match self.bytes.get(self.pos) {
                     Some(&c) if !INTERESTING[usize::from(c)] => self.pos += 1,
@@ -1042,6 +1042,25 @@ mod tests {
             sents("Visit example.com today.It is fine."),
             ["Visit example.com today.It is fine."]
         );
+    }
+
+    #[test]
+    fn runs_of_exactly_one_byte_over_the_limit_are_cut() {
+        // Found by fuzzing: a run of MAX + 1 bytes at the end of the input or before a
+        // line break came out as one sentence of MAX + 1 bytes.
+        for tail in ["", "\n", "\nnext"] {
+            let text = format!("{}{tail}", "a".repeat(MAX_SENTENCE_BYTES + 1));
+            let spans = segment(&text);
+            assert!(
+                spans.iter().all(|s| s.end - s.start <= MAX_SENTENCE_BYTES),
+                "{tail:?}"
+            );
+            let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
+            assert_eq!(
+                kept,
+                text.len() - tail.chars().filter(|c| c.is_whitespace()).count()
+            );
+        }
     }
 
     #[test]
