@@ -1,0 +1,6 @@
+//! libFuzzer target `model_loader`: see fuzz/README.md and `factop_fuzz::check_model_loader`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| factop_fuzz::check_model_loader(data));

@@ -1,0 +1,409 @@
+//! Checks run by the fuzz targets in `fuzz_targets/`, one `check_*` function per target.
+//!
+//! Each function takes the fuzzer's raw bytes, drives one part of factop's library, and
+//! panics (so libFuzzer reports a crash and saves the input) when factop panics or when
+//! a documented invariant of its output does not hold. Keeping the checks in a library
+//! lets every target stay a one-liner and lets them be replayed from ordinary code.
+
+use factop::data::{parse, DataOptions};
+use factop::segment::{segment, segment_iter, Span, MAX_SENTENCE_BYTES};
+use factop::stream::{classify_reader, classify_reader_threads, Line, StreamOptions};
+use factop::tokenize::{tokenize, Token, TokenKind};
+use factop::{Classifier, Error};
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The embedded English model, parsed once per process.
+pub fn embedded() -> &'static Classifier {
+    static MODEL: OnceLock<Classifier> = OnceLock::new();
+    MODEL.get_or_init(|| Classifier::embedded().expect("the embedded model loads"))
+}
+
+/// Bytes as text: valid UTF-8 as is, anything else with U+FFFD replacements.
+fn text_of(data: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+/// The characters that the segmenter documents as line breaks.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Assert the invariants that `factop::segment` documents for `spans` of `text`.
+pub fn assert_spans(text: &str, spans: &[Span]) {
+    let mut prev_end = 0;
+    for s in spans {
+        assert!(s.start < s.end, "empty or reversed span {s:?}");
+        assert!(
+            s.start >= prev_end,
+            "span {s:?} overlaps or precedes the previous one (ended at {prev_end})"
+        );
+        assert!(
+            s.end <= text.len(),
+            "span {s:?} past the end ({})",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            "span {s:?} not on char boundaries"
+        );
+        assert!(
+            s.end - s.start <= MAX_SENTENCE_BYTES,
+            "span {s:?} longer than MAX_SENTENCE_BYTES ({MAX_SENTENCE_BYTES})"
+        );
+        let t = s.text(text);
+        assert_eq!(t.trim(), t, "span {s:?} is not trimmed");
+        assert!(
+            !t.chars().any(is_line_break),
+            "span {s:?} contains a line break: {t:?}"
+        );
+        prev_end = s.end;
+    }
+    // Every non-whitespace character lies inside exactly one span.
+    let mut next = spans.iter().peekable();
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        while next.peek().is_some_and(|s| s.end <= i) {
+            next.next();
+        }
+        let inside = next.peek().is_some_and(|s| s.start <= i && i < s.end);
+        assert!(inside, "character {c:?} at byte {i} lies in no span");
+    }
+}
+
+/// Target `segment`: `segment` and `segment_iter` on arbitrary text.
+pub fn check_segment(data: &[u8]) {
+    let text = text_of(data);
+    let spans = segment(&text);
+    assert_spans(&text, &spans);
+    assert!(
+        segment_iter(&text).eq(spans.iter().copied()),
+        "segment_iter disagrees with segment"
+    );
+}
+
+/// The documented folding of `factop::normalize`, written out independently.
+fn fold(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{AB}' | '\u{BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        c if c.is_whitespace() || c.is_control() => ' ',
+        c => c,
+    }
+}
+
+/// Reference normalisation: NFKC, then [`fold`], character by character (no fast paths).
+pub fn reference_normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().map(fold).collect()
+}
+
+/// Byte offset of `part` inside `whole`, which it must borrow from.
+fn offset_in(whole: &str, part: &str) -> usize {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    assert!(
+        p >= w && p + part.len() <= w + whole.len(),
+        "token {part:?} does not borrow from its input"
+    );
+    p - w
+}
+
+/// Assert the documented shape of `tokens` of `text`.
+fn assert_tokens(text: &str, tokens: &[Token<'_>]) {
+    let mut prev_end = 0;
+    for t in tokens {
+        let start = offset_in(text, t.text);
+        assert!(!t.text.is_empty(), "empty token at {start}");
+        assert!(start >= prev_end, "token {t:?} overlaps the previous one");
+        prev_end = start + t.text.len();
+        let first = t.text.chars().next().unwrap_or(' ');
+        let last = t.text.chars().next_back().unwrap_or(' ');
+        match t.kind {
+            TokenKind::Mark => assert!(matches!(t.text, "!" | "?" | "\""), "bad mark {t:?}"),
+            TokenKind::Number => assert!(first.is_ascii_digit(), "number {t:?}"),
+            TokenKind::Word => assert!(
+                first.is_alphanumeric() && !first.is_ascii_digit(),
+                "word {t:?}"
+            ),
+        }
+        if t.kind != TokenKind::Mark {
+            assert!(last.is_alphanumeric(), "token {t:?} ends in a joiner");
+            assert!(
+                t.text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | ':' | '\'')),
+                "token {t:?} holds a separator"
+            );
+        }
+    }
+}
+
+fn token_list<'a>(tokens: &[Token<'a>]) -> Vec<(&'a str, TokenKind)> {
+    tokens.iter().map(|t| (t.text, t.kind)).collect()
+}
+
+/// Sentences whose words the fuzzer does not control, to probe a fuzzed model.
+const PROBES: [&str; 4] = [
+    "Officials said 40 people were hurt.",
+    "Unfortunately, nobody seems to care!",
+    "“We will not resign,” the mayor told a news conference on Tuesday.",
+    "I think the whole debate is absurd?",
+];
+
+fn assert_probability(p: f64, what: &str) {
+    assert!(
+        p.is_finite() && (0.0..=1.0).contains(&p),
+        "P(opinion) = {p} for {what:?}"
+    );
+}
+
+/// Target `tokenize`: `normalize`, then `tokenize`, then the embedded model's
+/// featurisation and probability, on arbitrary text.
+pub fn check_tokenize(data: &[u8]) {
+    let text = text_of(data);
+    let norm = factop::normalize::normalize(&text);
+    assert_eq!(
+        norm,
+        reference_normalize(&text),
+        "normalize differs from NFKC + fold"
+    );
+    assert!(
+        norm.chars()
+            .all(|c| c == ' ' || !(c.is_whitespace() || c.is_control())),
+        "normalized text keeps a control or non-space whitespace character"
+    );
+
+    let tokens = tokenize(&norm);
+    assert_tokens(&norm, &tokens);
+    // Raw, unnormalised text must tokenise just as safely.
+    assert_tokens(&text, &tokenize(&text));
+    // The ASCII fast path must follow the same rules as the general path: a trailing
+    // non-ASCII separator (MIDDLE DOT) sends the same text through the general path.
+    if norm.is_ascii() {
+        let wide = format!("{norm} \u{B7}");
+        assert_eq!(
+            token_list(&tokens),
+            token_list(&tokenize(&wide)),
+            "ASCII and general tokenizer paths disagree"
+        );
+    }
+
+    let model = embedded();
+    assert_probability(model.probability(&text), &text);
+    let explanation = model.explain(&text, 3);
+    assert!(explanation.opinion.len() <= 3 && explanation.fact.len() <= 3);
+    for s in model.classify_document(&text, None) {
+        assert_eq!(
+            s.text,
+            &text[s.start..s.end],
+            "result text is not document[start..end]"
+        );
+        assert_probability(s.opinion_probability, &s.text);
+    }
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Target `data_loader`: `data::parse` of arbitrary bytes as a `.csv` and a `.tsv` file.
+pub fn check_data_loader(data: &[u8]) {
+    let max_line = newlines(data) + 1;
+    for name in ["fuzz.csv", "fuzz.tsv"] {
+        match parse(Path::new(name), data, &DataOptions::default()) {
+            Ok(ds) => {
+                assert!(!ds.records.is_empty(), "Ok with no records");
+                assert_eq!(ds.sha256.len(), 64);
+                let mut prev = 1;
+                for r in &ds.records {
+                    assert!(!r.text.trim().is_empty(), "record with empty text: {r:?}");
+                    assert!(
+                        r.line >= prev && r.line <= max_line,
+                        "record line {} out of order or past the end ({max_line} lines)",
+                        r.line
+                    );
+                    prev = r.line;
+                }
+                let (fact, opinion) = ds.counts();
+                assert_eq!(fact + opinion, ds.records.len());
+            }
+            Err(e) => {
+                let message = e.to_string();
+                assert!(e.is_bad_input(), "not a bad-input error: {message}");
+                match e {
+                    Error::Data { line, .. } => {
+                        assert!((1..=max_line).contains(&line), "line {line}: {message}")
+                    }
+                    Error::Utf8 { line, offset, .. } => {
+                        assert!((1..=max_line).contains(&line), "line {line}: {message}");
+                        assert!((offset as usize) < data.len(), "offset: {message}");
+                    }
+                    Error::DataFile { .. } => {}
+                    other => panic!("unexpected error kind from data::parse: {other:?}"),
+                }
+            }
+        }
+    }
+}
+
+/// Target `model_loader`: `Classifier::from_json` on arbitrary text. A model that loads
+/// must give finite probabilities in [0, 1], explain, classify, and survive a save and
+/// reload unchanged.
+pub fn check_model_loader(data: &[u8]) {
+    let json = text_of(data);
+    let path = Path::new("fuzz.json");
+    let model = match Classifier::from_json(&json, path) {
+        Ok(m) => m,
+        Err(e) => {
+            let message = e.to_string();
+            assert!(
+                matches!(e, Error::Model { .. }),
+                "not a model error: {message}"
+            );
+            return;
+        }
+    };
+    // Sentences made of the model's own terms reach its term weights.
+    let vocab = &model.model_file().vocabulary;
+    let own: String = vocab
+        .iter()
+        .take(64)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let last: String = vocab
+        .iter()
+        .rev()
+        .take(64)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    for s in PROBES.iter().copied().chain([own.as_str(), last.as_str()]) {
+        assert_probability(model.probability(s), s);
+        let _ = model.explain(s, 2);
+    }
+    for s in model.classify_document(PROBES.join(" ").as_str(), None) {
+        assert_probability(s.opinion_probability, &s.text);
+    }
+    let saved = model.to_json();
+    let again = Classifier::from_json(&saved, path)
+        .unwrap_or_else(|e| panic!("a model that loaded does not reload after saving: {e}"));
+    assert!(
+        again.model_file() == model.model_file(),
+        "model changed in a save and reload"
+    );
+    assert_eq!(again.to_json(), saved, "saving is not stable");
+}
+
+/// One classified sentence, as compared between runs.
+type Sentence = (usize, usize, usize, String, f64);
+/// One line as handed to the callback: number, offset, text, ending, sentences.
+type LineOut = (u64, usize, String, String, Vec<Sentence>);
+
+fn stream_run(
+    mut run: impl FnMut(&mut dyn FnMut(&Line<'_>) -> factop::Result<()>) -> factop::Result<usize>,
+) -> Result<(usize, Vec<LineOut>), String> {
+    let mut lines = Vec::new();
+    let n = run(&mut |l: &Line<'_>| {
+        lines.push((
+            l.number,
+            l.offset,
+            l.text.to_string(),
+            l.ending.to_string(),
+            l.sentences
+                .iter()
+                .map(|s| {
+                    (
+                        s.index,
+                        s.start,
+                        s.end,
+                        s.text.clone(),
+                        s.opinion_probability,
+                    )
+                })
+                .collect(),
+        ));
+        Ok(())
+    });
+    match n {
+        Ok(n) => Ok((n, lines)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Target `stream`: `stream::classify_reader` over arbitrary bytes with the embedded
+/// model, with the whole input buffered, with a tiny read buffer, and on two threads.
+/// All three must agree, and their sentences must be exactly `segment` of the document.
+pub fn check_stream(data: &[u8]) {
+    let model = embedded();
+    let opts = StreamOptions {
+        threshold: model.threshold(),
+        explain_top: 0,
+    };
+    let path = Path::new("fuzz.txt");
+    let whole = stream_run(|f| classify_reader(data, path, model, opts, f));
+    let cap = 1 + data.len() % 13;
+    let small = stream_run(|f| {
+        classify_reader(
+            std::io::BufReader::with_capacity(cap, data),
+            path,
+            model,
+            opts,
+            f,
+        )
+    });
+    assert_eq!(
+        whole, small,
+        "whole-buffer and {cap}-byte-buffer reads disagree"
+    );
+    let threaded = stream_run(|f| classify_reader_threads(data, path, model, opts, 2, f));
+    match (&whole, &threaded) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "1 and 2 threads disagree"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "1 and 2 threads fail differently"),
+        _ => panic!("1 and 2 threads disagree: {whole:?} vs {threaded:?}"),
+    }
+
+    match (std::str::from_utf8(data), whole) {
+        (Ok(doc), Ok((count, lines))) => {
+            let mut rebuilt = String::new();
+            let mut spans = Vec::new();
+            for (i, (number, offset, text, ending, sentences)) in lines.iter().enumerate() {
+                assert_eq!(*number, i as u64 + 1, "line numbers");
+                assert_eq!(*offset, rebuilt.len(), "line offset");
+                rebuilt.push_str(text);
+                rebuilt.push_str(ending);
+                for (index, start, end, s, p) in sentences {
+                    assert_eq!(*index, spans.len(), "sentence index");
+                    assert_eq!(&doc[*start..*end], s, "sentence text");
+                    assert_probability(*p, s);
+                    spans.push(Span {
+                        start: *start,
+                        end: *end,
+                    });
+                }
+            }
+            assert_eq!(rebuilt, doc, "lines do not rebuild the input");
+            assert_eq!(count, spans.len(), "returned count");
+            assert_eq!(
+                spans,
+                segment(doc),
+                "streamed sentences differ from segment()"
+            );
+        }
+        (Err(bad), Err(message)) => {
+            let offset = bad.valid_up_to();
+            let line = 1 + newlines(&data[..offset]);
+            let expected = format!("fuzz.txt:{line}: invalid UTF-8 at byte offset {offset}");
+            assert_eq!(message, expected, "UTF-8 error report");
+        }
+        (Ok(_), Err(message)) => panic!("valid UTF-8 input failed: {message}"),
+        (Err(bad), Ok(_)) => panic!("invalid UTF-8 input accepted: {bad}"),
+    }
+}
