@@ -249,11 +249,33 @@ pub fn warm_up() {
 }
 
 /// What the word lists and lexicons say about one word. Callers may cache it per word.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Lexicon scores are NaN when the word is not in the lexicon (24 bytes in all, so
+/// that a cached word fits a cache line with its key and stem).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WordCues {
     flags: u32,
-    subjectivity: Option<f64>,
-    valence: Option<f64>,
+    subjectivity: f64,
+    valence: f64,
+}
+
+impl Default for WordCues {
+    fn default() -> Self {
+        WordCues {
+            flags: 0,
+            subjectivity: f64::NAN,
+            valence: f64::NAN,
+        }
+    }
+}
+
+impl WordCues {
+    fn subjectivity(&self) -> Option<f64> {
+        (!self.subjectivity.is_nan()).then_some(self.subjectivity)
+    }
+
+    fn valence(&self) -> Option<f64> {
+        (!self.valence.is_nan()).then_some(self.valence)
+    }
 }
 
 /// Look up a word by its lowercase form (word lists) and its English stem (lexicons).
@@ -261,8 +283,8 @@ pub fn word_cues(lower: &str, stem: &str) -> WordCues {
     let lex = lexicon();
     WordCues {
         flags: lex.flags.get(lower).copied().unwrap_or(0),
-        subjectivity: lex.subjectivity.get(stem).copied(),
-        valence: lex.valence.get(stem).copied(),
+        subjectivity: lex.subjectivity.get(stem).copied().unwrap_or(f64::NAN),
+        valence: lex.valence.get(stem).copied().unwrap_or(f64::NAN),
     }
 }
 
@@ -371,7 +393,7 @@ pub fn compute(
                         }
                     }
                 }
-                let (subj, val) = (wc.subjectivity, wc.valence);
+                let (subj, val) = (wc.subjectivity(), wc.valence());
                 if words_outside == 1 && lw.len() > 4 && lw.ends_with("ly") {
                     opening_adverb = subj.unwrap_or(0.0) > 0.0 || val.unwrap_or(0.0) != 0.0;
                 }

@@ -8,7 +8,7 @@ use crate::cues::{self, CueGroup, CUES, N_CUES};
 use crate::ngrams::for_each_ngram;
 use crate::normalize::normalize_into;
 use crate::stem::{Language, Stemmer};
-use crate::tokenize::{tokenize_into, TokenKind};
+use crate::tokenize::{tokenize_into, Token, TokenKind};
 use crate::vocab::Vocabulary;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -79,14 +79,75 @@ pub struct Scratch {
     term_ends: Vec<usize>,
     gram: String,
     stem_buf: String,
-    words: FxHashMap<Box<str>, (Box<str>, cues::WordCues, u32)>,
+    words: WordCache,
     words_owner: u64,
     word_cues: Vec<cues::WordCues>,
     ids: Vec<u32>,
+    found: Vec<u32>,
+    token_buf: Vec<Token<'static>>,
+    lower_buf: Vec<&'static str>,
 }
 
 /// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 16;
+
+/// What the pipeline knows about one word once it has seen it.
+#[derive(Debug)]
+struct CachedWord {
+    stem: Box<str>,
+    cues: cues::WordCues,
+    /// Word id in the model's [`IdLookup`] (`u32::MAX`: none).
+    id: u32,
+}
+
+/// Each word's stem, cue information and vocabulary id, keyed by its lowercase form.
+/// Words of up to 15 bytes (nearly all) are keyed by their bytes and length packed in
+/// a `u128`, so a hit costs one integer hash and one bucket read, with no string
+/// comparison through a pointer; longer words are keyed by the string.
+#[derive(Debug, Default)]
+struct WordCache {
+    short: FxHashMap<u128, CachedWord>,
+    long: FxHashMap<Box<str>, CachedWord>,
+}
+
+impl WordCache {
+    fn pack(word: &str) -> Option<u128> {
+        let b = word.as_bytes();
+        if b.len() > 15 {
+            return None;
+        }
+        let mut key = [0u8; 16];
+        key[..b.len()].copy_from_slice(b);
+        key[15] = b.len() as u8;
+        Some(u128::from_le_bytes(key))
+    }
+
+    fn get(&self, word: &str) -> Option<&CachedWord> {
+        match Self::pack(word) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(word),
+        }
+    }
+
+    fn insert(&mut self, word: &str, entry: CachedWord) {
+        if self.len() >= STEM_CACHE_WORDS {
+            self.clear();
+        }
+        match Self::pack(word) {
+            Some(k) => self.short.insert(k, entry),
+            None => self.long.insert(word.into(), entry),
+        };
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+}
 
 /// Runs the text pipeline up to the n-grams, for any consumer of n-grams.
 #[derive(Debug)]
@@ -128,7 +189,8 @@ impl Analyzer {
     }
 
     /// Run the pipeline up to the terms, which are left in `scratch`; fill `cues_out`.
-    /// With `ids`, also leave each term's word id in `scratch.ids` (cached per word).
+    /// With `ids`, leave each term's word id in `scratch.ids` (cached per word)
+    /// instead of the terms' text.
     fn prepare(
         &self,
         text: &str,
@@ -144,7 +206,7 @@ impl Analyzer {
         }
         scratch.ids.clear();
         normalize_into(text, &mut scratch.norm);
-        let mut tokens = Vec::new();
+        let mut tokens = recycle_tokens(std::mem::take(&mut scratch.token_buf));
         tokenize_into(&scratch.norm, &mut tokens);
         scratch.lower.clear();
         scratch.lower_ends.clear();
@@ -164,17 +226,20 @@ impl Analyzer {
             }
             scratch.lower_ends.push(scratch.lower.len());
         }
-        let lower: Vec<&str> = spans(&scratch.lower, &scratch.lower_ends).collect();
+        let mut lower = recycle_strs(std::mem::take(&mut scratch.lower_buf));
+        lower.extend(spans(&scratch.lower, &scratch.lower_ends));
         scratch.word_cues.clear();
         let english = self.settings.language == Language::English;
         for (tok, lw) in tokens.iter().zip(&lower) {
             if tok.kind == TokenKind::Word {
                 // Stemming and lexicon look-ups dominate featurisation time: remember
                 // each word's stem and cue information.
-                if let Some((stem, wc, id)) = scratch.words.get(*lw) {
-                    scratch.terms.push_str(stem);
-                    scratch.word_cues.push(*wc);
-                    scratch.ids.push(*id);
+                if let Some(w) = scratch.words.get(lw) {
+                    if ids.is_none() {
+                        scratch.terms.push_str(&w.stem);
+                    }
+                    scratch.word_cues.push(w.cues);
+                    scratch.ids.push(w.id);
                 } else {
                     self.stemmer
                         .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
@@ -183,21 +248,25 @@ impl Analyzer {
                     } else {
                         cues::WordCues::default()
                     };
-                    if scratch.words.len() >= STEM_CACHE_WORDS {
-                        scratch.words.clear();
-                    }
                     let id = ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf));
-                    scratch
-                        .words
-                        .insert((*lw).into(), (scratch.stem_buf.as_str().into(), wc, id));
-                    scratch.terms.push_str(&scratch.stem_buf);
+                    let entry = CachedWord {
+                        stem: scratch.stem_buf.as_str().into(),
+                        cues: wc,
+                        id,
+                    };
+                    scratch.words.insert(lw, entry);
+                    if ids.is_none() {
+                        scratch.terms.push_str(&scratch.stem_buf);
+                    }
                     scratch.word_cues.push(wc);
                     scratch.ids.push(id);
                 }
             } else {
                 self.stemmer
                     .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
-                scratch.terms.push_str(&scratch.stem_buf);
+                if ids.is_none() {
+                    scratch.terms.push_str(&scratch.stem_buf);
+                }
                 scratch.word_cues.push(cues::WordCues::default());
                 scratch
                     .ids
@@ -208,7 +277,23 @@ impl Analyzer {
         if let Some(out) = cues_out {
             cues::compute(&tokens, &lower, &scratch.word_cues, out);
         }
+        scratch.token_buf = recycle_tokens(tokens);
+        scratch.lower_buf = recycle_strs(lower);
     }
+}
+
+/// Empty `v` and return its allocation as a vector of tokens of another lifetime, so
+/// that the token buffer can live in [`Scratch`] between sentences. `collect` reuses
+/// the allocation in place when the element layout is the same, as here.
+fn recycle_tokens<'b>(mut v: Vec<Token<'_>>) -> Vec<Token<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// [`recycle_tokens`] for string slices.
+fn recycle_strs<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// Vocabulary look-up by word ids, for models whose n-grams are at most bigrams:
@@ -268,7 +353,7 @@ impl IdLookup {
     }
 
     /// Push (feature, 1.0) for every unigram and bigram of the word ids in the vocabulary.
-    fn features(&self, ids: &[u32], row: &mut Vec<(u32, f64)>) {
+    fn features(&self, ids: &[u32], row: &mut Vec<u32>) {
         for (i, &id) in ids.iter().enumerate() {
             if id == u32::MAX {
                 continue;
@@ -276,14 +361,14 @@ impl IdLookup {
             if self.unigrams_on {
                 if let Some(&f) = self.unigram.get(id as usize) {
                     if f != u32::MAX {
-                        row.push((f, 1.0));
+                        row.push(f);
                     }
                 }
             }
             if let Some(&next) = ids.get(i + 1) {
                 if next != u32::MAX {
                     if let Some(&f) = self.bigram.get(&(u64::from(id) << 32 | u64::from(next))) {
-                        row.push((f, 1.0));
+                        row.push(f);
                     }
                 }
             }
@@ -392,7 +477,18 @@ impl Featurizer {
                     want_cues.then_some(&mut raw),
                     Some((ids, self.uid)),
                 );
-                ids.features(&scratch.ids, row);
+                // Feature ids sorted and counted here, so that `tfidf` need not sort.
+                let found = &mut scratch.found;
+                found.clear();
+                ids.features(&scratch.ids, found);
+                found.sort_unstable();
+                for &f in found.iter() {
+                    match row.last_mut() {
+                        Some((last, count)) if *last == f => *count += 1.0,
+                        _ => row.push((f, 1.0)),
+                    }
+                }
+                self.vocab.tfidf_merged(row, self.settings().sublinear_tf);
             }
             None => self
                 .analyzer
@@ -402,7 +498,9 @@ impl Featurizer {
                     }
                 }),
         }
-        self.vocab.tfidf(row, self.settings().sublinear_tf);
+        if self.ids.is_none() {
+            self.vocab.tfidf(row, self.settings().sublinear_tf);
+        }
         let base = self.vocab.len() as u32;
         for (k, &c) in self.cue_index.iter().enumerate() {
             let v = (raw[c] - self.cue_mean[k]) * self.cue_scale[k];
@@ -455,11 +553,13 @@ mod tests {
         let texts = [
             "\u{201C}We can talk to them,\u{201D} he said on Sept. 20, 2017!",
             "Unfortunately, there's none to be had. Is it? Yes it is, it is.",
+            // words over 15 bytes (the word cache's string path), non-ASCII words
+            "Counterrevolutionaries decried internationalization; Zürich café owners said the café's counterrevolutionaries left.",
             "Prices rose 3.5 percent; officials said the rise was temporary.",
         ];
         let mut b = crate::vocab::VocabBuilder::new();
         let mut scratch = Scratch::default();
-        for t in &texts[..2] {
+        for t in &texts[..3] {
             let mut grams = Vec::new();
             a.analyze(t, &mut scratch, None, |g| grams.push(g.to_string()));
             b.add_document(grams.iter().map(String::as_str));
@@ -511,6 +611,37 @@ mod tests {
             ..Default::default()
         };
         assert!(IdLookup::new(&tri, &fast.vocab).is_none());
+    }
+
+    #[test]
+    fn word_cache_keys_short_and_long_words_apart() {
+        let entry = |id| CachedWord {
+            stem: "x".into(),
+            cues: cues::WordCues::default(),
+            id,
+        };
+        let mut cache = WordCache::default();
+        let words = [
+            "a",
+            "ab",
+            "fifteen-bytes-x",
+            "sixteen-bytes-xy",
+            "internationalization",
+            "zürich",
+            "",
+        ];
+        for (i, w) in words.iter().enumerate() {
+            cache.insert(w, entry(i as u32));
+        }
+        assert_eq!(cache.short.len(), 5);
+        assert_eq!(cache.long.len(), 2);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(cache.get(w).map(|e| e.id), Some(i as u32), "{w}");
+        }
+        // same bytes, different lengths: different keys
+        assert!(cache.get("a\0").is_none());
+        assert!(cache.get("fifteen-bytes-").is_none());
+        assert_ne!(WordCache::pack("a"), WordCache::pack("a\0"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! and text are for people and may change.
 
 use crate::cli::ClassifyFormat;
+use crate::data::Label;
 use crate::error::{Error, Result};
 use crate::model::{Classifier, Explanation, SentenceResult};
 use crate::stream::Line;
@@ -46,13 +47,22 @@ struct ModelInfo<'a> {
     threshold: f64,
 }
 
+/// One jsonl record: the source and id, then the fields of [`SentenceResult`] in its
+/// order (spelled out rather than `#[serde(flatten)]`, which serialises through a map
+/// and is several times slower).
 #[derive(Serialize)]
 struct JsonlSentence<'a> {
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a serde_json::Value>,
-    #[serde(flatten)]
-    sentence: &'a SentenceResult,
+    index: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    label: Label,
+    opinion_probability: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<&'a Explanation>,
 }
 
 /// Writes classification results in one format.
@@ -207,7 +217,13 @@ impl<W: Write> Writer<W> {
                     let rec = JsonlSentence {
                         source: &self.source,
                         id: self.id.as_ref(),
-                        sentence: s,
+                        index: s.index,
+                        start: s.start,
+                        end: s.end,
+                        text: &s.text,
+                        label: s.label,
+                        opinion_probability: s.opinion_probability,
+                        explanation: s.explanation.as_ref(),
                     };
                     serde_json::to_writer(&mut self.out, &rec).map_err(|e| io(e.into()))?;
                     self.out.write_all(b"\n").map_err(io)?;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::features::Scratch;
 use crate::limits::MAX_LINE_BYTES;
 use crate::model::{Classifier, SentenceResult};
-use crate::segment::segment;
+use crate::segment::segment_iter;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -78,16 +78,121 @@ pub fn read_line_bounded<R: BufRead>(
     }
 }
 
-/// Settings of a parallel run.
+/// Most lines in one batch.
 const BATCH_LINES: usize = 2048;
+/// A batch ends once it holds this many bytes.
 const BATCH_BYTES: usize = 1 << 20;
 
-/// One line read and checked, waiting to be classified.
-struct RawLine {
+/// Where one line of a batch is, in the batch and in the document.
+#[derive(Debug, Clone, Copy)]
+struct LineMeta {
     number: u64,
+    /// Byte offset of the line's start in the document.
     offset: usize,
-    full: String,
+    /// The line (ending included) is `batch.text[start..end]`.
+    start: usize,
+    end: usize,
+    /// The line's sentences are `batch.results[..sentences_end]` after the previous line's.
+    sentences_end: usize,
     drained: bool,
+}
+
+/// A run of lines read and checked, then classified, then written. Batches are reused
+/// (their strings and vectors keep their capacity), so a long run allocates little and
+/// threads do not free each other's memory.
+#[derive(Debug, Default)]
+struct Batch {
+    text: String,
+    lines: Vec<LineMeta>,
+    /// Sentence results; only the first `used` are this batch's (the rest are spare
+    /// buffers from earlier, larger batches).
+    results: Vec<SentenceResult>,
+    used: usize,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+        self.used = 0;
+    }
+
+    /// Whether the last line read left the input buffer empty.
+    fn ends_drained(&self) -> bool {
+        self.lines.last().is_some_and(|l| l.drained)
+    }
+
+    /// Segment and classify every line (sentence indices are set when written).
+    fn classify(
+        &mut self,
+        model: &Classifier,
+        opts: StreamOptions,
+        scratch: &mut Scratch,
+        row: &mut Vec<(u32, f64)>,
+    ) {
+        self.used = 0;
+        for line in &mut self.lines {
+            let (text, _) = split_ending(&self.text[line.start..line.end]);
+            for span in segment_iter(text) {
+                let s = span.text(text);
+                model.featurizer().row_into(s, scratch, row);
+                let p = model.probability_of_row(row);
+                let explanation =
+                    (opts.explain_top > 0).then(|| model.explain_row(row, opts.explain_top));
+                let (start, end) = (line.offset + span.start, line.offset + span.end);
+                let label = Label::from_probability(p, opts.threshold);
+                if let Some(r) = self.results.get_mut(self.used) {
+                    r.start = start;
+                    r.end = end;
+                    r.text.clear();
+                    r.text.push_str(s);
+                    r.label = label;
+                    r.opinion_probability = p;
+                    r.explanation = explanation;
+                } else {
+                    self.results.push(SentenceResult {
+                        index: 0,
+                        start,
+                        end,
+                        text: s.to_string(),
+                        label,
+                        opinion_probability: p,
+                        explanation,
+                    });
+                }
+                self.used += 1;
+            }
+            line.sentences_end = self.used;
+        }
+    }
+
+    /// Hand every line to the caller, in order, numbering sentences from `index`.
+    fn emit(
+        &mut self,
+        index: &mut usize,
+        on_line: &mut impl FnMut(&Line<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let last = self.lines.len().saturating_sub(1);
+        let mut from = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            let sentences = &mut self.results[from..line.sentences_end];
+            from = line.sentences_end;
+            for s in sentences.iter_mut() {
+                s.index = *index;
+                *index += 1;
+            }
+            let (text, ending) = split_ending(&self.text[line.start..line.end]);
+            on_line(&Line {
+                number: line.number,
+                offset: line.offset,
+                text,
+                ending,
+                sentences,
+                input_drained: i == last && line.drained,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 fn split_ending(full: &str) -> (&str, &str) {
@@ -107,14 +212,16 @@ struct LineSource<'p, R> {
     buf: Vec<u8>,
     number: u64,
     offset: usize,
+    eof: bool,
 }
 
 impl<R: BufRead> LineSource<'_, R> {
-    fn next_line(&mut self) -> Result<Option<RawLine>> {
+    /// Append the next line to `batch`; `false` at the end of input.
+    fn next_line(&mut self, batch: &mut Batch) -> Result<bool> {
         let number = self.number + 1;
         let drained = match read_line_bounded(&mut self.reader, &mut self.buf, MAX_LINE_BYTES) {
             Ok(Some(drained)) => drained,
-            Ok(None) => return Ok(None),
+            Ok(None) => return Ok(false),
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 return Err(Error::Limit {
                     path: self.path.into(),
@@ -129,66 +236,45 @@ impl<R: BufRead> LineSource<'_, R> {
             line: number,
             offset: (self.offset + e.valid_up_to()) as u64,
         })?;
-        let line = RawLine {
+        let start = batch.text.len();
+        batch.text.push_str(full);
+        batch.lines.push(LineMeta {
             number,
             offset: self.offset,
-            full: full.to_string(),
+            start,
+            end: batch.text.len(),
+            sentences_end: 0,
             drained,
-        };
+        });
         self.number = number;
         self.offset += full.len();
-        Ok(Some(line))
+        Ok(true)
     }
-}
 
-/// Segment and classify one line; sentence indices start at 0 (callers renumber).
-fn classify_line(
-    model: &Classifier,
-    opts: StreamOptions,
-    line: &RawLine,
-    scratch: &mut Scratch,
-    row: &mut Vec<(u32, f64)>,
-    out: &mut Vec<SentenceResult>,
-) {
-    out.clear();
-    let (text, _) = split_ending(&line.full);
-    for (index, span) in segment(text).into_iter().enumerate() {
-        let s = span.text(text);
-        model.featurizer().row_into(s, scratch, row);
-        let p = model.probability_of_row(row);
-        out.push(SentenceResult {
-            index,
-            start: line.offset + span.start,
-            end: line.offset + span.end,
-            text: s.to_string(),
-            label: Label::from_probability(p, opts.threshold),
-            opinion_probability: p,
-            explanation: (opts.explain_top > 0).then(|| model.explain_row(row, opts.explain_top)),
-        });
+    /// Fill `batch` (cleared first) with lines, until it is full or the input has
+    /// nothing more buffered. A read error ends the batch: the lines before it are
+    /// kept, and the error is returned beside them.
+    fn fill(&mut self, batch: &mut Batch) -> Option<Error> {
+        batch.clear();
+        while !self.eof {
+            match self.next_line(batch) {
+                Ok(true) => {
+                    if batch.ends_drained()
+                        || batch.lines.len() >= BATCH_LINES
+                        || batch.text.len() >= BATCH_BYTES
+                    {
+                        break;
+                    }
+                }
+                Ok(false) => self.eof = true,
+                Err(e) => {
+                    self.eof = true;
+                    return Some(e);
+                }
+            }
+        }
+        None
     }
-}
-
-/// Hand a classified line to the caller, numbering its sentences from `index`.
-fn emit(
-    line: &RawLine,
-    sentences: &mut [SentenceResult],
-    index: &mut usize,
-    drained: bool,
-    on_line: &mut impl FnMut(&Line<'_>) -> Result<()>,
-) -> Result<()> {
-    for s in sentences.iter_mut() {
-        s.index = *index;
-        *index += 1;
-    }
-    let (text, ending) = split_ending(&line.full);
-    on_line(&Line {
-        number: line.number,
-        offset: line.offset,
-        text,
-        ending,
-        sentences,
-        input_drained: drained,
-    })
 }
 
 /// Classify a document read from `reader`, calling `on_line` for every line in order.
@@ -203,10 +289,13 @@ pub fn classify_reader<R: BufRead>(
     classify_reader_threads(reader, path, model, opts, 1, on_line)
 }
 
-/// [`classify_reader`] with `threads` worker threads. Lines are read and results
-/// written on the calling thread, in input order; batches of lines are classified in
-/// parallel. Output is identical for any thread count. A batch ends early when the
-/// input has nothing more buffered, so results keep streaming on slow input.
+/// [`classify_reader`] on `threads` threads: the calling thread and `threads - 1`
+/// workers. Lines are read and results written on the calling thread, in input order;
+/// batches of lines are classified in parallel, by a worker or, when every worker has
+/// a batch waiting, by the calling thread itself (so no more threads compete for the
+/// cores than asked for). Output is identical for any thread count. A batch ends
+/// early when the input has nothing more buffered, so results keep streaming on slow
+/// input.
 pub fn classify_reader_threads<R: BufRead>(
     reader: R,
     path: &Path,
@@ -221,31 +310,32 @@ pub fn classify_reader_threads<R: BufRead>(
         buf: Vec::new(),
         number: 0,
         offset: 0,
+        eof: false,
     };
     let mut index = 0usize;
     if threads <= 1 {
-        let (mut scratch, mut row, mut sentences) = (Scratch::default(), Vec::new(), Vec::new());
-        while let Some(line) = source.next_line()? {
-            classify_line(model, opts, &line, &mut scratch, &mut row, &mut sentences);
-            emit(
-                &line,
-                &mut sentences,
-                &mut index,
-                line.drained,
-                &mut on_line,
-            )?;
+        let (mut scratch, mut row, mut batch) = (Scratch::default(), Vec::new(), Batch::default());
+        while !source.eof {
+            let failure = source.fill(&mut batch);
+            batch.classify(model, opts, &mut scratch, &mut row);
+            batch.emit(&mut index, &mut on_line)?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
         }
         return Ok(index);
     }
 
-    type Batch = Vec<RawLine>;
-    type Done = (u64, Batch, Vec<Vec<SentenceResult>>);
-    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Batch)>(threads * 2);
+    // The reader fills batches and sends them to the workers, one waiting batch per
+    // worker at most; when all are busy it classifies the batch itself. Finished
+    // batches are written in order of their sequence numbers and reused.
+    let workers = threads - 1;
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Batch)>(workers);
     let work_rx = std::sync::Mutex::new(work_rx);
     std::thread::scope(|scope| -> Result<usize> {
         let work_tx = work_tx;
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
-        for _ in 0..threads {
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Batch)>();
+        for _ in 0..workers {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
                 let (mut scratch, mut row) = (Scratch::default(), Vec::new());
@@ -254,16 +344,9 @@ pub fn classify_reader_threads<R: BufRead>(
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, batch)) = job else { return };
-                    let results = batch
-                        .iter()
-                        .map(|line| {
-                            let mut out = Vec::new();
-                            classify_line(model, opts, line, &mut scratch, &mut row, &mut out);
-                            out
-                        })
-                        .collect();
-                    if done_tx.send((seq, batch, results)).is_err() {
+                    let Ok((seq, mut batch)) = job else { return };
+                    batch.classify(model, opts, &mut scratch, &mut row);
+                    if done_tx.send((seq, batch)).is_err() {
                         return;
                     }
                 }
@@ -271,74 +354,50 @@ pub fn classify_reader_threads<R: BufRead>(
         }
         drop(done_tx);
 
-        let mut pending: std::collections::BTreeMap<u64, (Batch, Vec<Vec<SentenceResult>>)> =
-            Default::default();
+        let mut pending: std::collections::BTreeMap<u64, Batch> = Default::default();
+        let mut spare: Vec<Batch> = Vec::new();
         let (mut sent, mut written) = (0u64, 0u64);
-        let mut write_ready =
-            |pending: &mut std::collections::BTreeMap<u64, (Batch, Vec<Vec<SentenceResult>>)>,
-             written: &mut u64,
-             index: &mut usize|
-             -> Result<()> {
-                while let Some((batch, mut results)) = pending.remove(written) {
-                    let last = batch.len().saturating_sub(1);
-                    for (i, (line, sentences)) in batch.iter().zip(results.iter_mut()).enumerate() {
-                        emit(
-                            line,
-                            sentences,
-                            index,
-                            i == last && line.drained,
-                            &mut on_line,
-                        )?;
-                    }
-                    *written += 1;
-                }
-                Ok(())
-            };
-        let mut failure = None;
-        let mut eof = false;
-        while !eof {
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            loop {
-                match source.next_line() {
-                    Ok(Some(line)) => {
-                        bytes += line.full.len();
-                        let drained = line.drained;
-                        batch.push(line);
-                        if drained || batch.len() >= BATCH_LINES || bytes >= BATCH_BYTES {
-                            break;
-                        }
-                    }
-                    Ok(None) => {
-                        eof = true;
-                        break;
-                    }
-                    Err(e) => {
-                        failure = Some(e);
-                        eof = true;
-                        break;
-                    }
-                }
+        let mut write_ready = |pending: &mut std::collections::BTreeMap<u64, Batch>,
+                               spare: &mut Vec<Batch>,
+                               written: &mut u64,
+                               index: &mut usize|
+         -> Result<()> {
+            while let Some(mut batch) = pending.remove(written) {
+                batch.emit(index, &mut on_line)?;
+                spare.push(batch);
+                *written += 1;
             }
-            let waits = batch.last().is_some_and(|l| l.drained) || eof;
-            if !batch.is_empty() {
-                if work_tx.send((sent, batch)).is_err() {
-                    break;
+            Ok(())
+        };
+        let (mut scratch, mut row) = (Scratch::default(), Vec::new());
+        let mut failure = None;
+        while !source.eof {
+            let mut batch = spare.pop().unwrap_or_default();
+            failure = source.fill(&mut batch);
+            let waits = batch.ends_drained() || source.eof;
+            if !batch.lines.is_empty() {
+                match work_tx.try_send((sent, batch)) {
+                    Ok(()) => {}
+                    Err(std::sync::mpsc::TrySendError::Full((seq, mut batch))) => {
+                        batch.classify(model, opts, &mut scratch, &mut row);
+                        pending.insert(seq, batch);
+                    }
+                    Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
                 }
                 sent += 1;
             }
             // Write what is ready; before the next read may block, write everything.
-            while let Ok((seq, batch, results)) = done_rx.try_recv() {
-                pending.insert(seq, (batch, results));
+            while let Ok((seq, batch)) = done_rx.try_recv() {
+                pending.insert(seq, batch);
             }
-            write_ready(&mut pending, &mut written, &mut index)?;
+            write_ready(&mut pending, &mut spare, &mut written, &mut index)?;
             if waits {
                 while written < sent {
-                    let Ok((seq, batch, results)) = done_rx.recv() else {
+                    let Ok((seq, batch)) = done_rx.recv() else {
                         break;
                     };
-                    pending.insert(seq, (batch, results));
-                    write_ready(&mut pending, &mut written, &mut index)?;
+                    pending.insert(seq, batch);
+                    write_ready(&mut pending, &mut spare, &mut written, &mut index)?;
                 }
             }
         }

@@ -115,9 +115,21 @@ impl Vocabulary {
             }
         }
         counts.truncate(w);
+        self.tfidf_merged(counts, sublinear);
+    }
+
+    /// [`Vocabulary::tfidf`] for counts already sorted by feature index with no index
+    /// repeated.
+    pub fn tfidf_merged(&self, counts: &mut [(u32, f64)], sublinear: bool) {
+        debug_assert!(counts.windows(2).all(|w| w[0].0 < w[1].0));
         let mut norm = 0.0;
         for (i, v) in counts.iter_mut() {
-            let tf = if sublinear { 1.0 + v.ln() } else { *v };
+            // ln(1) is exactly 0: most terms occur once, so skip the logarithm.
+            let tf = if sublinear && *v != 1.0 {
+                1.0 + v.ln()
+            } else {
+                *v
+            };
             *v = tf * self.idf.get(*i as usize).copied().unwrap_or(0.0);
             norm += *v * *v;
         }
