@@ -250,7 +250,8 @@ pub struct ClassifyArgs {
     /// How many features --explain shows per label.
     #[arg(long, default_value_t = 3)]
     pub top: usize,
-    /// Worker threads (default: the number of cores). Output does not depend on it.
+    /// Threads that classify, the reading thread included (default: the number of
+    /// cores). Output does not depend on it.
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
     /// Article files; `-` or nothing reads standard input.
