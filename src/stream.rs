@@ -371,7 +371,17 @@ pub fn classify_reader_threads<R: BufRead>(
         };
         let (mut scratch, mut row) = (Scratch::default(), Vec::new());
         let mut failure = None;
-        while !source.eof {
+        // Batches read but not yet written, at most: one queued and one in hand per
+        // worker, plus a few the reading thread classified while a worker was slow.
+        let max_in_flight = 2 * threads as u64 + 2;
+        'read: while !source.eof {
+            while sent - written >= max_in_flight {
+                let Ok((seq, batch)) = done_rx.recv() else {
+                    break 'read;
+                };
+                pending.insert(seq, batch);
+                write_ready(&mut pending, &mut spare, &mut written, &mut index)?;
+            }
             let mut batch = spare.pop().unwrap_or_default();
             failure = source.fill(&mut batch);
             let waits = batch.ends_drained() || source.eof;
@@ -415,9 +425,11 @@ mod tests {
 
     #[test]
     fn threads_give_identical_results() {
+        // Enough lines (5 a copy) for several batches of `BATCH_LINES`.
+        const COPIES: usize = 2500;
         let model = Classifier::embedded().unwrap();
         let doc = "Officials said 40 people were hurt.\n\nWhat a disgrace! Nobody cares.\r\nShares fell 4 percent.\nNo newline at the end";
-        let text = doc.repeat(500);
+        let text = doc.repeat(COPIES);
         let opts = StreamOptions {
             threshold: 0.5,
             explain_top: 1,
@@ -447,9 +459,10 @@ mod tests {
         let one = collect(1);
         // Four sentences per copy; the unterminated last line of one copy joins the
         // first line of the next, and the very last copy adds its own last line.
-        assert_eq!(one.0, 4 * 500 + 1);
+        assert_eq!(one.0, 4 * COPIES + 1);
         assert_eq!(collect(2), one);
         assert_eq!(collect(3), one);
+        assert_eq!(collect(8), one);
         // sentence indices run through the document
         let idx: Vec<usize> = one
             .1
