@@ -174,6 +174,24 @@ struct Lexicon {
 static PATTERN_XML: &str = include_str!("../data/lexicons/pattern-en-sentiment.xml");
 static VADER_TXT: &str = include_str!("../data/lexicons/vader_lexicon.txt");
 
+/// The mean score of the words sharing each Snowball stem, summed in input order.
+fn stem_means<'a>(
+    stemmer: &rust_stemmers::Stemmer,
+    scores: impl Iterator<Item = (&'a str, f64)>,
+) -> FxHashMap<String, f64> {
+    let mut sums: FxHashMap<String, (f64, u32)> = FxHashMap::default();
+    for (word, score) in scores {
+        let e = sums
+            .entry(stemmer.stem(&word.to_lowercase()).into_owned())
+            .or_insert((0.0, 0));
+        e.0 += score;
+        e.1 += 1;
+    }
+    sums.into_iter()
+        .map(|(w, (s, n))| (w, s / f64::from(n)))
+        .collect()
+}
+
 fn attribute<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     let key = format!(" {name}=\"");
     let start = line.find(&key)? + key.len();
@@ -194,46 +212,26 @@ fn lexicon() -> &'static Lexicon {
         // (unfortunate, unfortunately) share an entry.
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         // Pattern: average the subjectivity of the senses of the words sharing a stem.
-        let mut sums: FxHashMap<String, (f64, u32)> = FxHashMap::default();
-        for line in PATTERN_XML.lines().filter(|l| l.starts_with("<word ")) {
-            let (Some(form), Some(subj)) =
-                (attribute(line, "form"), attribute(line, "subjectivity"))
-            else {
-                continue;
-            };
-            if form.contains(' ') {
-                continue;
-            }
-            if let Ok(s) = subj.parse::<f64>() {
-                let e = sums
-                    .entry(stemmer.stem(&form.to_lowercase()).into_owned())
-                    .or_insert((0.0, 0));
-                e.0 += s;
-                e.1 += 1;
-            }
-        }
-        let subjectivity = sums
-            .into_iter()
-            .map(|(w, (s, n))| (w, s / f64::from(n)))
-            .collect();
+        let subjectivity = stem_means(
+            &stemmer,
+            PATTERN_XML
+                .lines()
+                .filter(|l| l.starts_with("<word "))
+                .filter_map(|line| {
+                    let form = attribute(line, "form")?;
+                    let subj = attribute(line, "subjectivity")?.parse::<f64>().ok()?;
+                    (!form.contains(' ')).then_some((form, subj))
+                }),
+        );
         // VADER: average the valence of the words sharing a stem.
-        let mut vsums: FxHashMap<String, (f64, u32)> = FxHashMap::default();
-        for line in VADER_TXT.lines() {
-            let mut cols = line.split('\t');
-            if let (Some(w), Some(v)) = (cols.next(), cols.next()) {
-                if let Ok(v) = v.parse::<f64>() {
-                    let e = vsums
-                        .entry(stemmer.stem(&w.to_lowercase()).into_owned())
-                        .or_insert((0.0, 0));
-                    e.0 += v;
-                    e.1 += 1;
-                }
-            }
-        }
-        let valence = vsums
-            .into_iter()
-            .map(|(w, (s, n))| (w, s / f64::from(n)))
-            .collect();
+        let valence = stem_means(
+            &stemmer,
+            VADER_TXT.lines().filter_map(|line| {
+                let mut cols = line.split('\t');
+                let (w, v) = (cols.next()?, cols.next()?);
+                Some((w, v.parse::<f64>().ok()?))
+            }),
+        );
         Lexicon {
             flags,
             subjectivity,

@@ -395,6 +395,20 @@ impl Frame {
         )
     }
 
+    /// The model's operating point on a curve, with its threshold and coordinates
+    /// (named by `axes`) on hover.
+    fn operating_point(&self, p: Point, threshold: f64, axes: (&str, &str)) -> String {
+        let tip = format!(
+            "threshold {}: {} {}, {} {}",
+            num(threshold, 3),
+            axes.0,
+            num(p.0, 3),
+            axes.1,
+            num(p.1, 3)
+        );
+        self.dot("op", p, 5.0, &tip)
+    }
+
     /// Text at data coordinates, shifted by (dx, dy) pixels.
     fn label(&self, class: &str, p: Point, dx: f64, dy: f64, anchor: &str, text: &str) -> String {
         format!(
@@ -474,17 +488,7 @@ fn roc_svg(page: &EvalPage<'_>, d: &Derived) -> String {
             let _ = writeln!(s, "<polygon class=\"area\" points=\"{}\"/>", area.join(" "));
             s += &f.polyline("curve", points);
             let op = (ratio(d.fp, d.fp + d.tn), ratio(d.tp, d.tp + d.fn_));
-            s += &f.dot(
-                "op",
-                op,
-                5.0,
-                &format!(
-                    "threshold {}: FPR {}, TPR {}",
-                    num(page.threshold, 3),
-                    num(op.0, 3),
-                    num(op.1, 3)
-                ),
-            );
+            s += &f.operating_point(op, page.threshold, ("FPR", "TPR"));
             s += &f.label(
                 "big",
                 (1.0, 0.0),
@@ -536,17 +540,7 @@ fn pr_svg(page: &EvalPage<'_>, d: &Derived) -> String {
             let _ = writeln!(s, "<path class=\"curve\" d=\"{path}\"/>");
             let op = (ratio(d.tp, d.tp + d.fn_), ratio(d.tp, d.tp + d.fp));
             if d.tp + d.fp > 0 {
-                s += &f.dot(
-                    "op",
-                    op,
-                    5.0,
-                    &format!(
-                        "threshold {}: recall {}, precision {}",
-                        num(page.threshold, 3),
-                        num(op.0, 3),
-                        num(op.1, 3)
-                    ),
-                );
+                s += &f.operating_point(op, page.threshold, ("recall", "precision"));
             }
             s += &f.label(
                 "big",
