@@ -59,7 +59,7 @@ pub fn read_line_bounded<R: BufRead>(
         if available.is_empty() {
             return Ok(if buf.is_empty() { None } else { Some(true) });
         }
-        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (i + 1, true),
             None => (available.len(), false),
         };
