@@ -104,6 +104,8 @@ fn classify_one<W: Write>(
 ) -> anyhow::Result<()> {
     out.begin_document(source, id)?;
     let mut summary = Summary::default();
+    // A hidden bar still reads the clock on every update: skip it altogether.
+    let bar = bar.filter(|b| !b.is_hidden());
     classify_reader_threads(reader, path, job.model, job.opts, job.threads, |line| {
         for s in line.sentences {
             summary.add(s);
