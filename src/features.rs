@@ -491,18 +491,17 @@ impl Featurizer {
                         _ => row.push((f, 1.0)),
                     }
                 }
-                self.vocab.tfidf_merged(row, self.settings().sublinear_tf);
+                vocab.tfidf_merged(row, self.settings().sublinear_tf);
             }
-            None => self
-                .analyzer
-                .analyze(text, scratch, want_cues.then_some(&mut raw), |g| {
-                    if let Some(i) = vocab.get(g) {
-                        row.push((i, 1.0));
-                    }
-                }),
-        }
-        if self.ids.is_none() {
-            self.vocab.tfidf(row, self.settings().sublinear_tf);
+            None => {
+                self.analyzer
+                    .analyze(text, scratch, want_cues.then_some(&mut raw), |g| {
+                        if let Some(i) = vocab.get(g) {
+                            row.push((i, 1.0));
+                        }
+                    });
+                vocab.tfidf(row, self.settings().sublinear_tf);
+            }
         }
         let base = self.vocab.len() as u32;
         for (k, &c) in self.cue_index.iter().enumerate() {

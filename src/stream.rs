@@ -79,8 +79,9 @@ pub fn read_line_bounded<R: BufRead>(
 }
 
 /// Most lines in one batch. Small batches keep both cores busy to the end of the input
-/// (with 2,048 lines, two threads ran 1.67× one thread on the bench corpus; with 512,
-/// 1.79×); one thread is as fast either way.
+/// (in alternating runs on the 2-core development machine, two threads ran 1.67× one
+/// thread on the bench corpus with 2,048 lines, 1.79× with 512); one thread is as fast
+/// either way.
 const BATCH_LINES: usize = 512;
 /// A batch ends once it holds this many bytes.
 const BATCH_BYTES: usize = 256 << 10;
@@ -427,7 +428,7 @@ mod tests {
 
     #[test]
     fn threads_give_identical_results() {
-        // Enough lines (5 a copy) for several batches of `BATCH_LINES`.
+        // Enough lines (4 a copy) for many batches of `BATCH_LINES`.
         const COPIES: usize = 2500;
         let model = Classifier::embedded().unwrap();
         let doc = "Officials said 40 people were hurt.\n\nWhat a disgrace! Nobody cares.\r\nShares fell 4 percent.\nNo newline at the end";
