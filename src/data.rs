@@ -67,12 +67,33 @@ impl std::fmt::Display for Label {
 }
 
 /// Field separator of a data file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delimiter {
     /// Comma, with CSV quoting.
     Comma,
     /// Tab, with quoting off.
     Tab,
+}
+
+impl Delimiter {
+    /// Every delimiter, in the order the command line lists them.
+    pub const ALL: [Delimiter; 2] = [Delimiter::Comma, Delimiter::Tab];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Tab => "tab",
+        }
+    }
+
+    /// What it means, in one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "Comma, with CSV quoting",
+            Delimiter::Tab => "Tab, with quoting off",
+        }
+    }
 }
 
 /// How to read a data file. Defaults: delimiter from the extension, columns by name.

@@ -1,9 +1,21 @@
 //! factop marks each sentence of a news article as **fact** (a reported statement) or
 //! **opinion** (the author's own commentary), with an explainable linear model.
 //!
-//! The pipeline reads top to bottom: [`segment`] → [`normalize`] → [`tokenize`] →
-//! [`stem`] → [`ngrams`] → [`vocab`] (TF-IDF) + [`cues`] → [`features`] → [`model`]
-//! (logistic regression trained by [`train`] with linfa-logistic).
+//! The library holds the pipeline, the model, training and evaluation; it has no
+//! command-line, terminal or rendering code (that is the `factop` binary's). Its
+//! parts, bottom up:
+//!
+//! - [`language`]: one profile per language (segmentation rules, stemmer, cue lexicons);
+//! - [`pipeline`]: segment → normalize → tokenize → stem → n-grams → vocabulary, plus
+//!   the cue values, each stage taking the [`language::Language`] it works in;
+//! - [`model`]: the feature blocks (TF-IDF, cues), the logistic weights and the one
+//!   scoring interface, [`Classifier::score`], and the model file;
+//! - [`train`]: checked parameters, fitting with linfa-logistic, threshold choice and
+//!   cross-validation;
+//! - [`eval`]: metrics and curves of a set of predictions;
+//! - [`stream`]: classifying an article line by line in bounded memory, on threads;
+//! - [`data`], [`io`], [`limits`], [`error`]: labelled files, atomic writes, documented
+//!   limits and ranges, and the error type.
 //!
 //! ```
 //! use factop::Classifier;
@@ -19,30 +31,19 @@
 #[cfg(feature = "blas")]
 extern crate blas_src;
 
-pub mod cli;
-pub mod cmd;
-pub mod cues;
 pub mod data;
 pub mod error;
-pub mod features;
-pub mod html;
+pub mod eval;
 pub mod io;
+pub mod language;
 pub mod limits;
-pub mod metrics;
 pub mod model;
-pub mod ngrams;
-pub mod normalize;
-pub mod output;
-pub mod progress;
-pub mod report;
-pub mod segment;
-pub mod stem;
+pub mod pipeline;
 pub mod stream;
-pub mod tokenize;
 pub mod train;
-pub mod vocab;
 
 pub use data::{Dataset, Label, Record};
 pub use error::{Error, Result};
+pub use language::Language;
 pub use model::Classifier;
 pub use train::TrainParams;

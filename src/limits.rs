@@ -1,4 +1,5 @@
-//! Documented limits that keep pathological input from exhausting memory or time.
+//! Documented limits that keep pathological input from exhausting memory or time, and
+//! the one definition of each range a setting or model number must lie in.
 
 /// Largest labelled data file `train` and `eval` read: 1 GiB.
 pub const MAX_DATA_FILE_BYTES: u64 = 1 << 30;
@@ -10,3 +11,21 @@ pub const MAX_MODEL_FILE_BYTES: u64 = 256 << 20;
 /// line number (news text has no such lines; this bounds memory on a file with no
 /// newlines at all).
 pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Longest word n-gram a model may use.
+pub const MAX_NGRAM: usize = 4;
+
+/// The range of every decision threshold on P(opinion): a model's, `--threshold` and
+/// `train --fixed-threshold`.
+pub const THRESHOLD: std::ops::RangeInclusive<f64> = 0.0..=1.0;
+
+/// Check a decision threshold against [`THRESHOLD`]; `what` names it in the message.
+pub fn check_threshold(what: &str, t: f64) -> crate::Result<f64> {
+    if THRESHOLD.contains(&t) {
+        Ok(t)
+    } else {
+        Err(crate::Error::Param(format!(
+            "{what} must be between 0 and 1, not {t}"
+        )))
+    }
+}

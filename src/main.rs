@@ -1,11 +1,13 @@
 //! The `factop` binary: parse flags, run, print the error chain once, exit.
 
+mod cli;
+
 use clap::Parser;
 
 fn main() {
-    let cli = factop::cli::Cli::parse();
-    if let Err(err) = factop::cmd::run(cli) {
-        let code = factop::cmd::exit_code(&err);
+    let args = cli::args::Cli::parse();
+    if let Err(err) = cli::cmd::run(args) {
+        let code = cli::exit_code(&err);
         if code != 0 {
             eprintln!("error: {err:#}");
         }

@@ -1,16 +1,15 @@
 //! Streaming classification: reads an article line by line, so memory stays bounded
 //! whatever the input size and results come out before the input ends.
 //!
-//! A line break always ends a sentence (see [`crate::segment`]), so segmenting each line
+//! A line break always ends a sentence (see [`crate::pipeline::segment`]), so segmenting each line
 //! on its own gives the same sentences as segmenting the whole document. Offsets stay
 //! byte offsets into the whole document.
 
 use crate::data::Label;
 use crate::error::{Error, Result};
-use crate::features::Scratch;
 use crate::limits::MAX_LINE_BYTES;
-use crate::model::{Classifier, SentenceResult};
-use crate::segment::segment_iter;
+use crate::model::{Classifier, ScoreBuffers, SentenceResult};
+use crate::pipeline::segment::segment_iter;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -126,22 +125,14 @@ impl Batch {
     }
 
     /// Segment and classify every line (sentence indices are set when written).
-    fn classify(
-        &mut self,
-        model: &Classifier,
-        opts: StreamOptions,
-        scratch: &mut Scratch,
-        row: &mut Vec<(u32, f64)>,
-    ) {
+    fn classify(&mut self, model: &Classifier, opts: StreamOptions, buffers: &mut ScoreBuffers) {
         self.used = 0;
+        let language = model.language();
         for line in &mut self.lines {
             let (text, _) = split_ending(&self.text[line.start..line.end]);
-            for span in segment_iter(text) {
+            for span in segment_iter(text, language) {
                 let s = span.text(text);
-                model.featurizer().row_into(s, scratch, row);
-                let p = model.probability_of_row(row);
-                let explanation =
-                    (opts.explain_top > 0).then(|| model.explain_row(row, opts.explain_top));
+                let (p, explanation) = model.score(s, buffers, opts.explain_top);
                 let (start, end) = (line.offset + span.start, line.offset + span.end);
                 let label = Label::from_probability(p, opts.threshold);
                 if let Some(r) = self.results.get_mut(self.used) {
@@ -317,10 +308,10 @@ pub fn classify_reader_threads<R: BufRead>(
     };
     let mut index = 0usize;
     if threads <= 1 {
-        let (mut scratch, mut row, mut batch) = (Scratch::default(), Vec::new(), Batch::default());
+        let (mut buffers, mut batch) = (ScoreBuffers::default(), Batch::default());
         while !source.eof {
             let failure = source.fill(&mut batch);
-            batch.classify(model, opts, &mut scratch, &mut row);
+            batch.classify(model, opts, &mut buffers);
             batch.emit(&mut index, &mut on_line)?;
             if let Some(e) = failure {
                 return Err(e);
@@ -341,14 +332,14 @@ pub fn classify_reader_threads<R: BufRead>(
         for _ in 0..workers {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
-                let (mut scratch, mut row) = (Scratch::default(), Vec::new());
+                let mut buffers = ScoreBuffers::default();
                 loop {
                     let job = match work_rx.lock() {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
                     let Ok((seq, mut batch)) = job else { return };
-                    batch.classify(model, opts, &mut scratch, &mut row);
+                    batch.classify(model, opts, &mut buffers);
                     if done_tx.send((seq, batch)).is_err() {
                         return;
                     }
@@ -372,7 +363,7 @@ pub fn classify_reader_threads<R: BufRead>(
             }
             Ok(())
         };
-        let (mut scratch, mut row) = (Scratch::default(), Vec::new());
+        let mut buffers = ScoreBuffers::default();
         let mut failure = None;
         // Batches read but not yet written, at most: one queued and one in hand per
         // worker, plus a few the reading thread classified while a worker was slow.
@@ -392,7 +383,7 @@ pub fn classify_reader_threads<R: BufRead>(
                 match work_tx.try_send((sent, batch)) {
                     Ok(()) => {}
                     Err(std::sync::mpsc::TrySendError::Full((seq, mut batch))) => {
-                        batch.classify(model, opts, &mut scratch, &mut row);
+                        batch.classify(model, opts, &mut buffers);
                         pending.insert(seq, batch);
                     }
                     Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,

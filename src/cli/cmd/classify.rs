@@ -1,12 +1,12 @@
 //! `factop classify`: label the sentences of articles and print them in a chosen format.
 
-use crate::cli::{ClassifyArgs, ClassifyFormat, InputFormat};
-use crate::error::Error;
-use crate::model::Classifier;
-use crate::output::{self, Summary};
-use crate::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
+use crate::cli::args::{ClassifyArgs, ClassifyFormat, InputFormat};
+use crate::cli::output::{self, Document, Format};
 use anyhow::Context;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use factop::model::{Classifier, Summary};
+use factop::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
+use factop::Error;
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 
 /// Run `factop classify`.
@@ -32,7 +32,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut out = output::Writer::new(sink, args.format, colour, files.len() > 1);
+    let mut out = output::new(args.format, sink, colour, files.len() > 1);
     out.begin(&model, threshold)?;
     let sizes: Option<u64> = files
         .iter()
@@ -42,7 +42,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 .flatten()
         })
         .sum();
-    let bar = crate::progress::bytes("classifying", sizes.unwrap_or(0));
+    let bar = crate::cli::progress::bytes("classifying", sizes.unwrap_or(0));
     if sizes.is_none() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
@@ -55,6 +55,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         opts,
         threads,
     };
+    let mut documents = 0;
     for path in &files {
         let reader: Box<dyn BufRead> = if path == Path::new("-") {
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
@@ -75,9 +76,17 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         let source = path.display().to_string();
         match args.input_format {
             InputFormat::Text => {
-                classify_one(&mut out, job, reader, path, &source, None, Some(&bar))?
+                documents += 1;
+                let doc = Document {
+                    source,
+                    id: None,
+                    number: documents,
+                };
+                classify_one(out.as_mut(), job, reader, path, &doc, Some(&bar))?
             }
-            InputFormat::Jsonl => classify_jsonl(&mut out, job, reader, path, &source, &bar)?,
+            InputFormat::Jsonl => {
+                classify_jsonl(out.as_mut(), job, reader, path, &source, &mut documents, &bar)?
+            }
         }
     }
     bar.finish_and_clear();
@@ -93,16 +102,15 @@ struct Job<'a> {
     threads: usize,
 }
 
-fn classify_one<W: Write>(
-    out: &mut output::Writer<W>,
+fn classify_one(
+    out: &mut dyn Format,
     job: Job<'_>,
     reader: impl BufRead,
     path: &Path,
-    source: &str,
-    id: Option<&serde_json::Value>,
+    doc: &Document,
     bar: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<()> {
-    out.begin_document(source, id)?;
+    out.begin_document(doc)?;
     let mut summary = Summary::default();
     // A hidden bar still reads the clock on every update: skip it altogether.
     let bar = bar.filter(|b| !b.is_hidden());
@@ -113,18 +121,19 @@ fn classify_one<W: Write>(
         if let Some(bar) = bar {
             bar.inc((line.text.len() + line.ending.len()) as u64);
         }
-        out.line(line)
+        out.line(doc, line)
     })?;
-    out.end_document(&summary)?;
+    out.end_document(doc, &summary)?;
     Ok(())
 }
 
-fn classify_jsonl<W: Write>(
-    out: &mut output::Writer<W>,
+fn classify_jsonl(
+    out: &mut dyn Format,
     job: Job<'_>,
     mut reader: impl BufRead,
     path: &Path,
     source: &str,
+    documents: &mut usize,
     bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
     let mut buf = Vec::new();
@@ -136,7 +145,7 @@ fn classify_jsonl<W: Write>(
     };
     loop {
         number += 1;
-        match read_line_bounded(&mut reader, &mut buf, crate::limits::MAX_LINE_BYTES) {
+        match read_line_bounded(&mut reader, &mut buf, factop::limits::MAX_LINE_BYTES) {
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
@@ -154,7 +163,12 @@ fn classify_jsonl<W: Write>(
             .get("text")
             .and_then(|t| t.as_str())
             .ok_or_else(|| bad(number, "object has no string field \"text\"".into()))?;
-        let id = value.get("id");
+        *documents += 1;
+        let doc = Document {
+            source: source.to_string(),
+            id: value.get("id").cloned(),
+            number: *documents,
+        };
         // Records are small: classify each on this thread.
         let job = Job { threads: 1, ..job };
         classify_one(
@@ -162,8 +176,7 @@ fn classify_jsonl<W: Write>(
             job,
             text.as_bytes(),
             Path::new(&format!("{}:{number}", path.display())),
-            source,
-            id,
+            &doc,
             None,
         )?;
     }

@@ -7,11 +7,15 @@
 //! that a model can be trained with any subset, and each has a stable name that `inspect`
 //! and `classify --explain` show.
 //!
-//! The evaluative cues use two permissively licensed lexicons shipped in
-//! `data/lexicons/` and embedded in the binary: the Pattern adjective subjectivity
-//! lexicon (PDDL) and the VADER valence lexicon (MIT).
+//! The cues are the same for every language; the words behind them come from the
+//! language's [`CueLexicon`] (see [`crate::language`]). For English, the evaluative cues
+//! use two permissively licensed lexicons shipped in `data/lexicons/` and embedded in
+//! the binary: the Pattern adjective subjectivity lexicon (PDDL) and the VADER valence
+//! lexicon (MIT).
 
-use crate::tokenize::{Token, TokenKind};
+use super::stem::Stemmer;
+use super::tokenize::{Token, TokenKind};
+use crate::language::{CueLexicon, Language, WordClass};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -28,7 +32,6 @@ use std::sync::OnceLock;
     Hash,
     Serialize,
     Deserialize,
-    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum CueGroup {
@@ -74,6 +77,46 @@ impl CueGroup {
         CueGroup::Tense,
         CueGroup::Discourse,
     ];
+
+    /// The group's name on the command line and in model files (`attribution`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            CueGroup::Attribution => "attribution",
+            CueGroup::Quotation => "quotation",
+            CueGroup::Person => "person",
+            CueGroup::Modality => "modality",
+            CueGroup::Evaluative => "evaluative",
+            CueGroup::Negation => "negation",
+            CueGroup::Punctuation => "punctuation",
+            CueGroup::Numbers => "numbers",
+            CueGroup::Names => "names",
+            CueGroup::Length => "length",
+            CueGroup::Tense => "tense",
+            CueGroup::Discourse => "discourse",
+        }
+    }
+
+    /// What the group's cues look for, in one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            CueGroup::Attribution => {
+                "Reporting verbs (said, told, disclosed...), \"according to\", and who is speaking"
+            }
+            CueGroup::Quotation => "Material inside double quotes, attributed quotes, scare quotes",
+            CueGroup::Person => "First and second person pronouns in the author's voice",
+            CueGroup::Modality => "Modal verbs and hedges (should, must, perhaps, likely...)",
+            CueGroup::Evaluative => {
+                "Intensifiers, stance adverbs, superlatives and lexicon subjectivity and valence"
+            }
+            CueGroup::Negation => "Negation words",
+            CueGroup::Punctuation => "Questions and exclamations in the author's voice",
+            CueGroup::Numbers => "Numbers, dates, money and percentages",
+            CueGroup::Names => "Name-like capitalised words",
+            CueGroup::Length => "Sentence length",
+            CueGroup::Tense => "Past-tense narration versus present-tense copulas",
+            CueGroup::Discourse => "Contrast and concession connectives (but, however, yet...)",
+        }
+    }
 }
 
 /// One cue feature: its stable name, group and meaning.
@@ -129,60 +172,35 @@ cues! {
 /// Number of cue features.
 pub const N_CUES: usize = CUES.len();
 
-const F_REPORT: u32 = 1;
-const F_SPEAKER: u32 = 1 << 1;
-const F_FIRST_SG: u32 = 1 << 2;
-const F_FIRST_PL: u32 = 1 << 3;
-const F_SECOND: u32 = 1 << 4;
-const F_MODAL: u32 = 1 << 5;
-const F_HEDGE: u32 = 1 << 6;
-const F_INTENS: u32 = 1 << 7;
-const F_STANCE: u32 = 1 << 8;
-const F_SUPER: u32 = 1 << 9;
-const F_NEG: u32 = 1 << 10;
-const F_DATE: u32 = 1 << 11;
-const F_MONEY: u32 = 1 << 12;
-const F_PAST: u32 = 1 << 13;
-const F_BE: u32 = 1 << 14;
-const F_CONTRAST: u32 = 1 << 15;
+const fn flag(class: WordClass) -> u32 {
+    1 << class as u32
+}
 
-const WORD_LISTS: &[(u32, &str)] = &[
-    (F_REPORT, "said says say saying told tells tell telling acknowledged acknowledges disclosed discloses stated states announced announces added adds reported reports claimed claims noted notes explained explains insisted insists argued argues wrote writes asked asks confirmed confirms denied denies declared declares testified testifies warned warns urged urges recalled recalls revealed reveals replied replies responded responds commented comments tweeted posted according alleged alleges admitted admits suggested estimated predicted conceded countered"),
-    (F_SPEAKER, "he she they it officials official spokesman spokeswoman spokesperson police ministry department agency report reports statement source sources analysts analyst experts expert researchers authorities court government company president minister lawyer lawyers prosecutors witnesses residents study survey data who"),
-    (F_FIRST_SG, "i me my mine myself i'm i've i'd i'll"),
-    (F_FIRST_PL, "we us our ours ourselves we're we've we'd we'll let's"),
-    (F_SECOND, "you your yours yourself yourselves you're you've you'd you'll"),
-    (F_MODAL, "should must ought might could would may shall can can't cannot couldn't wouldn't shouldn't mustn't need needs"),
-    (F_HEDGE, "perhaps probably likely unlikely seems seem seemed seemingly apparently arguably maybe possibly presumably supposedly think believe guess suppose doubt suspect appears appear somewhat"),
-    (F_INTENS, "very really extremely so too totally absolutely utterly truly incredibly deeply highly hugely remarkably simply just even quite rather entirely completely terribly awfully enormously"),
-    (F_STANCE, "unfortunately fortunately sadly hopefully clearly obviously surely frankly honestly ironically luckily thankfully regrettably undoubtedly admittedly certainly of course indeed"),
-    (F_SUPER, "best worst most least greatest biggest worse better finest"),
-    (F_NEG, "not n't no never none nothing nobody neither nor nowhere without isn't aren't wasn't weren't don't doesn't didn't won't hasn't haven't hadn't"),
-    (F_DATE, "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow week month year"),
-    (F_MONEY, "percent per cent million billion trillion dollars dollar euros euro pounds usd"),
-    (F_PAST, "was were had did been"),
-    (F_BE, "is are am it's that's there's here's what's"),
-    (F_CONTRAST, "but however yet though although nevertheless nonetheless instead still whereas"),
-];
+const F_REPORT: u32 = flag(WordClass::Reporting);
+const F_SPEAKER: u32 = flag(WordClass::Speaker);
+const F_DATE: u32 = flag(WordClass::Date);
+const F_MONEY: u32 = flag(WordClass::Money);
+const F_PAST: u32 = flag(WordClass::Past);
 
-struct Lexicon {
+/// A language's cue lexicon, parsed: word classes by lowercase form, lexicon scores by
+/// stem, and the language's rules.
+#[derive(Debug)]
+pub struct Lexicon {
     flags: FxHashMap<&'static str, u32>,
     subjectivity: FxHashMap<String, f64>,
     valence: FxHashMap<String, f64>,
+    rules: &'static CueLexicon,
 }
-
-static PATTERN_XML: &str = include_str!("../data/lexicons/pattern-en-sentiment.xml");
-static VADER_TXT: &str = include_str!("../data/lexicons/vader_lexicon.txt");
 
 /// The mean score of the words sharing each Snowball stem, summed in input order.
 fn stem_means<'a>(
-    stemmer: &rust_stemmers::Stemmer,
+    stemmer: &Stemmer,
     scores: impl Iterator<Item = (&'a str, f64)>,
 ) -> FxHashMap<String, f64> {
     let mut sums: FxHashMap<String, (f64, u32)> = FxHashMap::default();
     for (word, score) in scores {
         let e = sums
-            .entry(stemmer.stem(&word.to_lowercase()).into_owned())
+            .entry(stemmer.stem_lower(&word.to_lowercase()).into_owned())
             .or_insert((0.0, 0));
         e.0 += score;
         e.1 += 1;
@@ -199,22 +217,23 @@ fn attribute<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     Some(&line[start..start + len])
 }
 
-fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| {
+impl Lexicon {
+    fn parse(language: Language, rules: &'static CueLexicon) -> Lexicon {
         let mut flags: FxHashMap<&'static str, u32> = FxHashMap::default();
-        for (flag, words) in WORD_LISTS {
+        for &(class, words) in rules.words {
             for w in words.split_whitespace() {
-                *flags.entry(w).or_insert(0) |= flag;
+                *flags.entry(w).or_insert(0) |= flag(class);
             }
         }
-        // Both lexicons are keyed by Snowball stem, so that inflections and adverbs
-        // (unfortunate, unfortunately) share an entry.
-        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        // Both lexicons are keyed by the language's stem, so that inflections and
+        // adverbs (unfortunate, unfortunately) share an entry.
+        let stemmer = Stemmer::new(language);
         // Pattern: average the subjectivity of the senses of the words sharing a stem.
         let subjectivity = stem_means(
             &stemmer,
-            PATTERN_XML
+            rules
+                .subjectivity_xml
+                .unwrap_or("")
                 .lines()
                 .filter(|l| l.starts_with("<word "))
                 .filter_map(|line| {
@@ -226,7 +245,7 @@ fn lexicon() -> &'static Lexicon {
         // VADER: average the valence of the words sharing a stem.
         let valence = stem_means(
             &stemmer,
-            VADER_TXT.lines().filter_map(|line| {
+            rules.valence_tsv.unwrap_or("").lines().filter_map(|line| {
                 let mut cols = line.split('\t');
                 let (w, v) = (cols.next()?, cols.next()?);
                 Some((w, v.parse::<f64>().ok()?))
@@ -236,14 +255,49 @@ fn lexicon() -> &'static Lexicon {
             flags,
             subjectivity,
             valence,
+            rules,
         }
-    })
+    }
+
+    /// The parsed cue lexicon of `language`, or `None` when its profile has none.
+    /// Parsed once per language, on first use.
+    pub fn of(language: Language) -> Option<&'static Lexicon> {
+        static LEXICONS: [OnceLock<Option<Lexicon>>; Language::ALL.len()] =
+            [const { OnceLock::new() }; Language::ALL.len()];
+        LEXICONS[language.index()]
+            .get_or_init(|| {
+                let rules = language.profile().cues?;
+                Some(Lexicon::parse(language, rules))
+            })
+            .as_ref()
+    }
+
+    /// Look up a word by its lowercase form (word lists) and its stem (lexicons).
+    pub fn word_cues(&self, lower: &str, stem: &str) -> WordCues {
+        WordCues {
+            flags: self.flags.get(lower).copied().unwrap_or(0),
+            subjectivity: self.subjectivity.get(stem).copied().unwrap_or(f64::NAN),
+            valence: self.valence.get(stem).copied().unwrap_or(f64::NAN),
+        }
+    }
 }
 
-/// Make sure the embedded lexicons are parsed (so that timing the first sentence
-/// does not include it).
-pub fn warm_up() {
-    lexicon();
+/// Make sure the embedded lexicons of `language` are parsed (so that timing the first
+/// sentence does not include it).
+pub fn warm_up(language: Language) {
+    Lexicon::of(language);
+}
+
+/// The cue groups a model of `language` uses when `requested` are asked for: sorted
+/// and without repeats, or none when the language has no cue lexicon.
+pub fn groups_for(language: Language, requested: &[CueGroup]) -> Vec<CueGroup> {
+    if language.profile().cues.is_none() {
+        return Vec::new();
+    }
+    let mut g = requested.to_vec();
+    g.sort();
+    g.dedup();
+    g
 }
 
 /// What the word lists and lexicons say about one word. Callers may cache it per word.
@@ -276,25 +330,18 @@ impl WordCues {
     }
 }
 
-/// Look up a word by its lowercase form (word lists) and its English stem (lexicons).
-pub fn word_cues(lower: &str, stem: &str) -> WordCues {
-    let lex = lexicon();
-    WordCues {
-        flags: lex.flags.get(lower).copied().unwrap_or(0),
-        subjectivity: lex.subjectivity.get(stem).copied().unwrap_or(f64::NAN),
-        valence: lex.valence.get(stem).copied().unwrap_or(f64::NAN),
-    }
-}
-
 /// Compute every cue for one sentence. `tokens` are the sentence's tokens (case kept),
-/// `lower[i]` is token `i` lowercased and `words[i]` its [`word_cues`] (default for
-/// numbers and marks). Writes [`N_CUES`] values into `out`.
+/// `lower[i]` is token `i` lowercased and `words[i]` its [`Lexicon::word_cues`] (default
+/// for numbers and marks); `lexicon` gives the language's rules. Writes [`N_CUES`]
+/// values into `out`.
 pub fn compute(
+    lexicon: &Lexicon,
     tokens: &[Token<'_>],
     lower: &[&str],
     words_cues: &[WordCues],
     out: &mut [f64; N_CUES],
 ) {
+    let rules = lexicon.rules;
     let cue_of = |i: usize| words_cues.get(i).copied().unwrap_or_default();
     let mut inside = false;
     let mut words = 0usize;
@@ -350,7 +397,7 @@ pub fn compute(
                 if words > 1 && tok.text.chars().next().is_some_and(char::is_uppercase) {
                     capitalised += 1;
                 }
-                if lw.len() > 4 && lw.ends_with("ed") {
+                if lw.len() > 4 && lw.ends_with(rules.past_suffix) {
                     past_suffix += 1;
                 }
                 let wc = cue_of(i);
@@ -372,7 +419,8 @@ pub fn compute(
                 }
                 if f & F_REPORT != 0 {
                     report_outside = true;
-                    if lw == "according" && lower.get(i + 1) == Some(&"to") {
+                    let [according_1, according_2] = rules.according_to;
+                    if lw == according_1 && lower.get(i + 1) == Some(&according_2) {
                         according = true;
                     }
                     let lo = i.saturating_sub(3);
@@ -392,7 +440,7 @@ pub fn compute(
                     }
                 }
                 let (subj, val) = (wc.subjectivity(), wc.valence());
-                if words_outside == 1 && lw.len() > 4 && lw.ends_with("ly") {
+                if words_outside == 1 && lw.len() > 4 && lw.ends_with(rules.adverb_suffix) {
                     opening_adverb = subj.unwrap_or(0.0) > 0.0 || val.unwrap_or(0.0) != 0.0;
                 }
                 if let Some(s) = subj {
@@ -454,26 +502,27 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize;
-    use crate::tokenize::tokenize;
+    use crate::pipeline::normalize::normalize;
+    use crate::pipeline::tokenize::tokenize;
 
     fn cues_of(s: &str) -> FxHashMap<&'static str, f64> {
         let norm = normalize(s);
         let toks = tokenize(&norm);
         let lower: Vec<String> = toks.iter().map(|t| t.text.to_lowercase()).collect();
         let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
-        let st = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-        let stems: Vec<String> = lower.iter().map(|w| st.stem(w).into_owned()).collect();
+        let st = Stemmer::new(Language::English);
+        let lex = Lexicon::of(Language::English).unwrap();
+        let stems: Vec<String> = lower.iter().map(|w| st.stem_lower(w).into_owned()).collect();
         let wc: Vec<WordCues> = toks
             .iter()
             .zip(lower.iter().zip(&stems))
             .map(|(t, (l, s))| match t.kind {
-                crate::tokenize::TokenKind::Word => word_cues(l, s),
+                TokenKind::Word => lex.word_cues(l, s),
                 _ => WordCues::default(),
             })
             .collect();
         let mut out = [0.0; N_CUES];
-        compute(&toks, &lower, &wc, &mut out);
+        compute(lex, &toks, &lower, &wc, &mut out);
         CUES.iter().map(|c| c.name).zip(out).collect()
     }
 
@@ -485,6 +534,11 @@ mod tests {
         assert_eq!(names.len(), N_CUES);
         for c in CUES {
             assert!(c.name.starts_with(&format!("{:?}", c.group).to_lowercase()));
+            assert!(c.name.starts_with(&format!("{}.", c.group.name())));
+        }
+        for g in CueGroup::ALL {
+            let json = serde_json::to_string(&g).unwrap();
+            assert_eq!(json, format!("\"{}\"", g.name()));
         }
     }
 

@@ -1,192 +1,56 @@
-//! Training: hyperparameters, fitting with linfa-logistic, threshold choice and
-//! stratified cross-validation.
+//! Training: checked hyperparameters ([`params`]), fitting the feature blocks and the
+//! logistic weights with linfa-logistic, threshold choice, and stratified
+//! cross-validation over seeded folds ([`folds`]).
 //!
 //! linfa-logistic has no class weights. factop handles the class imbalance by choosing
 //! the decision threshold that maximises macro-F1 on out-of-fold predictions of the
 //! training data (default), and optionally by oversampling the minority class
 //! (`--balance oversample`).
 
-use crate::cues::{self, N_CUES};
+pub mod folds;
+pub mod params;
+
+pub use params::{Balance, CheckedParams, TrainParams};
+
 use crate::data::{Dataset, Label, Record};
 use crate::error::{Error, Result};
-use crate::features::{Analyzer, FeatureSettings, Featurizer, Scratch};
-use crate::metrics::{self, Report};
-use crate::model::{Classifier, DataSource, ModelFile, TrainingRecord, FORMAT_TAG, FORMAT_VERSION};
-use crate::vocab::VocabBuilder;
+use crate::eval::metrics::{self, Report};
+use crate::model::blocks::{cues::CueBlock, tfidf::TfidfBlock, FeatureBlock, Featurizer};
+use crate::model::file::{DataSource, ModelFile, TrainingRecord, FORMAT_TAG, FORMAT_VERSION};
+use crate::model::linear::Linear;
+use crate::model::{Classifier, ScoreBuffers};
+use crate::pipeline::analyzer::{Analyzer, Scratch};
+use crate::pipeline::cues::N_CUES;
+use crate::pipeline::vocab::VocabBuilder;
+use folds::{oversample, stratified_folds};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
-
-/// Longest n-gram factop accepts.
-pub const MAX_NGRAM: usize = 4;
-
-/// How to treat class imbalance in the training rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Balance {
-    /// Train on the rows as they are (the threshold still adapts).
-    None,
-    /// Duplicate randomly chosen minority-class rows (seeded) until classes are equal.
-    Oversample,
-}
-
-impl Balance {
-    fn as_str(self) -> &'static str {
-        match self {
-            Balance::None => "none",
-            Balance::Oversample => "oversample",
-        }
-    }
-}
-
-/// Hyperparameters of training. Check them with [`TrainParams::check`]; fit with
-/// [`TrainParams::fit`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainParams {
-    /// Model name written into the file. Default: `factop-en`.
-    pub name: String,
-    /// Feature settings. Default: [`FeatureSettings::default`].
-    pub features: FeatureSettings,
-    /// L2 penalty (linfa-logistic's `alpha`; the loss is summed over rows). Default: 1.5.
-    pub alpha: f64,
-    /// Optimiser iteration limit. Default: 300.
-    pub max_iterations: u64,
-    /// Optimiser gradient tolerance. Default: 1e-4.
-    pub tolerance: f64,
-    /// Class balancing. Default: none.
-    pub balance: Balance,
-    /// A fixed decision threshold, or `None` to choose it by cross-validation. Default: None.
-    pub threshold: Option<f64>,
-    /// Folds for choosing the threshold. Default: 5.
-    pub threshold_folds: usize,
-    /// Seed for folds and resampling. Default: 42.
-    pub seed: u64,
-}
-
-impl Default for TrainParams {
-    fn default() -> Self {
-        TrainParams {
-            name: "factop-en".into(),
-            features: FeatureSettings::default(),
-            alpha: 1.5,
-            max_iterations: 300,
-            tolerance: 1e-4,
-            balance: Balance::None,
-            threshold: None,
-            threshold_folds: 5,
-            seed: 42,
-        }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for folds and resampling.
-#[derive(Debug, Clone)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix(seed)
-    }
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    /// Shuffle in place (Fisher–Yates).
-    pub fn shuffle<T>(&mut self, xs: &mut [T]) {
-        for i in (1..xs.len()).rev() {
-            xs.swap(i, self.below(i + 1));
-        }
-    }
-}
-
-/// Stratified fold assignment: each class shuffled with `seed`, then dealt round-robin.
-/// Returns the fold (0..k) of each example.
-pub fn stratified_folds(labels: &[Label], k: usize, seed: u64) -> Vec<usize> {
-    let mut fold = vec![0; labels.len()];
-    let mut rng = SplitMix::new(seed);
-    let mut next = 0;
-    for class in [Label::Fact, Label::Opinion] {
-        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
-        rng.shuffle(&mut idx);
-        for i in idx {
-            fold[i] = next % k;
-            next += 1;
-        }
-    }
-    fold
-}
 
 /// The fitted parts of one logistic model, before it becomes a [`Classifier`].
 pub struct Fitted {
     /// Feature extractor.
     pub featurizer: Featurizer,
-    /// Weight per column, giving the logit of P(opinion).
-    pub weights: Vec<f64>,
-    /// Intercept of that logit.
-    pub intercept: f64,
+    /// Weights and intercept of the logit of P(opinion).
+    pub linear: Linear,
     /// linfa's own fitted model (its positive class may be either label).
     pub linfa: linfa_logistic::FittedLogisticRegression<f64, Label>,
 }
 
 impl TrainParams {
-    /// Reject bad values before any work starts.
-    pub fn check(&self) -> Result<()> {
-        let f = &self.features;
-        let bad = |m: String| Err(Error::Param(m));
-        if f.ngram_min < 1 || f.ngram_max < f.ngram_min || f.ngram_max > MAX_NGRAM {
-            return bad(format!(
-                "n-gram range {}..{} must satisfy 1 <= min <= max <= {MAX_NGRAM}",
-                f.ngram_min, f.ngram_max
-            ));
-        }
-        if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return bad(format!(
-                "alpha must be a positive number, not {}",
-                self.alpha
-            ));
-        }
-        if !(f.cue_scale.is_finite() && f.cue_scale >= 0.0) {
-            return bad(format!("cue scale must be >= 0, not {}", f.cue_scale));
-        }
-        if self.max_iterations == 0 {
-            return bad("max iterations must be at least 1".into());
-        }
-        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return bad(format!(
-                "tolerance must be positive, not {}",
-                self.tolerance
-            ));
-        }
-        if let Some(t) = self.threshold {
-            if !(t > 0.0 && t < 1.0) {
-                return bad(format!(
-                    "threshold must be strictly between 0 and 1, not {t}"
-                ));
-            }
-        }
-        if self.threshold_folds < 2 {
-            return bad("threshold folds must be at least 2".into());
-        }
-        if f.min_df == 0 {
-            return bad("min df must be at least 1".into());
-        }
-        Ok(())
+    /// Check the parameters, then train a classifier on all rows of `data`; see
+    /// [`CheckedParams::fit`].
+    pub fn fit(&self, data: &[Dataset]) -> Result<Classifier> {
+        self.check()?.fit(data)
     }
+}
 
+impl CheckedParams {
     /// Fit one logistic model on `records` (no threshold choice).
     pub fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
         let analyzer = Analyzer::new(self.features.clone());
         let mut scratch = Scratch::default();
         let mut builder = VocabBuilder::new();
-        let cue_index = self.features.cue_indices();
         let mut raw_cues: Vec<[f64; N_CUES]> = Vec::with_capacity(records.len());
         let mut grams: Vec<String> = Vec::new();
         for r in records {
@@ -198,21 +62,18 @@ impl TrainParams {
             builder.add_document(grams.iter().map(String::as_str));
             raw_cues.push(c);
         }
-        let vocab = builder.build(self.features.min_df, self.features.max_features);
-        let n = records.len() as f64;
-        let (mut mean, mut scale) = (Vec::new(), Vec::new());
-        for &c in &cue_index {
-            let m = raw_cues.iter().map(|r| r[c]).sum::<f64>() / n;
-            let var = raw_cues.iter().map(|r| (r[c] - m).powi(2)).sum::<f64>() / n;
-            let sd = var.sqrt();
-            mean.push(m);
-            scale.push(if sd > 1e-12 {
-                self.features.cue_scale / sd
-            } else {
-                0.0
-            });
-        }
-        let featurizer = Featurizer::new(self.features.clone(), vocab, mean, scale);
+        let f = &self.features;
+        let vocab = builder.build(f.min_df, f.max_features);
+        let blocks: Vec<Box<dyn FeatureBlock>> = vec![
+            Box::new(TfidfBlock::new(
+                vocab,
+                f.ngram_min,
+                f.ngram_max,
+                f.sublinear_tf,
+            )),
+            Box::new(CueBlock::fit(f, &raw_cues)),
+        ];
+        let featurizer = Featurizer::new(f.clone(), blocks);
 
         let mut order: Vec<usize> = (0..records.len()).collect();
         if self.balance == Balance::Oversample {
@@ -246,11 +107,10 @@ impl TrainParams {
             -1.0
         };
         let weights: Vec<f64> = model.params().iter().map(|w| sign * w).collect();
-        let intercept = sign * model.intercept();
+        let linear = Linear::new(sign * model.intercept(), weights);
         Ok(Fitted {
             featurizer,
-            weights,
-            intercept,
+            linear,
             linfa: model,
         })
     }
@@ -283,7 +143,7 @@ impl TrainParams {
                     fitted
                         .featurizer
                         .row_into(&records[i].text, &mut scratch, &mut row);
-                    (i, fitted.probability_of_row(&row))
+                    (i, fitted.linear.probability(&row))
                 })
                 .collect())
         };
@@ -323,13 +183,12 @@ impl TrainParams {
         self.fit_with_progress(data, &mut |_, _| {})
     }
 
-    /// [`TrainParams::fit`], calling `progress(done, total)` before each model fit.
+    /// [`CheckedParams::fit`], calling `progress(done, total)` before each model fit.
     pub fn fit_with_progress(
         &self,
         data: &[Dataset],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
-        self.check()?;
         let records: Vec<&Record> = data.iter().flat_map(|d| d.records.iter()).collect();
         if let Err(Error::Param(message)) = check_classes(&records) {
             let paths: Vec<String> = data.iter().map(|d| d.path.display().to_string()).collect();
@@ -352,7 +211,6 @@ impl TrainParams {
         data: &[Dataset],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
-        self.check()?;
         check_classes(records)?;
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let (threshold, cv_macro_f1) = match self.threshold {
@@ -383,8 +241,6 @@ impl TrainParams {
         rows: usize,
         data: &[Dataset],
     ) -> Result<Classifier> {
-        let f = &fitted.featurizer;
-        let v = f.vocab().len();
         let file = ModelFile {
             format: FORMAT_TAG.into(),
             format_version: FORMAT_VERSION,
@@ -393,6 +249,7 @@ impl TrainParams {
             positive_label: Label::Opinion,
             threshold,
             features: self.features.clone(),
+            blocks: Vec::new(),
             training: TrainingRecord {
                 alpha: self.alpha,
                 max_iterations: self.max_iterations,
@@ -423,20 +280,16 @@ impl TrainParams {
                     })
                     .collect(),
             },
-            vocabulary: f.vocab().terms().to_vec(),
-            idf: f.vocab().idf().to_vec(),
-            cues: f
-                .cue_indices()
-                .iter()
-                .map(|&i| cues::CUES[i].name.to_string())
-                .collect(),
-            cue_mean: f.cue_mean().to_vec(),
-            cue_multiplier: f.cue_scale().to_vec(),
-            intercept: fitted.intercept,
-            term_weights: fitted.weights[..v].to_vec(),
-            cue_weights: fitted.weights[v..].to_vec(),
+            vocabulary: Vec::new(),
+            idf: Vec::new(),
+            cues: Vec::new(),
+            cue_mean: Vec::new(),
+            cue_multiplier: Vec::new(),
+            intercept: 0.0,
+            term_weights: Vec::new(),
+            cue_weights: Vec::new(),
         };
-        Classifier::from_model_file(file, std::path::Path::new("<trained>"))
+        Classifier::from_parts(file, fitted.featurizer, fitted.linear)
     }
 
     /// Stratified K-fold cross-validation of the whole training procedure (threshold
@@ -448,7 +301,6 @@ impl TrainParams {
         k: usize,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<CvReport> {
-        self.check()?;
         if k < 2 || k > records.len() {
             return Err(Error::Param(format!(
                 "--cv needs 2 <= K <= {} (the rows), got {k}",
@@ -471,7 +323,11 @@ impl TrainParams {
                 .map(|i| records[i])
                 .collect();
             let model = self.fit_records(&train, &[])?;
-            let probs: Vec<f64> = test.iter().map(|r| model.probability(&r.text)).collect();
+            let mut buffers = ScoreBuffers::default();
+            let probs: Vec<f64> = test
+                .iter()
+                .map(|r| model.probability_with(&r.text, &mut buffers))
+                .collect();
             for (i, p) in (0..records.len()).filter(|&i| folds[i] == f).zip(&probs) {
                 out_of_fold[i] = *p;
             }
@@ -493,16 +349,6 @@ impl TrainParams {
             out_of_fold,
             fold_thresholds,
         })
-    }
-}
-
-impl Fitted {
-    /// P(opinion) of a featurised row.
-    pub fn probability_of_row(&self, row: &[(u32, f64)]) -> f64 {
-        let z = row.iter().fold(self.intercept, |acc, &(j, v)| {
-            acc + self.weights.get(j as usize).copied().unwrap_or(0.0) * v
-        });
-        1.0 / (1.0 + (-z).exp())
     }
 }
 
@@ -543,28 +389,6 @@ fn check_classes(records: &[&Record]) -> Result<()> {
     Ok(())
 }
 
-/// Extra row indices that balance the classes by duplicating minority rows.
-fn oversample(labels: &[Label], seed: u64) -> Vec<usize> {
-    let opinion: Vec<usize> = (0..labels.len())
-        .filter(|&i| labels[i] == Label::Opinion)
-        .collect();
-    let fact: Vec<usize> = (0..labels.len())
-        .filter(|&i| labels[i] == Label::Fact)
-        .collect();
-    let (minority, gap) = if opinion.len() < fact.len() {
-        (
-            opinion,
-            fact.len() - labels.iter().filter(|&&l| l == Label::Opinion).count(),
-        )
-    } else {
-        (fact.clone(), opinion.len() - fact.len())
-    };
-    let mut rng = SplitMix::new(seed ^ 0x5eed);
-    (0..gap)
-        .map(|_| minority[rng.below(minority.len())])
-        .collect()
-}
-
 /// The threshold on a grid of 0.005 steps in 0.05..=0.95 that maximises macro-F1
 /// (ties: the one closest to 0.5), and that macro-F1.
 pub fn best_threshold(truth: &[Label], probs: &[f64]) -> (f64, f64) {
@@ -584,49 +408,7 @@ pub fn best_threshold(truth: &[Label], probs: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folds_are_stratified_and_seeded() {
-        let labels: Vec<Label> = (0..20)
-            .map(|i| {
-                if i % 4 == 0 {
-                    Label::Opinion
-                } else {
-                    Label::Fact
-                }
-            })
-            .collect();
-        let folds = stratified_folds(&labels, 5, 7);
-        for f in 0..5 {
-            let members: Vec<usize> = (0..20).filter(|&i| folds[i] == f).collect();
-            assert_eq!(members.len(), 4);
-            assert_eq!(
-                members
-                    .iter()
-                    .filter(|&&i| labels[i] == Label::Opinion)
-                    .count(),
-                1
-            );
-        }
-        assert_eq!(folds, stratified_folds(&labels, 5, 7));
-        assert_ne!(folds, stratified_folds(&labels, 5, 8));
-    }
-
-    #[test]
-    fn check_rejects_bad_values() {
-        let mut p = TrainParams::default();
-        assert!(p.check().is_ok());
-        p.alpha = -1.0;
-        assert!(p.check().unwrap_err().to_string().contains("alpha"));
-        let mut p = TrainParams::default();
-        p.features.ngram_max = 9;
-        assert!(p.check().unwrap_err().to_string().contains("n-gram"));
-        let p = TrainParams {
-            threshold: Some(1.0),
-            ..Default::default()
-        };
-        assert!(p.check().is_err());
-    }
+    use crate::pipeline::analyzer::FeatureSettings;
 
     #[test]
     fn best_threshold_separates() {
@@ -668,7 +450,7 @@ mod tests {
             },
             ..Default::default()
         };
-        let fitted = params.fit_core(&refs).unwrap();
+        let fitted = params.check().unwrap().fit_core(&refs).unwrap();
         let probe = [
             "Officials said it was awful.",
             "We must act now!",
@@ -683,7 +465,7 @@ mod tests {
             for &(j, v) in &row {
                 dense[(i, j as usize)] = v;
             }
-            sparse.push(fitted.probability_of_row(&row));
+            sparse.push(fitted.linear.probability(&row));
         }
         let linfa = fitted.linfa.predict_probabilities(&dense);
         let opinion_is_positive = fitted.linfa.labels().pos.class == Label::Opinion;
@@ -697,10 +479,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn oversample_balances() {
-        let labels = [Label::Fact, Label::Fact, Label::Fact, Label::Opinion];
-        let extra = oversample(&labels, 1);
-        assert_eq!(extra, vec![3, 3]);
-    }
 }

@@ -1,51 +1,12 @@
 //! Stemming: turns tokens into terms (lowercased Snowball stems, `<num>` for numbers).
+//! The stemmer is the language profile's (see [`crate::language`]).
 
-use crate::tokenize::{Token, TokenKind};
-use rust_stemmers::{Algorithm, Stemmer as Snowball};
-use serde::{Deserialize, Serialize};
+use super::tokenize::{Token, TokenKind};
+use crate::language::Language;
+use rust_stemmers::Stemmer as Snowball;
 
 /// The placeholder term every number becomes.
 pub const NUMBER_TERM: &str = "<num>";
-
-/// A language factop can stem. The default model is English; the others are
-/// available to `factop train --language` (cue features are English-only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    /// English (Snowball "english", the Porter2 stemmer). The default.
-    #[value(name = "en")]
-    #[serde(rename = "en")]
-    English,
-    /// German (Snowball "german").
-    #[value(name = "de")]
-    #[serde(rename = "de")]
-    German,
-    /// Italian (Snowball "italian").
-    #[value(name = "it")]
-    #[serde(rename = "it")]
-    Italian,
-    /// Arabic (Snowball "arabic").
-    #[value(name = "ar")]
-    #[serde(rename = "ar")]
-    Arabic,
-    /// Any other language: lowercasing only, no stemming.
-    #[value(name = "none")]
-    #[serde(rename = "none")]
-    Unstemmed,
-}
-
-impl Language {
-    /// The short code used on the command line and in model files.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::English => "en",
-            Language::German => "de",
-            Language::Italian => "it",
-            Language::Arabic => "ar",
-            Language::Unstemmed => "none",
-        }
-    }
-}
 
 /// Turns tokens into terms for one language.
 pub struct Stemmer {
@@ -63,15 +24,8 @@ impl std::fmt::Debug for Stemmer {
 impl Stemmer {
     /// A stemmer for `language`.
     pub fn new(language: Language) -> Self {
-        let algorithm = match language {
-            Language::English => Some(Algorithm::English),
-            Language::German => Some(Algorithm::German),
-            Language::Italian => Some(Algorithm::Italian),
-            Language::Arabic => Some(Algorithm::Arabic),
-            Language::Unstemmed => None,
-        };
         Stemmer {
-            inner: algorithm.map(Snowball::create),
+            inner: language.profile().stemmer.map(Snowball::create),
         }
     }
 
@@ -116,7 +70,7 @@ impl Stemmer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenize::tokenize;
+    use crate::pipeline::tokenize::tokenize;
 
     fn terms(lang: Language, s: &str) -> Vec<String> {
         let st = Stemmer::new(lang);

@@ -1,6 +1,7 @@
 //! Sentence segmentation: splits an article into sentences with byte spans.
 //!
-//! The segmenter is rule based and tuned for English news text. It makes a
+//! The segmenter is rule based; its abbreviations and sentence openers come from the
+//! language's [`SegmentRules`] (see [`crate::language`]). It makes a
 //! single forward pass over the bytes of the input, so it runs in linear time
 //! and never allocates per character. The rules, in order of precedence:
 //!
@@ -11,8 +12,8 @@
 //!   brackets (`” ’ " ' ) ] »`), then whitespace, then an uppercase letter, a
 //!   digit or an opening quote/bracket, is a boundary. Ellipses need an
 //!   uppercase letter or an opening quote after them.
-//! * A single `.` after a known abbreviation is usually not a boundary:
-//!   titles (`Mr.`, `Dr.`, `Gen.`, …), `vs.`, `e.g.`, `i.e.` never end a
+//! * A single `.` after a known abbreviation of the language is usually not a
+//!   boundary. For English: titles (`Mr.`, `Dr.`, `Gen.`, …), `vs.`, `e.g.`, `i.e.` never end a
 //!   sentence; `No.` does not before a number; dotted acronyms (`U.S.`,
 //!   `a.m.`), initials (`J.`), months (`Sept.`) and company or name suffixes
 //!   (`Inc.`, `Jr.`, `etc.`) end a sentence only when the next word is a
@@ -26,6 +27,8 @@
 //! Every span is trimmed of Unicode whitespace, non-empty, lies on `char`
 //! boundaries, and spans are in increasing order without overlap. Every
 //! non-whitespace character of the input lies inside exactly one span.
+
+use crate::language::{Language, SegmentRules};
 
 /// Longest sentence, in bytes, that [`segment`] ever returns.
 ///
@@ -60,9 +63,9 @@ impl Span {
 ///
 /// Returns the sentence spans in document order; see the module
 /// documentation for the rules.
-pub fn segment(text: &str) -> Vec<Span> {
+pub fn segment(text: &str, language: Language) -> Vec<Span> {
     let mut out = Vec::with_capacity(text.len() / 128 + 1);
-    out.extend(segment_iter(text));
+    out.extend(segment_iter(text, language));
     out
 }
 
@@ -70,8 +73,9 @@ pub fn segment(text: &str) -> Vec<Span> {
 ///
 /// Useful for streaming over large inputs: each call to `next` does work
 /// proportional to the bytes it consumes.
-pub fn segment_iter(text: &str) -> impl Iterator<Item = Span> + '_ {
+pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span> + '_ {
     Segmenter {
+        rules: language.profile().segmentation,
         text,
         bytes: text.as_bytes(),
         pos: 0,
@@ -84,7 +88,7 @@ pub fn segment_iter(text: &str) -> impl Iterator<Item = Span> + '_ {
 
 /// Longest abbreviation token (letters and inner dots) that is looked up.
 const MAX_ABBREV: usize = 12;
-/// Longest word checked against [`STARTERS`].
+/// Longest word checked against [`SegmentRules::starters`].
 const MAX_STARTER: usize = 12;
 
 const ELLIPSIS: [u8; 3] = [0xE2, 0x80, 0xA6];
@@ -105,99 +109,8 @@ const INTERESTING: [bool; 256] = {
     t
 };
 
-/// Abbreviations that never end a sentence (lowercase).
-const NEVER_END: &[&[u8]] = &[
-    b"mr", b"mrs", b"ms", b"mx", b"dr", b"drs", b"prof", b"gen", b"sen", b"sens", b"rep", b"reps",
-    b"gov", b"lt", b"col", b"capt", b"cmdr", b"sgt", b"adm", b"maj", b"rev", b"hon", b"pres",
-    b"supt", b"messrs", b"mme", b"mlle", b"fr", b"vs", b"cf", b"viz", b"approx",
-];
 
-/// Abbreviations that end a sentence only before a common sentence opener
-/// (lowercase).
-const MAY_END: &[&[u8]] = &[
-    b"st", b"jr", b"sr", b"inc", b"corp", b"ltd", b"co", b"bros", b"etc", b"al", b"jan", b"feb",
-    b"mar", b"apr", b"jun", b"jul", b"aug", b"sep", b"sept", b"oct", b"nov", b"dec", b"tues",
-    b"thurs", b"ave", b"blvd", b"rd", b"mt", b"ft", b"vol", b"dept", b"univ", b"assn", b"intl",
-    b"govt",
-];
 
-/// Words that commonly open a sentence and rarely follow an abbreviation
-/// inside one (exact case).
-const STARTERS: &[&[u8]] = &[
-    b"The",
-    b"A",
-    b"An",
-    b"He",
-    b"She",
-    b"It",
-    b"They",
-    b"We",
-    b"I",
-    b"You",
-    b"This",
-    b"That",
-    b"These",
-    b"Those",
-    b"There",
-    b"Here",
-    b"But",
-    b"And",
-    b"Or",
-    b"So",
-    b"Yet",
-    b"Nor",
-    b"In",
-    b"On",
-    b"At",
-    b"For",
-    b"If",
-    b"When",
-    b"While",
-    b"After",
-    b"Before",
-    b"As",
-    b"Although",
-    b"Though",
-    b"Because",
-    b"Since",
-    b"His",
-    b"Her",
-    b"Its",
-    b"Their",
-    b"Our",
-    b"My",
-    b"Your",
-    b"Some",
-    b"Many",
-    b"Most",
-    b"Such",
-    b"Not",
-    b"Now",
-    b"Then",
-    b"Thus",
-    b"However",
-    b"Meanwhile",
-    b"Still",
-    b"Also",
-    b"What",
-    b"Why",
-    b"How",
-    b"Who",
-    b"Where",
-    b"Which",
-    b"Both",
-    b"Each",
-    b"Every",
-    b"All",
-    b"Last",
-    b"Earlier",
-    b"Later",
-    b"Instead",
-    b"Indeed",
-    b"Despite",
-    b"During",
-    b"To",
-];
 
 /// How a single period after a token is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,6 +134,7 @@ enum Quote {
 
 /// The segmentation state machine behind [`segment_iter`].
 struct Segmenter<'a> {
+    rules: &'static SegmentRules,
     text: &'a str,
     bytes: &'a [u8],
     /// Next byte to examine.
@@ -602,9 +516,9 @@ impl<'a> Segmenter<'a> {
         let lower: &[u8] = lower;
         if lower == b"no" || lower == b"nos" {
             Abbrev::Number
-        } else if NEVER_END.contains(&lower) {
+        } else if self.rules.never_end.contains(&lower) {
             Abbrev::Never
-        } else if MAY_END.contains(&lower) {
+        } else if self.rules.may_end.contains(&lower) {
             Abbrev::MayEnd
         } else {
             Abbrev::Plain
@@ -653,7 +567,7 @@ impl<'a> Segmenter<'a> {
         if word.len() == 1 && self.byte(w) == Some(b'.') {
             return false; // another initial, as in "J. A. Smith"
         }
-        STARTERS.contains(&word)
+        self.rules.starters.contains(&word)
     }
 }
 
@@ -674,11 +588,13 @@ fn is_line_break(c: char) -> bool {
 mod tests {
     use super::*;
 
+    const EN: Language = Language::English;
+
     fn sents(text: &str) -> Vec<&str> {
-        segment(text).iter().map(|s| s.text(text)).collect()
+        segment(text, EN).iter().map(|s| s.text(text)).collect()
     }
 
-    const DEMO: &str = include_str!("../data/articles/tillerson-north-korea.txt");
+    const DEMO: &str = include_str!("../../data/articles/tillerson-north-korea.txt");
 
     #[test]
     fn demo_article_sentence_by_sentence() {
@@ -716,25 +632,25 @@ mod tests {
 
     #[test]
     fn demo_iter_matches_vec() {
-        let a: Vec<Span> = segment_iter(DEMO).collect();
-        assert_eq!(a, segment(DEMO));
+        let a: Vec<Span> = segment_iter(DEMO, EN).collect();
+        assert_eq!(a, segment(DEMO, EN));
     }
 
     #[test]
     fn empty_input() {
-        assert!(segment("").is_empty());
+        assert!(segment("", EN).is_empty());
     }
 
     #[test]
     fn whitespace_only_input() {
-        assert!(segment(" \n\t\r\n\u{a0}\u{2003}\u{3000}\n\n ").is_empty());
+        assert!(segment(" \n\t\r\n\u{a0}\u{2003}\u{3000}\n\n ", EN).is_empty());
     }
 
     #[test]
     fn simple_split_and_trim() {
         let text = "  First one. Second one!  Third one?  ";
         assert_eq!(sents(text), ["First one.", "Second one!", "Third one?"]);
-        let spans = segment(text);
+        let spans = segment(text, EN);
         assert_eq!(spans[0], Span { start: 2, end: 12 });
     }
 
@@ -1050,7 +966,7 @@ mod tests {
         // line break came out as one sentence of MAX + 1 bytes.
         for tail in ["", "\n", "\nnext"] {
             let text = format!("{}{tail}", "a".repeat(MAX_SENTENCE_BYTES + 1));
-            let spans = segment(&text);
+            let spans = segment(&text, EN);
             assert!(
                 spans.iter().all(|s| s.end - s.start <= MAX_SENTENCE_BYTES),
                 "{tail:?}"
@@ -1067,7 +983,7 @@ mod tests {
     fn long_sentence_is_cut_at_whitespace() {
         let word = "word ";
         let text = word.repeat(5_000);
-        let spans = segment(&text);
+        let spans = segment(&text, EN);
         assert!(spans.len() >= 3);
         for s in &spans {
             assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
@@ -1084,7 +1000,7 @@ mod tests {
     #[test]
     fn long_sentence_without_whitespace_is_cut_at_char_boundary() {
         let text = "é".repeat(12_345);
-        let spans = segment(&text);
+        let spans = segment(&text, EN);
         let total: usize = spans.iter().map(|s| s.end - s.start).sum();
         assert_eq!(total, text.len());
         for s in &spans {
@@ -1096,7 +1012,7 @@ mod tests {
     #[test]
     fn long_quote_is_cut() {
         let text = format!("“{}”", "Yes. ".repeat(4_000));
-        for s in segment(&text) {
+        for s in segment(&text, EN) {
             assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
         }
     }
@@ -1116,7 +1032,7 @@ mod tests {
             "a".repeat(big),
             "“a. ".repeat(big / 6),
         ] {
-            let spans = segment(&text);
+            let spans = segment(&text, EN);
             for s in &spans {
                 assert!(s.end - s.start <= MAX_SENTENCE_BYTES);
                 assert!(s.start < s.end);
@@ -1127,7 +1043,7 @@ mod tests {
     #[test]
     fn control_characters_do_not_panic() {
         let text = "\u{0}\u{1}.\u{7f} \u{b}x\u{c}. \u{feff}Y. \u{200b}";
-        let spans = segment(text);
+        let spans = segment(text, EN);
         for s in spans {
             let _ = s.text(text);
         }

@@ -1,12 +1,12 @@
 //! `factop eval`: score a model on labelled files, or cross-validate training.
 
-use crate::cli::{EvalArgs, ReportFormat};
-use crate::data::{self, Label, Record};
-use crate::metrics::{self, Report};
-use crate::model::Classifier;
-use crate::report::{self, EvalPage, Mistake};
-use crate::train::CvReport;
+use crate::cli::args::{EvalArgs, ReportFormat};
+use crate::cli::html::eval::{self as report, EvalPage, Mistake};
 use anyhow::Context;
+use factop::data::{self, Label, Record};
+use factop::eval::metrics::{self, Report};
+use factop::model::{Classifier, ScoreBuffers};
+use factop::train::CvReport;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -27,8 +27,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         );
     }
     if let Some(k) = args.cv {
-        let params = args.tuning.params();
-        let bar = crate::progress::steps("cross-validating", k as u64);
+        let params = args.tuning.params().check()?;
+        let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();
         if let Some(path) = &args.report {
@@ -46,7 +46,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                 mistakes: &mistakes,
                 folds: Some(&cv.per_fold),
             });
-            crate::io::write_atomic(path, page.as_bytes())?;
+            factop::io::write_atomic(path, page.as_bytes())?;
         }
         return print(&args, &render_cv(&cv, args.format));
     }
@@ -65,7 +65,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                 Label::from_probability(p, threshold).checkthat()
             );
         }
-        crate::io::write_atomic(path, s.as_bytes())?;
+        factop::io::write_atomic(path, s.as_bytes())?;
     }
     let mistakes = args
         .errors
@@ -82,7 +82,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             mistakes: &shown,
             folds: None,
         });
-        crate::io::write_atomic(path, page.as_bytes())?;
+        factop::io::write_atomic(path, page.as_bytes())?;
     }
     let name = model.model_file().name.clone();
     let out = match args.format {
@@ -154,10 +154,10 @@ fn confident_mistakes(
 }
 
 fn probabilities(model: &Classifier, records: &[&Record]) -> Vec<f64> {
-    let (mut scratch, mut row) = Default::default();
+    let mut buffers = ScoreBuffers::default();
     records
         .iter()
-        .map(|r| model.probability_with(&r.text, &mut scratch, &mut row))
+        .map(|r| model.probability_with(&r.text, &mut buffers))
         .collect()
 }
 
@@ -165,7 +165,7 @@ fn print(_args: &EvalArgs, text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|e| crate::Error::io("-", e))
+        .map_err(|e| factop::Error::io("-", e))
         .context("writing the report")
 }
 

@@ -142,6 +142,95 @@ impl Vocabulary {
     }
 }
 
+/// Vocabulary look-up by word ids, for models whose n-grams are at most bigrams:
+/// one hash of each term, then bigrams by a pair of integers, with no n-gram strings
+/// built. Gives exactly the features of the string look-up (tested).
+#[derive(Debug)]
+pub struct WordIds {
+    /// Every word that occurs in a vocabulary term → its word id.
+    words: FxHashMap<Box<str>, u32>,
+    /// Feature index of each word id as a unigram (`u32::MAX`: not a feature).
+    unigram: Vec<u32>,
+    /// (first word id, second word id) → feature index.
+    bigram: FxHashMap<u64, u32>,
+    unigrams_on: bool,
+}
+
+#[cfg(test)]
+impl WordIds {
+    pub(crate) fn unigrams_on(&self) -> bool {
+        self.unigrams_on
+    }
+}
+
+impl WordIds {
+    /// The look-up for `vocab` of a model with n-grams `ngram_min..=ngram_max`;
+    /// `None` when the model has n-grams longer than bigrams.
+    pub fn new(vocab: &Vocabulary, ngram_min: usize, ngram_max: usize) -> Option<Self> {
+        if ngram_max > 2 {
+            return None;
+        }
+        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut unigram = Vec::new();
+        let mut id_of = |w: &str, unigram: &mut Vec<u32>| -> u32 {
+            let next = words.len() as u32;
+            *words.entry(w.into()).or_insert_with(|| {
+                unigram.push(u32::MAX);
+                next
+            })
+        };
+        let mut bigram = FxHashMap::default();
+        for (f, term) in vocab.terms().iter().enumerate() {
+            let mut parts = term.split(' ');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(a), None, _) => {
+                    let id = id_of(a, &mut unigram);
+                    unigram[id as usize] = f as u32;
+                }
+                (Some(a), Some(b), None) => {
+                    let (ia, ib) = (id_of(a, &mut unigram), id_of(b, &mut unigram));
+                    bigram.insert(u64::from(ia) << 32 | u64::from(ib), f as u32);
+                }
+                _ => return None,
+            }
+        }
+        Some(WordIds {
+            words,
+            unigram,
+            bigram,
+            unigrams_on: ngram_min <= 1,
+        })
+    }
+
+    /// The word id of a term (`u32::MAX` when no vocabulary term contains it).
+    pub fn word_id(&self, term: &str) -> u32 {
+        self.words.get(term).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Push (feature, 1.0) for every unigram and bigram of the word ids in the vocabulary.
+    pub fn features(&self, ids: &[u32], row: &mut Vec<u32>) {
+        for (i, &id) in ids.iter().enumerate() {
+            if id == u32::MAX {
+                continue;
+            }
+            if self.unigrams_on {
+                if let Some(&f) = self.unigram.get(id as usize) {
+                    if f != u32::MAX {
+                        row.push(f);
+                    }
+                }
+            }
+            if let Some(&next) = ids.get(i + 1) {
+                if next != u32::MAX {
+                    if let Some(&f) = self.bigram.get(&(u64::from(id) << 32 | u64::from(next))) {
+                        row.push(f);
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 //! `factop inspect`: a model's settings, provenance and strongest features.
 
-use crate::cli::{InspectArgs, ReportFormat};
-use crate::cues::CUES;
+use crate::cli::args::{InspectArgs, ReportFormat};
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -11,7 +10,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let model = super::load_model(args.model.as_ref())?;
     let file = model.model_file();
     let f = model.featurizer();
-    let mut ranked: Vec<(usize, f64)> = model.weights().iter().copied().enumerate().collect();
+    let weights = model.linear().weights();
+    let mut ranked: Vec<(usize, f64)> = weights.iter().copied().enumerate().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let top = args.top;
     let opinion: Vec<(String, f64)> = ranked
@@ -27,12 +27,13 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         .filter(|x| x.1 < 0.0)
         .map(|&(j, w)| (f.feature_name(j), w))
         .collect();
-    let cues: Vec<(String, f64)> = f
-        .cue_indices()
+    // Cue weights per raw unit of the cue: weight × the cue block's multiplier.
+    let cues: Vec<(String, f64)> = file
+        .cues
         .iter()
         .zip(&file.cue_weights)
-        .zip(f.cue_scale())
-        .map(|((&c, &w), &m)| (CUES[c].name.to_string(), w * m))
+        .zip(&file.cue_multiplier)
+        .map(|((name, &w), &m)| (name.clone(), w * m))
         .collect();
     let text = match args.format {
         ReportFormat::Json => {
@@ -109,7 +110,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|e| crate::Error::io("-", e))
+        .map_err(|e| factop::Error::io("-", e))
         .context("writing")?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `factop completions` and `factop man`: shell completions and the man page, generated
 //! from the command-line definitions.
 
-use crate::cli::Cli;
-use crate::error::Error;
+use crate::cli::args::Cli;
+use factop::Error;
 use anyhow::Context;
 use clap::CommandFactory;
 use std::io::Write;

@@ -1,12 +1,90 @@
-//! Command-line definitions (clap derive) shared by the binary and the man page.
+//! Command-line definitions (clap derive), shared by the binary, its completions and
+//! the man page. Library enums (language, cue group, delimiter, balance) are offered
+//! as flag values through [`Named`], with names and help texts from the library.
 
-use crate::cues::CueGroup;
-use crate::data::{DataOptions, Delimiter};
-use crate::features::FeatureSettings;
-use crate::stem::Language;
-use crate::train::{Balance, TrainParams};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use factop::data::{DataOptions, Delimiter};
+use factop::language::Language;
+use factop::pipeline::analyzer::FeatureSettings;
+use factop::pipeline::cues::{self, CueGroup};
+use factop::train::{Balance, TrainParams};
 use std::path::PathBuf;
+
+/// A library enum whose values are flag values: every value, its name and its help.
+pub trait Named: Copy + Send + Sync + 'static {
+    /// Every value, in the order the help lists them.
+    fn all() -> &'static [Self];
+    /// The value's name on the command line.
+    fn name(self) -> &'static str;
+    /// One line of help.
+    fn about(self) -> &'static str;
+}
+
+/// The flag-value parser of a [`Named`] enum: the possible values (with help) for
+/// `--help` and completions, mapped to the library value.
+fn named<T: Named>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        T::all()
+            .iter()
+            .map(|v| PossibleValue::new(v.name()).help(v.about())),
+    )
+    .try_map(|s| {
+        T::all()
+            .iter()
+            .copied()
+            .find(|v| v.name() == s)
+            .ok_or("unknown value")
+    })
+}
+
+impl Named for Language {
+    fn all() -> &'static [Self] {
+        &Language::ALL
+    }
+    fn name(self) -> &'static str {
+        self.code()
+    }
+    fn about(self) -> &'static str {
+        Language::about(self)
+    }
+}
+
+impl Named for CueGroup {
+    fn all() -> &'static [Self] {
+        &CueGroup::ALL
+    }
+    fn name(self) -> &'static str {
+        CueGroup::name(self)
+    }
+    fn about(self) -> &'static str {
+        CueGroup::about(self)
+    }
+}
+
+impl Named for Delimiter {
+    fn all() -> &'static [Self] {
+        &Delimiter::ALL
+    }
+    fn name(self) -> &'static str {
+        Delimiter::name(self)
+    }
+    fn about(self) -> &'static str {
+        Delimiter::about(self)
+    }
+}
+
+impl Named for Balance {
+    fn all() -> &'static [Self] {
+        &Balance::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn about(self) -> &'static str {
+        Balance::about(self)
+    }
+}
 
 /// Mark each sentence of a news article as fact or opinion.
 #[derive(Debug, Parser)]
@@ -58,7 +136,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
     /// Field delimiter (default: tab for .tsv/.tab files, else comma).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = named::<Delimiter>())]
     pub delimiter: Option<Delimiter>,
     /// Name of the text column (default: text, else sentence).
     #[arg(long)]
@@ -95,7 +173,7 @@ pub struct TuningArgs {
     #[arg(long, default_value = "factop-en")]
     pub name: String,
     /// Stemming language (cue features are English-only and are off for others).
-    #[arg(long, value_enum, default_value = "en")]
+    #[arg(long, value_parser = named::<Language>(), default_value = "en")]
     pub language: Language,
     /// L2 penalty strength (larger: simpler model).
     #[arg(long, default_value_t = TrainParams::default().alpha)]
@@ -119,7 +197,7 @@ pub struct TuningArgs {
     #[arg(long, value_enum, default_value = "all")]
     pub cues: CueChoice,
     /// Use only these cue groups (comma-separated); overrides --cues.
-    #[arg(long, value_enum, value_delimiter = ',')]
+    #[arg(long, value_parser = named::<CueGroup>(), value_delimiter = ',')]
     pub cue_groups: Vec<CueGroup>,
     /// Multiplier of the standardised cue features.
     #[arg(long, default_value_t = FeatureSettings::default().cue_scale)]
@@ -131,7 +209,7 @@ pub struct TuningArgs {
     #[arg(long, default_value_t = TrainParams::default().tolerance)]
     pub tolerance: f64,
     /// Class balancing of the training rows.
-    #[arg(long, value_enum, default_value = "none")]
+    #[arg(long, value_parser = named::<Balance>(), default_value = "none")]
     pub balance: Balance,
     /// Fix the decision threshold instead of choosing it by cross-validation.
     #[arg(long = "fixed-threshold")]
@@ -147,19 +225,14 @@ pub struct TuningArgs {
 impl TuningArgs {
     /// As library parameters.
     pub fn params(&self) -> TrainParams {
-        let english = self.language == Language::English;
-        let cue_groups = if !english {
-            Vec::new()
-        } else if !self.cue_groups.is_empty() {
-            let mut g = self.cue_groups.clone();
-            g.sort();
-            g.dedup();
-            g
+        let requested = if !self.cue_groups.is_empty() {
+            &self.cue_groups[..]
         } else if self.cues == CueChoice::All {
-            CueGroup::ALL.to_vec()
+            &CueGroup::ALL[..]
         } else {
-            Vec::new()
+            &[]
         };
+        let cue_groups = cues::groups_for(self.language, requested);
         TrainParams {
             name: self.name.clone(),
             features: FeatureSettings {

@@ -7,10 +7,9 @@
 //! P(opinion) lies from the threshold, with a tooltip (`title`) giving P(opinion) and
 //! the features that pushed it most each way.
 
-use crate::data::Label;
-use crate::model::{Contribution, SentenceResult};
-use crate::output::Summary;
-use crate::report::{escape, num, BASE_CSS};
+use super::common::{escape, num, BASE_CSS};
+use factop::model::{Contribution, SentenceResult, Summary};
+use factop::Label;
 use std::fmt::Write as _;
 
 /// One classified document, as the HTML page needs it.
@@ -404,7 +403,7 @@ mod tests {
     #[test]
     fn text_and_tooltips_are_escaped() {
         let mut s = sentence(0, "<b>\"x\" & 'y'</b>", 0, 0.8);
-        s.explanation = Some(crate::model::Explanation {
+        s.explanation = Some(factop::model::Explanation {
             opinion: vec![Contribution {
                 feature: "<script>".into(),
                 contribution: 0.5,

@@ -1,14 +1,14 @@
 //! `factop train`: fit a model on labelled files and write it atomically.
 
-use crate::cli::TrainArgs;
-use crate::data;
-use crate::metrics;
+use crate::cli::args::TrainArgs;
+use factop::data;
+use factop::eval::metrics;
+use factop::model::ScoreBuffers;
 use std::time::Instant;
 
 /// Run `factop train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
-    let params = args.tuning.params();
-    params.check()?;
+    let params = args.tuning.params().check()?;
     let opts = args.data_args.options();
     let started = Instant::now();
     let mut sets = Vec::new();
@@ -36,7 +36,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     } else {
         params.threshold_folds + 1
     };
-    let bar = crate::progress::steps("training", total as u64);
+    let bar = crate::cli::progress::steps("training", total as u64);
     let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let file = model.model_file();
@@ -54,10 +54,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     );
     if let Some(v) = validation {
         let truth: Vec<_> = v.records.iter().map(|r| r.label).collect();
+        let mut buffers = ScoreBuffers::default();
         let probs: Vec<f64> = v
             .records
             .iter()
-            .map(|r| model.probability(&r.text))
+            .map(|r| model.probability_with(&r.text, &mut buffers))
             .collect();
         let r = metrics::evaluate(&truth, &probs, model.threshold());
         eprintln!(

@@ -1,7 +1,7 @@
 //! Normalisation: Unicode NFKC, typographic quotes, apostrophes and dashes folded to ASCII.
 //!
 //! Case is kept here (cue features look at capitalisation); lowercasing happens when a
-//! token becomes a term (see [`crate::stem`]).
+//! token becomes a term (see [`super::stem`]).
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -1,0 +1,39 @@
+//! The subcommands: argument-to-library glue, one file each.
+
+pub mod classify;
+pub mod docs;
+pub mod eval;
+pub mod inspect;
+pub mod train;
+
+use crate::cli::args::{Cli, Command};
+use factop::model::Classifier;
+use std::path::PathBuf;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Train(a) => train::run(a),
+        Command::Classify(a) => classify::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Completions(a) => docs::completions(a.shell),
+        Command::Man => docs::man(),
+    }
+}
+
+/// Load `--model`, or the embedded default model.
+pub fn load_model(path: Option<&PathBuf>) -> factop::Result<Classifier> {
+    match path {
+        Some(p) => Classifier::load(p),
+        None => Classifier::embedded(),
+    }
+}
+
+/// Check a `--threshold` value.
+pub fn check_threshold(t: Option<f64>) -> factop::Result<()> {
+    match t {
+        Some(t) => factop::limits::check_threshold("--threshold", t).map(|_| ()),
+        None => Ok(()),
+    }
+}

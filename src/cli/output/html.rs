@@ -1,0 +1,71 @@
+//! `--format html`: collects every document, then writes one self-contained page
+//! ([`crate::cli::html::classify`]).
+
+use super::format::{flush_if_drained, io, Document, Format};
+use crate::cli::html::classify::{render_classify, HtmlDocument};
+use factop::model::{Classifier, SentenceResult, Summary};
+use factop::stream::Line;
+use factop::Result;
+use std::io::Write;
+
+/// The HTML writer.
+pub struct Html<W> {
+    out: W,
+    model_name: String,
+    threshold: f64,
+    text: String,
+    sentences: Vec<SentenceResult>,
+    docs: Vec<HtmlDocument>,
+}
+
+impl<W: Write> Html<W> {
+    /// An HTML writer on `out`.
+    pub fn new(out: W) -> Self {
+        Html {
+            out,
+            model_name: String::new(),
+            threshold: 0.5,
+            text: String::new(),
+            sentences: Vec::new(),
+            docs: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Format for Html<W> {
+    fn begin(&mut self, model: &Classifier, threshold: f64) -> Result<()> {
+        self.model_name = model.model_file().name.clone();
+        self.threshold = threshold;
+        Ok(())
+    }
+
+    fn begin_document(&mut self, _doc: &Document) -> Result<()> {
+        self.text.clear();
+        self.sentences.clear();
+        Ok(())
+    }
+
+    fn line(&mut self, _doc: &Document, line: &Line<'_>) -> Result<()> {
+        self.text.push_str(line.text);
+        self.text.push_str(line.ending);
+        self.sentences.extend(line.sentences.iter().cloned());
+        flush_if_drained(&mut self.out, line)
+    }
+
+    fn end_document(&mut self, doc: &Document, summary: &Summary) -> Result<()> {
+        self.docs.push(HtmlDocument {
+            source: doc.source.clone(),
+            id: doc.id.clone(),
+            text: std::mem::take(&mut self.text),
+            summary: summary.clone(),
+            sentences: std::mem::take(&mut self.sentences),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        let page = render_classify(&self.model_name, self.threshold, &self.docs);
+        self.out.write_all(page.as_bytes()).map_err(io)?;
+        self.out.flush().map_err(io)
+    }
+}

@@ -1,0 +1,76 @@
+//! `--format text`: the article in reading order, opinion sentences marked (in colour
+//! on a terminal, else `[OPINION p]`), then a summary per document.
+
+use super::format::{flush_if_drained, io, Document, Format};
+use super::table::{heading, summary_line};
+use factop::model::{Classifier, Summary};
+use factop::stream::Line;
+use factop::{Label, Result};
+use std::io::Write;
+
+/// The text writer.
+pub struct Text<W> {
+    out: W,
+    colour: bool,
+    several: bool,
+}
+
+impl<W: Write> Text<W> {
+    /// A text writer on `out`, marking opinions in colour when `colour` is set.
+    pub fn new(out: W, colour: bool, several: bool) -> Self {
+        Text {
+            out,
+            colour,
+            several,
+        }
+    }
+}
+
+impl<W: Write> Format for Text<W> {
+    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+        Ok(())
+    }
+
+    fn begin_document(&mut self, doc: &Document) -> Result<()> {
+        if self.several || doc.id.is_some() {
+            heading(&mut self.out, doc)?;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, _doc: &Document, line: &Line<'_>) -> Result<()> {
+        let out = &mut self.out;
+        let mut pos = line.offset;
+        for s in line.sentences {
+            let gap = line
+                .text
+                .get(pos - line.offset..s.start - line.offset)
+                .unwrap_or("");
+            out.write_all(gap.as_bytes()).map_err(io)?;
+            if s.label == Label::Opinion {
+                if self.colour {
+                    write!(out, "\x1b[1;33m{}\x1b[0m", s.text).map_err(io)?;
+                } else {
+                    write!(out, "[OPINION {:.2}] {}", s.opinion_probability, s.text)
+                        .map_err(io)?;
+                }
+            } else {
+                out.write_all(s.text.as_bytes()).map_err(io)?;
+            }
+            pos = s.end;
+        }
+        let rest = line.text.get(pos - line.offset..).unwrap_or("");
+        out.write_all(rest.as_bytes()).map_err(io)?;
+        out.write_all(b"\n").map_err(io)?;
+        flush_if_drained(out, line)
+    }
+
+    fn end_document(&mut self, doc: &Document, summary: &Summary) -> Result<()> {
+        writeln!(self.out).map_err(io)?;
+        summary_line(&mut self.out, &doc.source, summary)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.out.flush().map_err(io)
+    }
+}

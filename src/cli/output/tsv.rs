@@ -1,0 +1,100 @@
+//! `--format tsv`: a header row, then one row per sentence, written with the `csv`
+//! crate. Like the TSV files factop reads, the output has no quoting: tabs and line
+//! breaks inside a field become spaces, so every row is one line of eight fields.
+
+use super::format::{io, Document, Format};
+use factop::model::{Classifier, Summary};
+use factop::stream::Line;
+use factop::Result;
+use std::borrow::Cow;
+use std::io::Write;
+
+/// The TSV writer.
+pub struct Tsv<W: Write> {
+    out: csv::Writer<W>,
+}
+
+impl<W: Write> Tsv<W> {
+    /// A TSV writer on `out`.
+    pub fn new(out: W) -> Self {
+        let out = csv::WriterBuilder::new()
+            .delimiter(b'\t')
+            .quote_style(csv::QuoteStyle::Never)
+            .has_headers(false)
+            .from_writer(out);
+        Tsv { out }
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.out.flush().map_err(io)
+    }
+}
+
+/// A field with its tabs and line breaks replaced by spaces.
+fn field(s: &str) -> Cow<'_, str> {
+    if s.contains(['\t', '\n', '\r']) {
+        Cow::Owned(s.replace(['\t', '\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn csv_error(e: csv::Error) -> factop::Error {
+    io(e.into())
+}
+
+impl<W: Write> Format for Tsv<W> {
+    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+        self.out
+            .write_record([
+                "source",
+                "id",
+                "index",
+                "start",
+                "end",
+                "label",
+                "opinion_probability",
+                "text",
+            ])
+            .map_err(csv_error)
+    }
+
+    fn begin_document(&mut self, _doc: &Document) -> Result<()> {
+        Ok(())
+    }
+
+    fn line(&mut self, doc: &Document, line: &Line<'_>) -> Result<()> {
+        let id = match &doc.id {
+            Some(serde_json::Value::String(s)) => field(s).into_owned(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let source = field(&doc.source);
+        for s in line.sentences {
+            self.out
+                .write_record([
+                    source.as_ref(),
+                    &id,
+                    &s.index.to_string(),
+                    &s.start.to_string(),
+                    &s.end.to_string(),
+                    s.label.as_str(),
+                    &s.opinion_probability.to_string(),
+                    &field(&s.text),
+                ])
+                .map_err(csv_error)?;
+        }
+        if line.input_drained {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn end_document(&mut self, _doc: &Document, _summary: &Summary) -> Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.flush()
+    }
+}

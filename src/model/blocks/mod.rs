@@ -1,0 +1,166 @@
+//! Feature blocks: the parts of a model's feature row, each with its own columns,
+//! fitted parameters and weights.
+//!
+//! A [`Featurizer`] runs the shared text analysis ([`crate::pipeline::analyzer`]) once
+//! per sentence and asks each block, in order, to append its columns to the sparse row;
+//! the model's [`crate::model::linear::Linear`] weights then give the probability and
+//! the explanation over all blocks alike. Today there are two blocks: [`tfidf`] (word
+//! n-grams) and [`cues`] (named cue features). A new block is a module here that
+//! implements [`FeatureBlock`], a [`BlockKind`] variant, and a line in [`load`]; the code
+//! that classifies, streams, evaluates or renders results does not change.
+
+pub mod cues;
+pub mod tfidf;
+
+use crate::error::Result;
+use crate::model::file::{BlockKind, ModelFile};
+use crate::pipeline::analyzer::{Analysis, Analyzer, FeatureSettings, Scratch};
+use crate::pipeline::vocab::WordIds;
+use std::ops::Range;
+use std::path::Path;
+
+/// One block of a model's features.
+pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
+    /// Which block this is.
+    fn kind(&self) -> BlockKind;
+
+    /// Number of columns.
+    fn width(&self) -> usize;
+
+    /// The name of the block's column `j` (0-based within the block), as `inspect` and
+    /// `--explain` show it.
+    fn column_name(&self, j: usize) -> String;
+
+    /// Vocabulary word ids the analysis should look up for this block, if any.
+    fn word_ids(&self) -> Option<&WordIds> {
+        None
+    }
+
+    /// Whether this block reads the raw cue values of the analysis.
+    fn wants_cues(&self) -> bool {
+        false
+    }
+
+    /// Append this block's (column, value) pairs for one analysed sentence, columns
+    /// numbered from `base`, in increasing order.
+    fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>);
+
+    /// Write the block's fitted parameters and its `weights` into a model file.
+    fn save(&self, weights: &[f64], file: &mut ModelFile);
+}
+
+/// Read the blocks a model file lists, checking each block's parameters, and return
+/// them with the weight vector of all their columns in order. `path` is used in
+/// messages.
+pub fn load(file: &ModelFile, path: &Path) -> Result<(Vec<Box<dyn FeatureBlock>>, Vec<f64>)> {
+    let mut blocks: Vec<Box<dyn FeatureBlock>> = Vec::new();
+    let mut weights = Vec::new();
+    for kind in &file.blocks {
+        let (block, w): (Box<dyn FeatureBlock>, &[f64]) = match kind {
+            BlockKind::Tfidf => {
+                let (b, w) = tfidf::TfidfBlock::load(file, path)?;
+                (Box::new(b), w)
+            }
+            BlockKind::Cues => {
+                let (b, w) = cues::CueBlock::load(file, path)?;
+                (Box::new(b), w)
+            }
+        };
+        weights.extend_from_slice(w);
+        blocks.push(block);
+    }
+    Ok((blocks, weights))
+}
+
+/// The fitted feature extractor of a model: the shared analysis and the blocks.
+#[derive(Debug)]
+pub struct Featurizer {
+    analyzer: Analyzer,
+    /// Unique per featurizer, so a [`Scratch`] knows whose word ids it caches.
+    uid: u64,
+    blocks: Vec<Box<dyn FeatureBlock>>,
+    /// Column ranges: block `i` has columns `offsets[i]..offsets[i + 1]`.
+    offsets: Vec<usize>,
+    /// The block whose vocabulary word ids the analysis looks up.
+    ids_from: Option<usize>,
+    want_cues: bool,
+}
+
+impl Featurizer {
+    /// A featurizer for `settings` with these blocks, in column order.
+    pub fn new(settings: FeatureSettings, blocks: Vec<Box<dyn FeatureBlock>>) -> Self {
+        static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut offsets = vec![0];
+        for b in &blocks {
+            offsets.push(offsets[offsets.len() - 1] + b.width());
+        }
+        Featurizer {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            analyzer: Analyzer::new(settings),
+            ids_from: blocks.iter().position(|b| b.word_ids().is_some()),
+            want_cues: blocks.iter().any(|b| b.wants_cues()),
+            blocks,
+            offsets,
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &FeatureSettings {
+        self.analyzer.settings()
+    }
+
+    /// The blocks, in column order.
+    pub fn blocks(&self) -> &[Box<dyn FeatureBlock>] {
+        &self.blocks
+    }
+
+    /// The columns of block `i`.
+    pub fn columns(&self, i: usize) -> Range<usize> {
+        self.offsets[i]..self.offsets[i + 1]
+    }
+
+    /// The first block of `kind`, with its columns.
+    pub fn block(&self, kind: BlockKind) -> Option<(&dyn FeatureBlock, Range<usize>)> {
+        let i = self.blocks.iter().position(|b| b.kind() == kind)?;
+        Some((self.blocks[i].as_ref(), self.columns(i)))
+    }
+
+    /// Number of columns over all blocks.
+    pub fn n_features(&self) -> usize {
+        self.offsets[self.offsets.len() - 1]
+    }
+
+    /// The name of column `j` (empty when out of range).
+    pub fn feature_name(&self, j: usize) -> String {
+        let i = self.offsets.partition_point(|&o| o <= j);
+        match (i.checked_sub(1), self.offsets.get(i)) {
+            (Some(b), Some(_)) => self.blocks[b].column_name(j - self.offsets[b]),
+            _ => String::new(),
+        }
+    }
+
+    /// Featurise one sentence into `row` (cleared first): sparse (column, value) pairs,
+    /// each block's columns in order.
+    pub fn row_into(&self, text: &str, scratch: &mut Scratch, row: &mut Vec<(u32, f64)>) {
+        row.clear();
+        let ids = self
+            .ids_from
+            .and_then(|i| self.blocks[i].word_ids())
+            .map(|w| (w, self.uid));
+        let mut analysis = self.analyzer.analysis(text, scratch, self.want_cues, ids);
+        for (block, &base) in self.blocks.iter().zip(&self.offsets) {
+            block.append(&mut analysis, base as u32, row);
+        }
+    }
+
+    /// Write every block's parameters and weights into a model file.
+    pub fn save(&self, weights: &[f64], file: &mut ModelFile) {
+        file.blocks = self.blocks.iter().map(|b| b.kind()).collect();
+        for (i, b) in self.blocks.iter().enumerate() {
+            b.save(weights.get(self.columns(i)).unwrap_or(&[]), file);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,158 @@
+//! The model file: self-describing JSON, as stored on disk.
+//!
+//! The file holds the format and tool version, every setting needed to rebuild the
+//! features, the training settings and provenance, then each feature block's fitted
+//! parameters and weights. Same data and flags give the same bytes. Parsing here only
+//! checks the JSON shape; [`crate::model::Classifier::from_model_file`] checks the
+//! contents.
+
+use crate::data::Label;
+use crate::error::{Error, Result};
+use crate::pipeline::analyzer::FeatureSettings;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The model file format this factop writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// The `format` tag of a model file.
+pub const FORMAT_TAG: &str = "factop-model";
+/// The default English model, embedded at build time.
+pub const EMBEDDED_MODEL: &str = include_str!("../../models/factop-en.json");
+/// The name shown for the embedded model's path in messages.
+pub const EMBEDDED_PATH: &str = "<embedded factop-en>";
+
+/// Where a training file came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSource {
+    /// The path as given to `train`.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Rows used.
+    pub rows: usize,
+    /// Rows labelled fact.
+    pub fact: usize,
+    /// Rows labelled opinion.
+    pub opinion: usize,
+    /// Rows skipped for empty text.
+    pub skipped_empty: usize,
+}
+
+/// How the model was trained: every setting, so the file can be rebuilt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRecord {
+    /// L2 penalty strength.
+    pub alpha: f64,
+    /// Optimiser iteration limit.
+    pub max_iterations: u64,
+    /// Optimiser gradient tolerance.
+    pub tolerance: f64,
+    /// Class balancing applied to the training rows (`none` or `oversample`).
+    pub balance: String,
+    /// How the threshold was chosen: `cv` (out-of-fold macro-F1) or `fixed`.
+    pub threshold_source: String,
+    /// Folds used to choose the threshold.
+    pub threshold_folds: usize,
+    /// Seed for fold assignment and resampling.
+    pub seed: u64,
+    /// Out-of-fold macro-F1 at the chosen threshold (absent for a fixed threshold).
+    pub cv_macro_f1: Option<f64>,
+    /// Training rows used.
+    pub rows: usize,
+    /// The training files.
+    pub data: Vec<DataSource>,
+}
+
+/// The model file, as stored on disk (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// Always `factop-model`.
+    pub format: String,
+    /// [`FORMAT_VERSION`] when written.
+    pub format_version: u32,
+    /// The factop version that wrote it.
+    pub tool_version: String,
+    /// Model name, e.g. `factop-en`.
+    pub name: String,
+    /// The label whose probability the weights give: always `opinion`.
+    pub positive_label: Label,
+    /// Decision threshold on P(opinion).
+    pub threshold: f64,
+    /// Feature settings.
+    pub features: FeatureSettings,
+    /// The feature blocks, in column order. Absent in a file with the version-1
+    /// blocks ([`BlockKind::VERSION_1`]: TF-IDF then cues), so that such files keep
+    /// their exact bytes; written whenever a model has other blocks.
+    #[serde(
+        default = "BlockKind::version_1",
+        skip_serializing_if = "BlockKind::is_version_1"
+    )]
+    pub blocks: Vec<BlockKind>,
+    /// Training settings and provenance.
+    pub training: TrainingRecord,
+    /// TF-IDF block: terms, sorted.
+    pub vocabulary: Vec<String>,
+    /// TF-IDF block: idf per term.
+    pub idf: Vec<f64>,
+    /// Cue block: enabled cue names, in column order.
+    pub cues: Vec<String>,
+    /// Cue block: training mean per enabled cue.
+    pub cue_mean: Vec<f64>,
+    /// Cue block: multiplier per enabled cue (cue_scale / training standard deviation).
+    pub cue_multiplier: Vec<f64>,
+    /// Intercept of the logit of P(opinion).
+    pub intercept: f64,
+    /// TF-IDF block: weight per term.
+    pub term_weights: Vec<f64>,
+    /// Cue block: weight per enabled cue.
+    pub cue_weights: Vec<f64>,
+}
+
+
+/// A feature block a model file can hold, in the file's `blocks` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    /// Sparse TF-IDF of word n-grams ([`crate::model::blocks::tfidf`]).
+    Tfidf,
+    /// Named cue features ([`crate::model::blocks::cues`]).
+    Cues,
+}
+
+impl BlockKind {
+    /// The blocks of every format-version-1 model: TF-IDF, then cues.
+    pub const VERSION_1: [BlockKind; 2] = [BlockKind::Tfidf, BlockKind::Cues];
+
+    fn version_1() -> Vec<BlockKind> {
+        Self::VERSION_1.to_vec()
+    }
+
+    fn is_version_1(blocks: &[BlockKind]) -> bool {
+        blocks == Self::VERSION_1
+    }
+}
+
+impl ModelFile {
+    /// Parse a model file's JSON; `path` is used in messages.
+    pub fn from_json(json: &str, path: &Path) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| {
+            let what = if e.is_eof() {
+                "truncated JSON"
+            } else if e.is_syntax() {
+                "not valid JSON"
+            } else {
+                "unexpected content"
+            };
+            Error::model(path, format!("{what}: {e}"))
+        })
+    }
+
+    /// The file's JSON: pretty, stable, ending in a newline.
+    pub fn to_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::model("<model>", format!("cannot serialise: {e}")))?;
+        s.push('\n');
+        Ok(s)
+    }
+}

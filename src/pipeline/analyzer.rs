@@ -1,0 +1,441 @@
+//! Analysis: the text pipeline for one sentence, run once and shared by every feature
+//! block: normalise → tokenise → stem (with each word's cue information) → terms or
+//! vocabulary word ids, and the raw cue values.
+//!
+//! Stemming and lexicon look-ups dominate the cost, so a [`Scratch`] remembers each
+//! word's stem, cue information and vocabulary word id between sentences.
+
+use super::cues::{self, CueGroup, Lexicon, CUES, N_CUES};
+use super::ngrams::for_each_ngram;
+use super::normalize::normalize_into;
+use super::stem::Stemmer;
+use super::tokenize::{tokenize_into, Token, TokenKind};
+use super::vocab::WordIds;
+use crate::language::Language;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Every setting needed to rebuild the features of a trained model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSettings {
+    /// The language whose profile (segmentation, stemmer, cue lexicon) the pipeline
+    /// uses. Default: `en`.
+    pub language: Language,
+    /// Shortest word n-gram. Default: 1.
+    pub ngram_min: usize,
+    /// Longest word n-gram. Default: 2.
+    pub ngram_max: usize,
+    /// Minimum number of training sentences a term must appear in. Default: 2.
+    pub min_df: u32,
+    /// Cap on the number of terms (0: no cap). Default: 8000.
+    pub max_features: usize,
+    /// Use `1 + ln(tf)` instead of raw counts. Default: true.
+    pub sublinear_tf: bool,
+    /// Enabled cue groups, in feature order. Default: all (none for a language whose
+    /// profile has no cue lexicon; see [`cues::groups_for`]).
+    pub cue_groups: Vec<CueGroup>,
+    /// Factor applied to standardised cue values. Default: 0.1.
+    pub cue_scale: f64,
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        FeatureSettings {
+            language: Language::English,
+            ngram_min: 1,
+            ngram_max: 2,
+            min_df: 2,
+            max_features: 8000,
+            sublinear_tf: true,
+            cue_groups: CueGroup::ALL.to_vec(),
+            cue_scale: 0.1,
+        }
+    }
+}
+
+impl FeatureSettings {
+    /// Indices (into [`CUES`]) of the enabled cues, in order.
+    pub fn cue_indices(&self) -> Vec<usize> {
+        CUES.iter()
+            .enumerate()
+            .filter(|(_, c)| self.cue_groups.contains(&c.group))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// Reusable buffers, so featurising a sentence allocates little.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    norm: String,
+    lower: String,
+    lower_ends: Vec<usize>,
+    terms: String,
+    term_ends: Vec<usize>,
+    gram: String,
+    stem_buf: String,
+    words: WordCache,
+    words_owner: u64,
+    word_cues: Vec<cues::WordCues>,
+    ids: Vec<u32>,
+    found: Vec<u32>,
+    token_buf: Vec<Token<'static>>,
+    lower_buf: Vec<&'static str>,
+}
+
+/// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
+const STEM_CACHE_WORDS: usize = 1 << 16;
+
+/// What the pipeline knows about one word once it has seen it.
+#[derive(Debug)]
+struct CachedWord {
+    stem: Box<str>,
+    cues: cues::WordCues,
+    /// Word id in the model's [`WordIds`] (`u32::MAX`: none).
+    id: u32,
+}
+
+/// Each word's stem, cue information and vocabulary id, keyed by its lowercase form.
+/// Words of up to 15 bytes (nearly all) are keyed by their bytes and length packed in
+/// a `u128`, so a hit costs one integer hash and one bucket read, with no string
+/// comparison through a pointer; longer words are keyed by the string.
+#[derive(Debug, Default)]
+struct WordCache {
+    short: FxHashMap<u128, CachedWord>,
+    long: FxHashMap<Box<str>, CachedWord>,
+}
+
+impl WordCache {
+    fn pack(word: &str) -> Option<u128> {
+        let b = word.as_bytes();
+        if b.len() > 15 {
+            return None;
+        }
+        let mut key = [0u8; 16];
+        key[..b.len()].copy_from_slice(b);
+        key[15] = b.len() as u8;
+        Some(u128::from_le_bytes(key))
+    }
+
+    fn get(&self, word: &str) -> Option<&CachedWord> {
+        match Self::pack(word) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(word),
+        }
+    }
+
+    fn insert(&mut self, word: &str, entry: CachedWord) {
+        if self.len() >= STEM_CACHE_WORDS {
+            self.clear();
+        }
+        match Self::pack(word) {
+            Some(k) => self.short.insert(k, entry),
+            None => self.long.insert(word.into(), entry),
+        };
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+}
+
+/// Runs the text pipeline up to the n-grams, for any consumer of n-grams.
+#[derive(Debug)]
+pub struct Analyzer {
+    settings: FeatureSettings,
+    stemmer: Stemmer,
+    lexicon: Option<&'static Lexicon>,
+}
+
+impl Analyzer {
+    /// An analyzer for `settings`.
+    pub fn new(settings: FeatureSettings) -> Self {
+        let stemmer = Stemmer::new(settings.language);
+        let lexicon = Lexicon::of(settings.language);
+        Analyzer {
+            settings,
+            stemmer,
+            lexicon,
+        }
+    }
+
+    /// The settings this analyzer uses.
+    pub fn settings(&self) -> &FeatureSettings {
+        &self.settings
+    }
+
+    /// Analyse `text`: calls `on_gram` with each n-gram and, when `cues_out` is given,
+    /// fills it with the raw cue values.
+    pub fn analyze(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        cues_out: Option<&mut [f64; N_CUES]>,
+        mut on_gram: impl FnMut(&str),
+    ) {
+        self.prepare(text, scratch, cues_out, None);
+        let terms: Vec<&str> = spans(&scratch.terms, &scratch.term_ends).collect();
+        for_each_ngram(
+            &terms,
+            self.settings.ngram_min,
+            self.settings.ngram_max,
+            &mut scratch.gram,
+            &mut on_gram,
+        );
+    }
+
+    /// Analyse `text` once for the feature blocks: with `ids`, the terms' vocabulary word
+    /// ids; without, the terms' text; with `want_cues`, the raw cue values.
+    pub fn analysis<'s>(
+        &self,
+        text: &'s str,
+        scratch: &'s mut Scratch,
+        want_cues: bool,
+        ids: Option<(&WordIds, u64)>,
+    ) -> Analysis<'s> {
+        let mut cues = [0.0; N_CUES];
+        self.prepare(text, scratch, want_cues.then_some(&mut cues), ids);
+        Analysis {
+            text,
+            scratch,
+            cues,
+            ngram_min: self.settings.ngram_min,
+            ngram_max: self.settings.ngram_max,
+        }
+    }
+
+    /// Run the pipeline up to the terms, which are left in `scratch`; fill `cues_out`.
+    /// With `ids`, leave each term's word id in `scratch.ids` (cached per word)
+    /// instead of the terms' text.
+    fn prepare(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        cues_out: Option<&mut [f64; N_CUES]>,
+        ids: Option<(&WordIds, u64)>,
+    ) {
+        // The word cache holds word ids of one featurizer at a time.
+        let owner = ids.map_or(0, |(_, uid)| uid);
+        if scratch.words_owner != owner {
+            scratch.words.clear();
+            scratch.words_owner = owner;
+        }
+        scratch.ids.clear();
+        normalize_into(text, &mut scratch.norm);
+        let mut tokens = recycle_tokens(std::mem::take(&mut scratch.token_buf));
+        tokenize_into(&scratch.norm, &mut tokens);
+        scratch.lower.clear();
+        scratch.lower_ends.clear();
+        scratch.terms.clear();
+        scratch.term_ends.clear();
+        for tok in &tokens {
+            if tok.kind == TokenKind::Word && tok.text.is_ascii() {
+                let from = scratch.lower.len();
+                scratch.lower.push_str(tok.text);
+                scratch.lower[from..].make_ascii_lowercase();
+            } else if tok.kind == TokenKind::Word {
+                scratch
+                    .lower
+                    .extend(tok.text.chars().flat_map(char::to_lowercase));
+            } else {
+                scratch.lower.push_str(tok.text);
+            }
+            scratch.lower_ends.push(scratch.lower.len());
+        }
+        let mut lower = recycle_strs(std::mem::take(&mut scratch.lower_buf));
+        lower.extend(spans(&scratch.lower, &scratch.lower_ends));
+        scratch.word_cues.clear();
+        for (tok, lw) in tokens.iter().zip(&lower) {
+            if tok.kind == TokenKind::Word {
+                // Stemming and lexicon look-ups dominate featurisation time: remember
+                // each word's stem and cue information.
+                if let Some(w) = scratch.words.get(lw) {
+                    if ids.is_none() {
+                        scratch.terms.push_str(&w.stem);
+                    }
+                    scratch.word_cues.push(w.cues);
+                    scratch.ids.push(w.id);
+                } else {
+                    self.stemmer
+                        .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
+                    let wc = match self.lexicon {
+                        Some(lex) => lex.word_cues(lw, &scratch.stem_buf),
+                        None => cues::WordCues::default(),
+                    };
+                    let id = ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf));
+                    let entry = CachedWord {
+                        stem: scratch.stem_buf.as_str().into(),
+                        cues: wc,
+                        id,
+                    };
+                    scratch.words.insert(lw, entry);
+                    if ids.is_none() {
+                        scratch.terms.push_str(&scratch.stem_buf);
+                    }
+                    scratch.word_cues.push(wc);
+                    scratch.ids.push(id);
+                }
+            } else {
+                self.stemmer
+                    .term_of_lower(tok.kind, tok.text, lw, &mut scratch.stem_buf);
+                if ids.is_none() {
+                    scratch.terms.push_str(&scratch.stem_buf);
+                }
+                scratch.word_cues.push(cues::WordCues::default());
+                scratch
+                    .ids
+                    .push(ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf)));
+            }
+            scratch.term_ends.push(scratch.terms.len());
+        }
+        if let Some(out) = cues_out {
+            match self.lexicon {
+                Some(lex) => cues::compute(lex, &tokens, &lower, &scratch.word_cues, out),
+                None => *out = [0.0; N_CUES],
+            }
+        }
+        scratch.token_buf = recycle_tokens(tokens);
+        scratch.lower_buf = recycle_strs(lower);
+    }
+}
+
+/// One analysed sentence, as the feature blocks see it (see [`Analyzer::analysis`]).
+#[derive(Debug)]
+pub struct Analysis<'s> {
+    text: &'s str,
+    scratch: &'s mut Scratch,
+    cues: [f64; N_CUES],
+    ngram_min: usize,
+    ngram_max: usize,
+}
+
+impl Analysis<'_> {
+    /// The sentence as given.
+    pub fn text(&self) -> &str {
+        self.text
+    }
+
+    /// All [`N_CUES`] raw cue values (zero unless asked for).
+    pub fn cues(&self) -> &[f64; N_CUES] {
+        &self.cues
+    }
+
+    /// Each term's vocabulary word id (`u32::MAX`: none), with a reusable buffer.
+    /// Only meaningful when the analysis was asked for word ids.
+    pub fn word_ids_and_buffer(&mut self) -> (&[u32], &mut Vec<u32>) {
+        (&self.scratch.ids, &mut self.scratch.found)
+    }
+
+    /// Call `on_gram` with each n-gram of the terms (analysis without word ids).
+    pub fn for_each_gram(&mut self, mut on_gram: impl FnMut(&str)) {
+        let terms: Vec<&str> = spans(&self.scratch.terms, &self.scratch.term_ends).collect();
+        for_each_ngram(
+            &terms,
+            self.ngram_min,
+            self.ngram_max,
+            &mut self.scratch.gram,
+            &mut on_gram,
+        );
+    }
+}
+
+/// Empty `v` and return its allocation as a vector of tokens of another lifetime, so
+/// that the token buffer can live in [`Scratch`] between sentences. `collect` reuses
+/// the allocation in place when the element layout is the same, as here.
+// `filter` would keep the element type; the point is to change its lifetime.
+#[allow(clippy::unnecessary_filter_map)]
+fn recycle_tokens<'b>(mut v: Vec<Token<'_>>) -> Vec<Token<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// [`recycle_tokens`] for string slices.
+#[allow(clippy::unnecessary_filter_map)]
+fn recycle_strs<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+fn spans<'a>(arena: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
+    let mut start = 0;
+    ends.iter().map(move |&end| {
+        let s = arena.get(start..end).unwrap_or("");
+        start = end;
+        s
+    })
+}
+
+impl Stemmer {
+    /// The term for a token whose lowercase form is already known.
+    pub(crate) fn term_of_lower(&self, kind: TokenKind, text: &str, lower: &str, out: &mut String) {
+        out.clear();
+        match kind {
+            TokenKind::Number => out.push_str(super::stem::NUMBER_TERM),
+            TokenKind::Mark => out.push_str(text),
+            TokenKind::Word => out.push_str(&self.stem_lower(lower)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grams(settings: FeatureSettings, text: &str) -> Vec<String> {
+        let a = Analyzer::new(settings);
+        let mut out = Vec::new();
+        a.analyze(text, &mut Scratch::default(), None, |g| {
+            out.push(g.to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn pipeline_grams() {
+        let s = FeatureSettings::default();
+        assert_eq!(
+            grams(s, "\u{201C}Talks\u{201D} ended in 2017?"),
+            [
+                "\"", "\" talk", "talk", "talk \"", "\"", "\" end", "end", "end in", "in",
+                "in <num>", "<num>", "<num> ?", "?"
+            ]
+        );
+    }
+
+    #[test]
+    fn word_cache_keys_short_and_long_words_apart() {
+        let entry = |id| CachedWord {
+            stem: "x".into(),
+            cues: cues::WordCues::default(),
+            id,
+        };
+        let mut cache = WordCache::default();
+        let words = [
+            "a",
+            "ab",
+            "fifteen-bytes-x",
+            "sixteen-bytes-xy",
+            "internationalization",
+            "zürich",
+            "",
+        ];
+        for (i, w) in words.iter().enumerate() {
+            cache.insert(w, entry(i as u32));
+        }
+        assert_eq!(cache.short.len(), 5);
+        assert_eq!(cache.long.len(), 2);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(cache.get(w).map(|e| e.id), Some(i as u32), "{w}");
+        }
+        // same bytes, different lengths: different keys
+        assert!(cache.get("a\0").is_none());
+        assert!(cache.get("fifteen-bytes-").is_none());
+        assert_ne!(WordCache::pack("a"), WordCache::pack("a\0"));
+    }
+
+}

@@ -1,0 +1,166 @@
+//! Training parameters: the unchecked [`TrainParams`] a caller fills in, and the
+//! [`CheckedParams`] that [`TrainParams::check`] returns once every value is in range.
+//! Only checked parameters can fit, so the checks run once, before any work starts.
+
+use crate::error::{Error, Result};
+use crate::limits::{check_threshold, MAX_NGRAM};
+use crate::pipeline::analyzer::FeatureSettings;
+
+/// How to treat class imbalance in the training rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Balance {
+    /// Train on the rows as they are (the threshold still adapts).
+    None,
+    /// Duplicate randomly chosen minority-class rows (seeded) until classes are equal.
+    Oversample,
+}
+
+impl Balance {
+    /// Every choice, in the order the command line lists them.
+    pub const ALL: [Balance; 2] = [Balance::None, Balance::Oversample];
+
+    /// The name on the command line and in model files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Balance::None => "none",
+            Balance::Oversample => "oversample",
+        }
+    }
+
+    /// What the choice does, in one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            Balance::None => "Train on the rows as they are (the threshold still adapts)",
+            Balance::Oversample => {
+                "Duplicate randomly chosen minority-class rows (seeded) until classes are equal"
+            }
+        }
+    }
+}
+
+/// Hyperparameters of training, unchecked. [`TrainParams::check`] turns them into
+/// [`CheckedParams`], the only type that can fit (linfa's `ParamGuard` pattern).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainParams {
+    /// Model name written into the file. Default: `factop-en`.
+    pub name: String,
+    /// Feature settings. Default: [`FeatureSettings::default`].
+    pub features: FeatureSettings,
+    /// L2 penalty (linfa-logistic's `alpha`; the loss is summed over rows). Default: 1.5.
+    pub alpha: f64,
+    /// Optimiser iteration limit. Default: 300.
+    pub max_iterations: u64,
+    /// Optimiser gradient tolerance. Default: 1e-4.
+    pub tolerance: f64,
+    /// Class balancing. Default: none.
+    pub balance: Balance,
+    /// A fixed decision threshold, or `None` to choose it by cross-validation. Default: None.
+    pub threshold: Option<f64>,
+    /// Folds for choosing the threshold. Default: 5.
+    pub threshold_folds: usize,
+    /// Seed for folds and resampling. Default: 42.
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            name: "factop-en".into(),
+            features: FeatureSettings::default(),
+            alpha: 1.5,
+            max_iterations: 300,
+            tolerance: 1e-4,
+            balance: Balance::None,
+            threshold: None,
+            threshold_folds: 5,
+            seed: 42,
+        }
+    }
+}
+
+impl TrainParams {
+    /// Reject bad values before any work starts; the checked parameters can fit.
+    pub fn check(&self) -> Result<CheckedParams> {
+        let f = &self.features;
+        let bad = |m: String| Err(Error::Param(m));
+        if f.ngram_min < 1 || f.ngram_max < f.ngram_min || f.ngram_max > MAX_NGRAM {
+            return bad(format!(
+                "n-gram range {}..{} must satisfy 1 <= min <= max <= {MAX_NGRAM}",
+                f.ngram_min, f.ngram_max
+            ));
+        }
+        if !(self.alpha.is_finite() && self.alpha > 0.0) {
+            return bad(format!(
+                "alpha must be a positive number, not {}",
+                self.alpha
+            ));
+        }
+        if !(f.cue_scale.is_finite() && f.cue_scale >= 0.0) {
+            return bad(format!("cue scale must be >= 0, not {}", f.cue_scale));
+        }
+        if self.max_iterations == 0 {
+            return bad("max iterations must be at least 1".into());
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return bad(format!(
+                "tolerance must be positive, not {}",
+                self.tolerance
+            ));
+        }
+        if let Some(t) = self.threshold {
+            check_threshold("threshold", t)?;
+        }
+        if self.threshold_folds < 2 {
+            return bad("threshold folds must be at least 2".into());
+        }
+        if f.min_df == 0 {
+            return bad("min df must be at least 1".into());
+        }
+        Ok(CheckedParams(self.clone()))
+    }
+
+}
+
+/// Training parameters that passed [`TrainParams::check`]. Fit with
+/// [`CheckedParams::fit`] (see [`crate::train`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedParams(TrainParams);
+
+impl CheckedParams {
+    /// The parameters.
+    pub fn params(&self) -> &TrainParams {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for CheckedParams {
+    type Target = TrainParams;
+
+    fn deref(&self) -> &TrainParams {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_rejects_bad_values() {
+        let mut p = TrainParams::default();
+        assert!(p.check().is_ok());
+        p.alpha = -1.0;
+        assert!(p.check().unwrap_err().to_string().contains("alpha"));
+        let mut p = TrainParams::default();
+        p.features.ngram_max = 9;
+        assert!(p.check().unwrap_err().to_string().contains("n-gram"));
+        let p = TrainParams {
+            threshold: Some(1.5),
+            ..Default::default()
+        };
+        assert!(p.check().unwrap_err().to_string().contains("threshold"));
+        let checked = TrainParams::default().check().unwrap();
+        assert_eq!(checked.params(), &TrainParams::default());
+    }
+
+}
