@@ -17,9 +17,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use factop::features::Scratch;
-use factop::segment::segment;
-use factop::Classifier;
+use factop::pipeline::analyzer::Scratch;
+use factop::pipeline::segment::segment;
+use factop::{Classifier, Language};
 
 const ARTICLE_PATH: &str = "data/articles/tillerson-north-korea.txt";
 
@@ -41,7 +41,9 @@ fn bench_segment(c: &mut Criterion) {
     let doc = article();
     let mut group = c.benchmark_group("segment");
     group.throughput(Throughput::Bytes(doc.len() as u64));
-    group.bench_function("demo_article", |b| b.iter(|| segment(black_box(&doc))));
+    group.bench_function("demo_article", |b| {
+        b.iter(|| segment(black_box(&doc), Language::English))
+    });
     group.finish();
 }
 

@@ -5,7 +5,6 @@
 use super::metrics;
 use crate::data::Label;
 
-
 /// A point of a curve, `(x, y)`.
 pub type Point = (f64, f64);
 
@@ -274,5 +273,4 @@ mod tests {
             metrics::macro_f1_at(&TRUTH, &PROBS, 0.5)
         ));
     }
-
 }

@@ -109,7 +109,6 @@ pub struct ModelFile {
     pub cue_weights: Vec<f64>,
 }
 
-
 /// A feature block a model file can hold, in the file's `blocks` list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -16,9 +16,9 @@ pub mod linear;
 use crate::data::Label;
 use crate::error::{Error, Result};
 use crate::limits::MAX_MODEL_FILE_BYTES;
+use crate::limits::MAX_NGRAM;
 use crate::pipeline::analyzer::Scratch;
 use crate::pipeline::segment::segment_iter;
-use crate::limits::MAX_NGRAM;
 use blocks::Featurizer;
 use file::{ModelFile, EMBEDDED_MODEL, EMBEDDED_PATH, FORMAT_TAG, FORMAT_VERSION};
 use linear::Linear;
@@ -331,9 +331,16 @@ mod tests {
         let m = Classifier::embedded().unwrap();
         let e = m.explain("Unfortunately, we must act now!", 3);
         assert!(!e.opinion.is_empty());
-        assert!(e.opinion.windows(2).all(|w| w[0].contribution >= w[1].contribution));
+        assert!(e
+            .opinion
+            .windows(2)
+            .all(|w| w[0].contribution >= w[1].contribution));
         let p = m.probability("Unfortunately, we must act now!");
-        let (p2, e2) = m.score("Unfortunately, we must act now!", &mut ScoreBuffers::default(), 3);
+        let (p2, e2) = m.score(
+            "Unfortunately, we must act now!",
+            &mut ScoreBuffers::default(),
+            3,
+        );
         assert_eq!(p, p2);
         assert_eq!(e2, Some(e));
     }

@@ -437,5 +437,4 @@ mod tests {
         assert!(cache.get("fifteen-bytes-").is_none());
         assert_ne!(WordCache::pack("a"), WordCache::pack("a\0"));
     }
-
 }

@@ -21,18 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// A family of cue features, switched on or off together.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CueGroup {
     /// Reporting verbs (said, told, disclosed...), "according to", and who is speaking.
@@ -512,7 +501,10 @@ mod tests {
         let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let st = Stemmer::new(Language::English);
         let lex = Lexicon::of(Language::English).unwrap();
-        let stems: Vec<String> = lower.iter().map(|w| st.stem_lower(w).into_owned()).collect();
+        let stems: Vec<String> = lower
+            .iter()
+            .map(|w| st.stem_lower(w).into_owned())
+            .collect();
         let wc: Vec<WordCues> = toks
             .iter()
             .zip(lower.iter().zip(&stems))

@@ -109,9 +109,6 @@ const INTERESTING: [bool; 256] = {
     t
 };
 
-
-
-
 /// How a single period after a token is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Abbrev {

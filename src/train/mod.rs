@@ -478,5 +478,4 @@ mod tests {
             assert!((p_sparse - p_linfa).abs() < 1e-9, "{p_sparse} vs {p_linfa}");
         }
     }
-
 }

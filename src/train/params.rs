@@ -118,7 +118,6 @@ impl TrainParams {
         }
         Ok(CheckedParams(self.clone()))
     }
-
 }
 
 /// Training parameters that passed [`TrainParams::check`]. Fit with
@@ -162,5 +161,4 @@ mod tests {
         let checked = TrainParams::default().check().unwrap();
         assert_eq!(checked.params(), &TrainParams::default());
     }
-
 }

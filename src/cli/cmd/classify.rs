@@ -84,9 +84,15 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 };
                 classify_one(out.as_mut(), job, reader, path, &doc, Some(&bar))?
             }
-            InputFormat::Jsonl => {
-                classify_jsonl(out.as_mut(), job, reader, path, &source, &mut documents, &bar)?
-            }
+            InputFormat::Jsonl => classify_jsonl(
+                out.as_mut(),
+                job,
+                reader,
+                path,
+                &source,
+                &mut documents,
+                &bar,
+            )?,
         }
     }
     bar.finish_and_clear();

@@ -2,9 +2,9 @@
 //! from the command-line definitions.
 
 use crate::cli::args::Cli;
-use factop::Error;
 use anyhow::Context;
 use clap::CommandFactory;
+use factop::Error;
 use std::io::Write;
 
 /// Print the completion script for `shell`.

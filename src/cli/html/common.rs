@@ -44,4 +44,3 @@ small,.note,.sub{color:var(--muted)}
 table{border-collapse:collapse}
 th,td{padding:4px 10px;text-align:left;vertical-align:top}
 ";
-

@@ -7,12 +7,12 @@
 //! The curves it plots are computed by [`factop::eval::curves`]; this module only draws
 //! them.
 
+use super::common::{escape, num, BASE_CSS};
 use factop::eval::curves::{
     average_precision, calibration_bins, expected_calibration_error, pr_curve, roc_curve,
     threshold_sweep, trapezoid_area, Bin, Point,
 };
 use factop::eval::metrics::{self, Report};
-use super::common::{escape, num, BASE_CSS};
 use factop::Label;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -785,7 +785,8 @@ table.errors td.text{max-width:680px}
 ";
 
 /// The ids of the sections every evaluation page has (`folds` is added for
-/// cross-validation), for tests and for links into the page.
+/// cross-validation), which the tests check.
+#[cfg(test)]
 pub const SECTION_IDS: [&str; 7] = [
     "metrics",
     "confusion",
@@ -930,10 +931,6 @@ pub fn render_eval(page: &EvalPage<'_>) -> String {
 mod tests {
     use super::*;
     use Label::{Fact as F, Opinion as O};
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-12
-    }
 
     // truth F F F O O with scores 0.1 0.6 0.2 0.9 0.4 (the metrics module's example).
     const TRUTH: [Label; 5] = [F, F, F, O, O];

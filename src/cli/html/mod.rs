@@ -6,3 +6,6 @@
 pub mod classify;
 pub mod common;
 pub mod eval;
+
+#[cfg(test)]
+mod snapshot_tests;

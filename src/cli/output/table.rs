@@ -63,7 +63,12 @@ impl<W: Write> Format for Table<W> {
         if self.several || doc.id.is_some() {
             heading(&mut self.out, doc)
         } else if doc.number == 1 {
-            writeln!(self.out, "{:>4}  {:<7}  {:>5}  sentence", "#", "label", "P(op)").map_err(io)
+            writeln!(
+                self.out,
+                "{:>4}  {:<7}  {:>5}  sentence",
+                "#", "label", "P(op)"
+            )
+            .map_err(io)
         } else {
             Ok(())
         }

@@ -51,8 +51,7 @@ impl<W: Write> Format for Text<W> {
                 if self.colour {
                     write!(out, "\x1b[1;33m{}\x1b[0m", s.text).map_err(io)?;
                 } else {
-                    write!(out, "[OPINION {:.2}] {}", s.opinion_probability, s.text)
-                        .map_err(io)?;
+                    write!(out, "[OPINION {:.2}] {}", s.opinion_probability, s.text).map_err(io)?;
                 }
             } else {
                 out.write_all(s.text.as_bytes()).map_err(io)?;

@@ -49,11 +49,14 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
     fn save(&self, weights: &[f64], file: &mut ModelFile);
 }
 
+/// A model's blocks, in column order.
+pub type Blocks = Vec<Box<dyn FeatureBlock>>;
+
 /// Read the blocks a model file lists, checking each block's parameters, and return
 /// them with the weight vector of all their columns in order. `path` is used in
 /// messages.
-pub fn load(file: &ModelFile, path: &Path) -> Result<(Vec<Box<dyn FeatureBlock>>, Vec<f64>)> {
-    let mut blocks: Vec<Box<dyn FeatureBlock>> = Vec::new();
+pub fn load(file: &ModelFile, path: &Path) -> Result<(Blocks, Vec<f64>)> {
+    let mut blocks: Blocks = Vec::new();
     let mut weights = Vec::new();
     for kind in &file.blocks {
         let (block, w): (Box<dyn FeatureBlock>, &[f64]) = match kind {
@@ -78,7 +81,7 @@ pub struct Featurizer {
     analyzer: Analyzer,
     /// Unique per featurizer, so a [`Scratch`] knows whose word ids it caches.
     uid: u64,
-    blocks: Vec<Box<dyn FeatureBlock>>,
+    blocks: Blocks,
     /// Column ranges: block `i` has columns `offsets[i]..offsets[i + 1]`.
     offsets: Vec<usize>,
     /// The block whose vocabulary word ids the analysis looks up.
@@ -88,7 +91,7 @@ pub struct Featurizer {
 
 impl Featurizer {
     /// A featurizer for `settings` with these blocks, in column order.
-    pub fn new(settings: FeatureSettings, blocks: Vec<Box<dyn FeatureBlock>>) -> Self {
+    pub fn new(settings: FeatureSettings, blocks: Blocks) -> Self {
         static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut offsets = vec![0];
         for b in &blocks {

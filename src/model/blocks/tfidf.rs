@@ -105,8 +105,7 @@ impl FeatureBlock for TfidfBlock {
                         _ => row.push((f, 1.0)),
                     }
                 }
-                self.vocab
-                    .tfidf_merged(&mut row[from..], self.sublinear_tf);
+                self.vocab.tfidf_merged(&mut row[from..], self.sublinear_tf);
             }
             None => {
                 let mut counts = Vec::new();

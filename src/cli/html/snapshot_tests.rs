@@ -1,16 +1,24 @@
 //! Snapshot tests of the two HTML pages (`eval --report` and `classify --format html`),
-//! rendered from small hand-built inputs through the library, so that any change to
-//! their HTML or SVG shows up as a reviewable diff in `tests/snapshots/`.
+//! rendered from small hand-built inputs, so that any change to their HTML or SVG
+//! shows up as a reviewable diff in `src/cli/html/snapshots/`.
 //!
-//! Update after an intended change: `INSTA_UPDATE=always cargo test --test html_snapshots`
+//! Update after an intended change: `INSTA_UPDATE=always cargo test --bin factop html`
 //! (or `cargo insta review`), then read the diff.
 
-use factop::html::{render_classify, HtmlDocument};
-use factop::metrics::{evaluate, Report};
-use factop::model::{Contribution, Explanation, SentenceResult};
-use factop::output::Summary;
-use factop::report::{render_eval, EvalPage, Mistake};
+use super::classify::{render_classify, HtmlDocument};
+use super::eval::{render_eval, EvalPage, Mistake, SECTION_IDS};
+use factop::eval::metrics::{evaluate, Report};
+use factop::model::{Contribution, Explanation, SentenceResult, Summary};
 use factop::Label::{self, Fact as F, Opinion as O};
+
+/// Compare `value` with the snapshot `snapshots/html_snapshots__NAME.snap`.
+macro_rules! snapshot {
+    ($name:literal, $value:expr) => {
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(concat!("html_snapshots__", $name), $value);
+        })
+    };
+}
 
 /// Ten sentences: a ranking with one tie across classes and two mistakes at 0.5.
 fn sample() -> (Vec<Label>, Vec<f64>) {
@@ -76,7 +84,7 @@ fn eval_page_structure() {
     let (truth, probs) = sample();
     let page = eval_page(&truth, &probs, None);
     assert_self_contained(&page);
-    for id in factop::report::SECTION_IDS {
+    for id in SECTION_IDS {
         assert_eq!(page.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
     }
     assert!(!page.contains("id=\"folds\""));
@@ -85,8 +93,8 @@ fn eval_page_structure() {
         page.contains("&lt;b&gt;40&lt;/b&gt; people were &quot;hurt&quot; &amp; &#39;shaken&#39;")
     );
     assert_eq!(page, eval_page(&truth, &probs, None), "deterministic");
-    insta::assert_snapshot!("eval_head", head(&page));
-    insta::assert_snapshot!("eval_body", body(&page));
+    snapshot!("eval_head", head(&page));
+    snapshot!("eval_body", body(&page));
 }
 
 #[test]
@@ -101,7 +109,7 @@ fn eval_page_with_folds() {
     assert!(page.contains("id=\"folds\""));
     assert!(page.contains("mean ± sd"));
     let folds = &page[page.find("<table id=\"folds\"").unwrap()..];
-    insta::assert_snapshot!("eval_folds", &folds[..folds.find("</table>").unwrap() + 8]);
+    snapshot!("eval_folds", &folds[..folds.find("</table>").unwrap() + 8]);
 }
 
 #[test]
@@ -112,7 +120,7 @@ fn eval_page_with_one_class_has_no_nan() {
     assert_self_contained(&page);
     assert!(page.contains("only one class"));
     assert!(page.contains("no opinion sentence"));
-    insta::assert_snapshot!("eval_one_class_body", body(&page));
+    snapshot!("eval_one_class_body", body(&page));
 }
 
 #[test]
@@ -241,8 +249,8 @@ fn classify_page_structure() {
         render_classify("factop-en", 0.48, &docs),
         "deterministic"
     );
-    insta::assert_snapshot!("classify_head", head(&page));
-    insta::assert_snapshot!("classify_body", body(&page));
+    snapshot!("classify_head", head(&page));
+    snapshot!("classify_body", body(&page));
 }
 
 #[test]

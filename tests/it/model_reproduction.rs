@@ -1,15 +1,13 @@
 //! The documented command rebuilds the shipped default model byte for byte.
 
-use assert_cmd::Command;
+use super::util::factop;
 
 #[test]
 fn documented_command_reproduces_the_shipped_model() {
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = super::util::root();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("factop-en.json");
-    Command::cargo_bin("factop")
-        .unwrap()
-        .current_dir(root)
+    factop()
         .args([
             "train",
             "--data",
@@ -21,7 +19,7 @@ fn documented_command_reproduces_the_shipped_model() {
         .arg(&out)
         .assert()
         .success();
-    let shipped = std::fs::read(format!("{root}/models/factop-en.json")).unwrap();
+    let shipped = std::fs::read(root.join("models/factop-en.json")).unwrap();
     let rebuilt = std::fs::read(&out).unwrap();
     assert!(
         rebuilt == shipped,

@@ -29,10 +29,11 @@ fn demo_article_is_not_training_data() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let article =
         std::fs::read_to_string(root.join("data/articles/tillerson-north-korea.txt")).unwrap();
-    let sentences: Vec<String> = factop::segment::segment(&article)
-        .iter()
-        .map(|s| s.text(&article).to_string())
-        .collect();
+    let sentences: Vec<String> =
+        factop::pipeline::segment::segment(&article, factop::Language::English)
+            .iter()
+            .map(|s| s.text(&article).to_string())
+            .collect();
     assert!(sentences.len() > 10);
     for split in ["train.csv", "dev.csv", "dev_test.csv"] {
         let d = load(&root.join("data").join(split), &DataOptions::default()).unwrap();

@@ -2,54 +2,9 @@
 //! the error paths (exit code 2, one-line message naming the file and line, no panic,
 //! no output file left behind).
 
-use assert_cmd::Command;
+use super::util::{assert_bad_input, factop, fixture, root, run, DEMO};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("tests/fixtures").join(name)
-}
-
-fn factop() -> Command {
-    let mut c = Command::cargo_bin("factop").unwrap();
-    c.current_dir(root());
-    c
-}
-
-const DEMO: &str = "data/articles/tillerson-north-korea.txt";
-
-/// Run and return (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = factop().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Assert a clean bad-input failure: exit 2, one line on stderr that mentions `needle`.
-fn assert_bad_input(args: &[&str], needle: &str) {
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(code, 2, "args {args:?}\nstdout: {stdout}\nstderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    // Progress lines may come first; the error is one line, and the last.
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line expected: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().last(),
-        Some(errors[0]),
-        "{stderr}"
-    );
-    assert!(stderr.contains(needle), "expected {needle:?} in {stderr}");
-}
+use std::path::Path;
 
 fn demo_json() -> Value {
     let (code, stdout, stderr) = run(&["classify", "--format", "json", DEMO]);

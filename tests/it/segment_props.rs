@@ -1,6 +1,15 @@
 //! Property tests for the sentence segmenter.
 
-use factop::segment::{segment, segment_iter, Span, MAX_SENTENCE_BYTES};
+use factop::pipeline::segment::{self as seg, Span, MAX_SENTENCE_BYTES};
+use factop::Language;
+
+fn segment(text: &str) -> Vec<Span> {
+    seg::segment(text, Language::English)
+}
+
+fn segment_iter(text: &str) -> impl Iterator<Item = Span> + '_ {
+    seg::segment_iter(text, Language::English)
+}
 use proptest::prelude::*;
 
 /// Pieces that exercise the segmenter's rules: words, terminators, quotes,

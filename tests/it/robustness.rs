@@ -2,26 +2,7 @@
 //! named in that table). Every case ends in exit code 2 with a one-line message naming
 //! the file (and line where there is one), or in a documented, counted behaviour.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str], stdin: Option<Vec<u8>>) -> (i32, String, String) {
-    let mut c = Command::cargo_bin("factop").unwrap();
-    c.current_dir(root()).args(args);
-    if let Some(input) = stdin {
-        c.write_stdin(input);
-    }
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use super::util::{root, run_stdin as run, write};
 
 fn bad(args: &[&str], needle: &str) {
     let (code, _, stderr) = run(args, None);
@@ -32,12 +13,6 @@ fn bad(args: &[&str], needle: &str) {
         last.starts_with("error: ") && last.contains(needle),
         "expected {needle:?} in {stderr}"
     );
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_str().unwrap().to_string()
 }
 
 #[test]

@@ -1,0 +1,10 @@
+//! The integration tests: one test binary, one module per area, and the shared
+//! helpers in [`util`].
+
+mod cli;
+mod data;
+mod html_browser;
+mod model_reproduction;
+mod robustness;
+mod segment_props;
+mod util;
