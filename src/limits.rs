@@ -15,6 +15,11 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 /// Longest word n-gram a model may use.
 pub const MAX_NGRAM: usize = 4;
 
+/// Whether `min..=max` is a valid word n-gram range: `1 <= min <= max <= MAX_NGRAM`.
+pub fn ngram_range_ok(min: usize, max: usize) -> bool {
+    (1..=MAX_NGRAM).contains(&min) && (min..=MAX_NGRAM).contains(&max)
+}
+
 /// The range of every decision threshold on P(opinion): a model's, `--threshold` and
 /// `train --fixed-threshold`.
 pub const THRESHOLD: std::ops::RangeInclusive<f64> = 0.0..=1.0;

@@ -15,8 +15,8 @@ pub mod linear;
 
 use crate::data::Label;
 use crate::error::{Error, Result};
+use crate::limits::ngram_range_ok;
 use crate::limits::MAX_MODEL_FILE_BYTES;
-use crate::limits::MAX_NGRAM;
 use crate::pipeline::analyzer::Scratch;
 use crate::pipeline::segment::segment_iter;
 use blocks::Featurizer;
@@ -129,7 +129,7 @@ impl Classifier {
             return Err(bad("positive_label must be \"opinion\"".into()));
         }
         let f = &file.features;
-        if f.ngram_min < 1 || f.ngram_max < f.ngram_min || f.ngram_max > MAX_NGRAM {
+        if !ngram_range_ok(f.ngram_min, f.ngram_max) {
             return Err(bad(format!(
                 "bad n-gram range {}..={}",
                 f.ngram_min, f.ngram_max

@@ -170,6 +170,10 @@ const F_SPEAKER: u32 = flag(WordClass::Speaker);
 const F_DATE: u32 = flag(WordClass::Date);
 const F_MONEY: u32 = flag(WordClass::Money);
 const F_PAST: u32 = flag(WordClass::Past);
+/// Word shapes, worked out once per word (see [`Lexicon::word_cues`]): a word of more
+/// than four letters that ends in the language's past-tense or adverb suffix.
+const F_PAST_SUFFIX: u32 = 1 << 16;
+const F_ADVERB_SUFFIX: u32 = 1 << 17;
 
 /// A language's cue lexicon, parsed: word classes by lowercase form, lexicon scores by
 /// stem, and the language's rules.
@@ -261,10 +265,21 @@ impl Lexicon {
             .as_ref()
     }
 
-    /// Look up a word by its lowercase form (word lists) and its stem (lexicons).
+    /// Look up a word by its lowercase form (word lists and suffixes) and its stem
+    /// (lexicons).
     pub fn word_cues(&self, lower: &str, stem: &str) -> WordCues {
+        let long = lower.len() > 4;
+        let shape = if long && lower.ends_with(self.rules.past_suffix) {
+            F_PAST_SUFFIX
+        } else {
+            0
+        } | if long && lower.ends_with(self.rules.adverb_suffix) {
+            F_ADVERB_SUFFIX
+        } else {
+            0
+        };
         WordCues {
-            flags: self.flags.get(lower).copied().unwrap_or(0),
+            flags: self.flags.get(lower).copied().unwrap_or(0) | shape,
             subjectivity: self.subjectivity.get(stem).copied().unwrap_or(f64::NAN),
             valence: self.valence.get(stem).copied().unwrap_or(f64::NAN),
         }
@@ -386,11 +401,11 @@ pub fn compute(
                 if words > 1 && tok.text.chars().next().is_some_and(char::is_uppercase) {
                     capitalised += 1;
                 }
-                if lw.len() > 4 && lw.ends_with(rules.past_suffix) {
-                    past_suffix += 1;
-                }
                 let wc = cue_of(i);
                 let f = wc.flags;
+                if f & F_PAST_SUFFIX != 0 {
+                    past_suffix += 1;
+                }
                 // Dates, money and narrative tense count everywhere; the rest only in
                 // the author's own voice.
                 for (bit, slot) in [(F_DATE, 11), (F_MONEY, 12), (F_PAST, 13)] {
@@ -429,7 +444,7 @@ pub fn compute(
                     }
                 }
                 let (subj, val) = (wc.subjectivity(), wc.valence());
-                if words_outside == 1 && lw.len() > 4 && lw.ends_with(rules.adverb_suffix) {
+                if words_outside == 1 && f & F_ADVERB_SUFFIX != 0 {
                     opening_adverb = subj.unwrap_or(0.0) > 0.0 || val.unwrap_or(0.0) != 0.0;
                 }
                 if let Some(s) = subj {

@@ -3,7 +3,7 @@
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
 use crate::error::{Error, Result};
-use crate::limits::{check_threshold, MAX_NGRAM};
+use crate::limits::{check_threshold, ngram_range_ok, MAX_NGRAM};
 use crate::pipeline::analyzer::FeatureSettings;
 
 /// How to treat class imbalance in the training rows.
@@ -83,7 +83,7 @@ impl TrainParams {
     pub fn check(&self) -> Result<CheckedParams> {
         let f = &self.features;
         let bad = |m: String| Err(Error::Param(m));
-        if f.ngram_min < 1 || f.ngram_max < f.ngram_min || f.ngram_max > MAX_NGRAM {
+        if !ngram_range_ok(f.ngram_min, f.ngram_max) {
             return bad(format!(
                 "n-gram range {}..{} must satisfy 1 <= min <= max <= {MAX_NGRAM}",
                 f.ngram_min, f.ngram_max

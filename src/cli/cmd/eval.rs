@@ -48,7 +48,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             });
             factop::io::write_atomic(path, page.as_bytes())?;
         }
-        return print(&args, &render_cv(&cv, args.format));
+        return print(&args, &render_cv(&cv, args.format)?);
     }
     let model = super::load_model(args.model.as_ref())?;
     let threshold = args.threshold.unwrap_or(model.threshold());
@@ -222,8 +222,8 @@ pub fn render_report(r: &Report, title: &str) -> String {
     s
 }
 
-fn render_cv(cv: &CvReport, format: ReportFormat) -> String {
-    match format {
+fn render_cv(cv: &CvReport, format: ReportFormat) -> anyhow::Result<String> {
+    Ok(match format {
         ReportFormat::Json => {
             serde_json::to_string_pretty(&serde_json::json!({
                 "folds": cv.folds,
@@ -232,9 +232,7 @@ fn render_cv(cv: &CvReport, format: ReportFormat) -> String {
                 "macro_f1": {"mean": cv.macro_f1.0, "sd": cv.macro_f1.1},
                 "accuracy": {"mean": cv.accuracy.0, "sd": cv.accuracy.1},
                 "per_fold": cv.per_fold,
-            }))
-            .unwrap_or_default()
-                + "\n"
+            }))? + "\n"
         }
         ReportFormat::Text => {
             let mut s = String::new();
@@ -263,5 +261,5 @@ fn render_cv(cv: &CvReport, format: ReportFormat) -> String {
             let _ = writeln!(s, "macro-F1  {:.4} ± {:.4}", cv.macro_f1.0, cv.macro_f1.1);
             s
         }
-    }
+    })
 }
