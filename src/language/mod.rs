@@ -8,7 +8,11 @@
 //! beside `en.rs`, a variant of [`Language`], and one arm in [`Language::profile`].
 //! This module depends on nothing else in factop.
 
+mod ar;
+mod bg;
+mod de;
 mod en;
+mod it;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,15 +22,18 @@ pub enum Language {
     /// English: the default, with every cue group.
     #[serde(rename = "en")]
     English,
-    /// German: Snowball stemmer; English segmentation rules and no cues yet.
+    /// German.
     #[serde(rename = "de")]
     German,
-    /// Italian: Snowball stemmer; English segmentation rules and no cues yet.
+    /// Italian.
     #[serde(rename = "it")]
     Italian,
-    /// Arabic: Snowball stemmer; English segmentation rules and no cues yet.
+    /// Arabic.
     #[serde(rename = "ar")]
     Arabic,
+    /// Bulgarian.
+    #[serde(rename = "bg")]
+    Bulgarian,
     /// Any other language: lowercasing only, no stemming, no cues.
     #[serde(rename = "none")]
     Unstemmed,
@@ -34,11 +41,12 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order the command line lists them.
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 6] = [
         Language::English,
         Language::German,
         Language::Italian,
         Language::Arabic,
+        Language::Bulgarian,
         Language::Unstemmed,
     ];
 
@@ -46,9 +54,10 @@ impl Language {
     pub fn profile(self) -> &'static Profile {
         match self {
             Language::English => &en::PROFILE,
-            Language::German => &GERMAN,
-            Language::Italian => &ITALIAN,
-            Language::Arabic => &ARABIC,
+            Language::German => &de::PROFILE,
+            Language::Italian => &it::PROFILE,
+            Language::Arabic => &ar::PROFILE,
+            Language::Bulgarian => &bg::PROFILE,
             Language::Unstemmed => &UNSTEMMED,
         }
     }
@@ -65,6 +74,7 @@ impl Language {
             Language::German => "German (Snowball \"german\")",
             Language::Italian => "Italian (Snowball \"italian\")",
             Language::Arabic => "Arabic (Snowball \"arabic\")",
+            Language::Bulgarian => "Bulgarian (suffix stripping: rust-stemmers has no Bulgarian)",
             Language::Unstemmed => "Any other language: lowercasing only, no stemming",
         }
     }
@@ -87,8 +97,8 @@ pub struct Profile {
     pub code: &'static str,
     /// English name of the language.
     pub name: &'static str,
-    /// Snowball stemmer, or `None` to lowercase only.
-    pub stemmer: Option<rust_stemmers::Algorithm>,
+    /// How words become stems.
+    pub stemmer: StemRule,
     /// Sentence segmentation rules.
     pub segmentation: &'static SegmentRules,
     /// Cue word lists and lexicons; `None` when the language has none, in which case a
@@ -96,17 +106,44 @@ pub struct Profile {
     pub cues: Option<&'static CueLexicon>,
 }
 
-/// Where a single period after a word does or does not end a sentence. Entries are
-/// ASCII bytes: abbreviations lowercase, sentence openers in their usual case.
+/// How a language's words become stems.
+#[derive(Debug, Clone, Copy)]
+pub enum StemRule {
+    /// A Snowball stemmer from rust-stemmers.
+    Snowball(rust_stemmers::Algorithm),
+    /// Strip the longest of these suffixes that leaves at least `min_stem` letters
+    /// (for languages rust-stemmers has no stemmer for).
+    Suffixes {
+        /// Suffixes, lowercase.
+        suffixes: &'static [&'static str],
+        /// Shortest stem left, in letters.
+        min_stem: usize,
+    },
+    /// Lowercase only.
+    None,
+}
+
+/// Where a single period after a word does or does not end a sentence, and which
+/// quotation marks pair up. Abbreviations are written lowercase without their final
+/// period (`dr`, `e.g`, `z.b`, `ул`), at most 12 letters; sentence openers in their
+/// usual case (`The`, `Der`).
 #[derive(Debug)]
 pub struct SegmentRules {
-    /// Abbreviations that never end a sentence (titles: `mr`, `dr`, `gen`...).
-    pub never_end: &'static [&'static [u8]],
+    /// Abbreviations that never end a sentence (titles: `mr`, `dr`, `gen`...). A
+    /// single lowercase letter listed here (`v`, `z`) never ends one either.
+    pub never_end: &'static [&'static str],
     /// Abbreviations that end a sentence only before a common sentence opener
     /// (`inc`, `jr`, `sept`...).
-    pub may_end: &'static [&'static [u8]],
+    pub may_end: &'static [&'static str],
     /// Words that commonly open a sentence and rarely follow an abbreviation inside one.
-    pub starters: &'static [&'static [u8]],
+    pub starters: &'static [&'static str],
+    /// Whether a period after a number of one or two digits is an ordinal
+    /// (`am 3. Oktober`, `der 2. Weltkrieg`): such a period ends a sentence only
+    /// before a sentence opener.
+    pub ordinals: bool,
+    /// Quotation marks, (opening, closing), besides the straight `"…"` every language
+    /// has. A quotation that closes on its line keeps its sentences together.
+    pub quotes: &'static [(char, char)],
 }
 
 /// The classes of words the cue features count. Each cue word list of a language
@@ -150,50 +187,28 @@ pub enum WordClass {
 /// A language's cue word lists and evaluative lexicons.
 #[derive(Debug)]
 pub struct CueLexicon {
-    /// Word lists: each class with its words (lowercase, separated by whitespace).
+    /// Word lists: each class with its words (lowercase, separated by whitespace). A
+    /// word is matched as the tokenizer sees it: letters, digits and inner apostrophes.
     pub words: &'static [(WordClass, &'static str)],
-    /// The two-word phrase of attribution by source ("according to").
-    pub according_to: [&'static str; 2],
-    /// Suffix of regular past-tense forms (`ed`).
-    pub past_suffix: &'static str,
-    /// Suffix of adverbs, for the evaluative opening adverb (`ly`).
-    pub adverb_suffix: &'static str,
+    /// Phrases of attribution by source, words separated by spaces (`according to`,
+    /// `laut`, `secondo`). The first word must also be a [`WordClass::Reporting`] word.
+    pub according_to: &'static [&'static str],
+    /// Suffixes of regular past-tense (or past participle) forms (`ed`); a word of
+    /// more than four letters ending in one counts as past tense.
+    pub past_suffixes: &'static [&'static str],
+    /// Suffixes of adverbs, for the evaluative opening adverb (`ly`, `mente`).
+    pub adverb_suffixes: &'static [&'static str],
     /// A subjectivity lexicon in the Pattern XML format (`<word form=.. subjectivity=..>`).
     pub subjectivity_xml: Option<&'static str>,
     /// A valence lexicon in the VADER format (word, tab, mean valence).
     pub valence_tsv: Option<&'static str>,
 }
 
-/// German, Italian and Arabic have their stemmers but no rules of their own yet: they
-/// segment by the English rules and use no cues.
-const GERMAN: Profile = Profile {
-    code: "de",
-    name: "German",
-    stemmer: Some(rust_stemmers::Algorithm::German),
-    segmentation: &en::SEGMENTATION,
-    cues: None,
-};
-
-const ITALIAN: Profile = Profile {
-    code: "it",
-    name: "Italian",
-    stemmer: Some(rust_stemmers::Algorithm::Italian),
-    segmentation: &en::SEGMENTATION,
-    cues: None,
-};
-
-const ARABIC: Profile = Profile {
-    code: "ar",
-    name: "Arabic",
-    stemmer: Some(rust_stemmers::Algorithm::Arabic),
-    segmentation: &en::SEGMENTATION,
-    cues: None,
-};
-
+/// Any other language: the English segmentation rules, no stemming, no cues.
 const UNSTEMMED: Profile = Profile {
     code: "none",
     name: "unstemmed",
-    stemmer: None,
+    stemmer: StemRule::None,
     segmentation: &en::SEGMENTATION,
     cues: None,
 };
@@ -214,18 +229,43 @@ mod tests {
     }
 
     #[test]
-    fn only_english_has_cues_so_far() {
+    fn every_language_but_unstemmed_has_cues() {
         for l in Language::ALL {
-            assert_eq!(l.profile().cues.is_some(), l == Language::English, "{l:?}");
+            assert_eq!(
+                l.profile().cues.is_some(),
+                l != Language::Unstemmed,
+                "{l:?}"
+            );
         }
     }
 
     #[test]
-    fn english_word_lists_are_lowercase() {
-        let cues = Language::English.profile().cues.unwrap();
-        for (_, words) in cues.words {
-            for w in words.split_whitespace() {
-                assert_eq!(w, w.to_lowercase(), "{w}");
+    fn lists_are_lowercase_and_fit_the_segmenter() {
+        for l in Language::ALL {
+            let p = l.profile();
+            for a in p
+                .segmentation
+                .never_end
+                .iter()
+                .chain(p.segmentation.may_end)
+            {
+                assert_eq!(*a, a.to_lowercase(), "{l:?}: {a}");
+                assert!(a.chars().count() <= 12 && !a.ends_with('.'), "{l:?}: {a}");
+            }
+            let Some(cues) = p.cues else { continue };
+            for (_, words) in cues.words {
+                for w in words.split_whitespace() {
+                    assert_eq!(w, w.to_lowercase(), "{l:?}: {w}");
+                }
+            }
+            for phrase in cues.according_to {
+                let first = phrase.split(' ').next().unwrap();
+                let reporting = cues
+                    .words
+                    .iter()
+                    .filter(|(c, _)| *c == WordClass::Reporting)
+                    .any(|(_, ws)| ws.split_whitespace().any(|w| w == first));
+                assert!(reporting, "{l:?}: {first} is not a reporting word");
             }
         }
     }

@@ -2,7 +2,7 @@
 //! scoring interface every command uses.
 //!
 //! A [`Classifier`] is only made by training ([`crate::train::TrainParams::fit`]) or by
-//! loading a model file ([`file`]); only a `Classifier` can classify or be saved.
+//! loading a model file ([`mod@file`]); only a `Classifier` can classify or be saved.
 //! [`Classifier::score`] is where every probability and explanation comes from: the
 //! [`blocks::Featurizer`] turns a sentence into a sparse row over all feature blocks,
 //! and [`linear::Linear`] applies the weights to it, which gives the same

@@ -268,12 +268,13 @@ impl Lexicon {
     /// Look up a word by its lowercase form (word lists and suffixes) and its stem
     /// (lexicons).
     pub fn word_cues(&self, lower: &str, stem: &str) -> WordCues {
-        let long = lower.len() > 4;
-        let shape = if long && lower.ends_with(self.rules.past_suffix) {
+        let long = lower.chars().nth(4).is_some();
+        let ends = |suffixes: &[&str]| long && suffixes.iter().any(|s| lower.ends_with(s));
+        let shape = if ends(self.rules.past_suffixes) {
             F_PAST_SUFFIX
         } else {
             0
-        } | if long && lower.ends_with(self.rules.adverb_suffix) {
+        } | if ends(self.rules.adverb_suffixes) {
             F_ADVERB_SUFFIX
         } else {
             0
@@ -365,7 +366,6 @@ pub fn compute(
     let mut opening_adverb = false;
 
     for (i, tok) in tokens.iter().enumerate() {
-        let lw = lower.get(i).copied().unwrap_or("");
         match tok.kind {
             TokenKind::Mark => match tok.text {
                 "\"" => {
@@ -423,8 +423,13 @@ pub fn compute(
                 }
                 if f & F_REPORT != 0 {
                     report_outside = true;
-                    let [according_1, according_2] = rules.according_to;
-                    if lw == according_1 && lower.get(i + 1) == Some(&according_2) {
+                    let at = |phrase: &&str| {
+                        phrase
+                            .split(' ')
+                            .enumerate()
+                            .all(|(k, w)| lower.get(i + k) == Some(&w))
+                    };
+                    if rules.according_to.iter().any(at) {
                         according = true;
                     }
                     let lo = i.saturating_sub(3);

@@ -81,13 +81,17 @@ pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span
         pos: 0,
         start: 0,
         quote_close: None,
-        curly_fail_until: 0,
+        pair_fail_until: [0; MAX_QUOTE_PAIRS],
         straight_fail_until: 0,
     }
 }
 
-/// Longest abbreviation token (letters and inner dots) that is looked up.
+/// Longest abbreviation token (letters and inner dots, in chars) that is looked up.
 const MAX_ABBREV: usize = 12;
+/// Most quotation pairs a language's rules may list (besides the straight `"`).
+pub const MAX_QUOTE_PAIRS: usize = 4;
+/// The Arabic question mark `؟` (U+061F), a sentence terminator.
+const ARABIC_QUESTION: [u8; 2] = [0xD8, 0x9F];
 /// Longest word checked against [`SegmentRules::starters`].
 const MAX_STARTER: usize = 12;
 
@@ -104,8 +108,9 @@ const INTERESTING: [bool; 256] = {
     t[b'?' as usize] = true;
     t[b'!' as usize] = true;
     t[b'"' as usize] = true;
-    t[0xC2] = true; // U+0085 next line
-    t[0xE2] = true; // “ ” … U+2028 U+2029
+    t[0xC2] = true; // U+0085 next line, « »
+    t[0xD8] = true; // ؟
+    t[0xE2] = true; // “ ” „ … U+2028 U+2029
     t
 };
 
@@ -122,13 +127,6 @@ enum Abbrev {
     MayEnd,
 }
 
-/// Which kind of double quotation a region was opened with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Quote {
-    Curly,
-    Straight,
-}
-
 /// The segmentation state machine behind [`segment_iter`].
 struct Segmenter<'a> {
     rules: &'static SegmentRules,
@@ -140,8 +138,9 @@ struct Segmenter<'a> {
     start: usize,
     /// Byte offset of the closing quote of the open quotation, if any.
     quote_close: Option<usize>,
-    /// No `”` occurs from the last failed search up to this offset.
-    curly_fail_until: usize,
+    /// For each of the language's quotation pairs: its closing mark does not occur
+    /// from the last failed search up to this offset.
+    pair_fail_until: [usize; MAX_QUOTE_PAIRS],
     /// No `"` occurs from the last failed search up to this offset.
     straight_fail_until: usize,
 }
@@ -193,7 +192,12 @@ impl Iterator for Segmenter<'_> {
                             return Some(span);
                         }
                     } else {
-                        self.pos += 1;
+                        self.quote_mark();
+                    }
+                }
+                0xD8 if self.byte(self.pos + 1) == Some(ARABIC_QUESTION[1]) => {
+                    if let Some(span) = self.candidate() {
+                        return Some(span);
                     }
                 }
                 0xE2 if self.byte(self.pos + 1) == Some(0x80) => match self.byte(self.pos + 2) {
@@ -202,19 +206,12 @@ impl Iterator for Segmenter<'_> {
                             return Some(span);
                         }
                     }
-                    Some(0x9C) => self.curly_open(),
-                    Some(0x9D) => {
-                        if self.quote_close == Some(self.pos) {
-                            self.quote_close = None;
-                        }
-                        self.pos += 3;
-                    }
                     Some(0xA6) => {
                         if let Some(span) = self.candidate() {
                             return Some(span);
                         }
                     }
-                    _ => self.pos += 1,
+                    _ => self.quote_mark(),
                 },
                 // Not interesting after all (or the length limit was hit).
                 _ => self.pos += 1,
@@ -289,36 +286,54 @@ impl<'a> Segmenter<'a> {
         span
     }
 
-    /// Search for the closing quote of `kind` from `from` to the end of the
-    /// line. `Ok(pos)` is its offset, `Err(end)` the line end.
-    fn find_close(&self, from: usize, kind: Quote) -> Result<usize, usize> {
+    /// Search for the closing mark `close` from `from` to the end of the line.
+    /// `Ok(pos)` is its offset, `Err(end)` the line end.
+    fn find_close(&self, from: usize, close: char) -> Result<usize, usize> {
+        let mut buf = [0u8; 4];
+        let close = close.encode_utf8(&mut buf).as_bytes();
         let mut j = from;
         while let Some(c) = self.byte(j) {
             match c {
                 b'\n' | b'\r' | 0x0B | 0x0C => return Err(j),
-                b'"' if kind == Quote::Straight => return Ok(j),
                 0xC2 if self.byte(j + 1) == Some(0x85) => return Err(j),
-                0xE2 if self.byte(j + 1) == Some(0x80) => match self.byte(j + 2) {
-                    Some(0xA8 | 0xA9) => return Err(j),
-                    Some(0x9D) if kind == Quote::Curly => return Ok(j),
-                    _ => {}
-                },
+                0xE2 if self.byte(j + 1) == Some(0x80)
+                    && matches!(self.byte(j + 2), Some(0xA8 | 0xA9)) =>
+                {
+                    return Err(j)
+                }
                 _ => {}
+            }
+            if c == close[0] && self.bytes[j..].starts_with(close) {
+                return Ok(j);
             }
             j += 1;
         }
         Err(j)
     }
 
-    /// Handle `“` at `pos`.
-    fn curly_open(&mut self) {
-        if self.quote_close.is_none() && self.pos >= self.curly_fail_until {
-            match self.find_close(self.pos + 3, Quote::Curly) {
-                Ok(close) => self.quote_close = Some(close),
-                Err(line_end) => self.curly_fail_until = line_end,
+    /// Handle the (non-ASCII) char at `pos`: the closing mark of the open quotation
+    /// closes it; an opening mark of the language's pairs opens one if its closing
+    /// mark follows on the same line; anything else is skipped.
+    fn quote_mark(&mut self) {
+        let Some(ch) = self.char_at(self.pos) else {
+            self.pos += 1;
+            return;
+        };
+        if self.quote_close == Some(self.pos) {
+            self.quote_close = None;
+        } else if self.quote_close.is_none() {
+            let pairs = self.rules.quotes.iter().take(MAX_QUOTE_PAIRS).enumerate();
+            for (p, &(open, close)) in pairs {
+                if ch == open && self.pos >= self.pair_fail_until[p] {
+                    match self.find_close(self.pos + ch.len_utf8(), close) {
+                        Ok(at) => self.quote_close = Some(at),
+                        Err(line_end) => self.pair_fail_until[p] = line_end,
+                    }
+                    break;
+                }
             }
         }
-        self.pos += 3;
+        self.pos += ch.len_utf8();
     }
 
     /// Handle `"` at `pos`: closes the open straight quotation, or opens one
@@ -329,7 +344,7 @@ impl<'a> Segmenter<'a> {
             Some(_) => {}
             None => {
                 if self.pos >= self.straight_fail_until {
-                    match self.find_close(self.pos + 1, Quote::Straight) {
+                    match self.find_close(self.pos + 1, '"') {
                         Ok(close) => self.quote_close = Some(close),
                         Err(line_end) => self.straight_fail_until = line_end,
                     }
@@ -382,6 +397,10 @@ impl<'a> Segmenter<'a> {
                     ellipsis = true;
                     j += 3;
                 }
+                Some(0xD8) if self.bytes.get(j..j + 2) == Some(&ARABIC_QUESTION[..]) => {
+                    strong = true;
+                    j += 2;
+                }
                 _ => break,
             }
         }
@@ -398,6 +417,12 @@ impl<'a> Segmenter<'a> {
                     j += 3
                 }
                 Some(0xC2) if self.byte(j + 1) == Some(0xBB) => j += 2,
+                Some(c) if c >= 0x80 => match self.char_at(j) {
+                    Some(ch) if self.rules.quotes.iter().any(|&(_, close)| close == ch) => {
+                        j += ch.len_utf8()
+                    }
+                    _ => break,
+                },
                 _ => break,
             }
         }
@@ -442,9 +467,10 @@ impl<'a> Segmenter<'a> {
             return (run_end, None);
         }
 
-        let upper = next.is_uppercase();
+        // A letter of a script without case (Arabic) starts a sentence as a capital does.
+        let upper = next.is_uppercase() || (next.is_alphabetic() && !next.is_lowercase());
         let digit = next.is_ascii_digit();
-        let opener = is_opener(next);
+        let opener = self.is_opener(next);
         let is_boundary = if strong {
             upper || digit || opener
         } else if ellipsis || dots >= 2 {
@@ -464,58 +490,69 @@ impl<'a> Segmenter<'a> {
         (run_end, is_boundary.then_some(q))
     }
 
-    /// Classify the token that ends with the period at `dot`.
+    /// Classify the token (letters and inner dots) that ends with the period at `dot`.
     fn classify(&self, dot: usize) -> Abbrev {
-        let floor = self.start.max(dot.saturating_sub(MAX_ABBREV));
-        let is_tok = |c: u8| c.is_ascii_alphabetic() || c == b'.';
+        let Some(before) = self.text.get(self.start..dot) else {
+            return Abbrev::Plain;
+        };
         let mut ts = dot;
-        while ts > floor && self.byte(ts - 1).is_some_and(is_tok) {
-            ts -= 1;
+        let mut chars = 0;
+        for (i, c) in before.char_indices().rev() {
+            if !(c.is_alphabetic() || c == '.') {
+                break;
+            }
+            chars += 1;
+            if chars > MAX_ABBREV {
+                return Abbrev::Plain; // longer than any abbreviation
+            }
+            ts = self.start + i;
         }
-        if ts == floor && ts > self.start && self.byte(ts - 1).is_some_and(is_tok) {
-            return Abbrev::Plain; // longer than any abbreviation
-        }
-        let Some(tok) = self.bytes.get(ts..dot) else {
+        let Some(tok) = self.text.get(ts..dot) else {
             return Abbrev::Plain;
         };
         if tok.is_empty() {
             return self.classify_number(dot);
         }
-        if tok.contains(&b'.') {
-            let mut all_single = true;
-            for part in tok.split(|&c| c == b'.') {
-                if part.is_empty() {
-                    return Abbrev::Plain;
-                }
-                all_single &= part.len() == 1;
+        // Lowercase without allocating for ASCII tokens (nearly all).
+        let mut buf = [0u8; MAX_ABBREV];
+        let owned;
+        let lower = match buf.get_mut(..tok.len()) {
+            Some(b) if tok.is_ascii() => {
+                b.copy_from_slice(tok.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).unwrap_or("")
             }
-            if all_single && (tok.eq_ignore_ascii_case(b"e.g") || tok.eq_ignore_ascii_case(b"i.e"))
-            {
-                return Abbrev::Never;
+            _ => {
+                owned = tok.to_lowercase();
+                owned.as_str()
             }
-            return Abbrev::MayEnd; // U.S., a.m., Ph.D
+        };
+        let rules = self.rules;
+        if tok.contains('.') {
+            if tok.split('.').any(str::is_empty) {
+                return Abbrev::Plain;
+            }
+            return if rules.never_end.contains(&lower) {
+                Abbrev::Never // e.g., i.e., z.B.
+            } else {
+                Abbrev::MayEnd // U.S., a.m., Ph.D
+            };
         }
-        if let [c] = tok {
-            return if c.is_ascii_uppercase() {
+        let mut cs = tok.chars();
+        if let (Some(c), None) = (cs.next(), cs.next()) {
+            return if c.is_uppercase() {
                 Abbrev::MayEnd // an initial
-            } else if *c == b'v' {
-                Abbrev::Never // Roe v. Wade
+            } else if rules.never_end.contains(&lower) {
+                Abbrev::Never // Roe v. Wade, z. B.
             } else {
                 Abbrev::Plain
             };
         }
-        let mut buf = [0u8; MAX_ABBREV];
-        let Some(lower) = buf.get_mut(..tok.len()) else {
-            return Abbrev::Plain;
-        };
-        lower.copy_from_slice(tok);
-        lower.make_ascii_lowercase();
-        let lower: &[u8] = lower;
-        if lower == b"no" || lower == b"nos" {
+        if lower == "no" || lower == "nos" {
             Abbrev::Number
-        } else if self.rules.never_end.contains(&lower) {
+        } else if rules.never_end.contains(&lower) {
             Abbrev::Never
-        } else if self.rules.may_end.contains(&lower) {
+        } else if rules.may_end.contains(&lower) {
             Abbrev::MayEnd
         } else {
             Abbrev::Plain
@@ -533,12 +570,23 @@ impl<'a> Segmenter<'a> {
             ds -= 1;
         }
         let digits = dot - ds;
-        if digits == 0 || digits > 3 || ds - self.start > 16 {
+        if digits == 0 || digits > 3 {
             return Abbrev::Plain;
         }
-        match self.bytes.get(self.start..ds) {
-            Some(lead) if lead.iter().all(u8::is_ascii_whitespace) => Abbrev::Never,
-            _ => Abbrev::Plain,
+        if ds - self.start <= 16 {
+            if let Some(lead) = self.bytes.get(self.start..ds) {
+                if lead.iter().all(u8::is_ascii_whitespace) {
+                    return Abbrev::Never;
+                }
+            }
+        }
+        // An ordinal ("am 3. Oktober") in languages that write them so: the number
+        // stands alone, and the period ends a sentence only before an opener.
+        let alone = ds == self.start || self.char_before(ds).is_some_and(char::is_whitespace);
+        if self.rules.ordinals && digits <= 2 && alone {
+            Abbrev::MayEnd
+        } else {
+            Abbrev::Plain
         }
     }
 
@@ -547,24 +595,43 @@ impl<'a> Segmenter<'a> {
     fn starter_at(&self, k: usize) -> bool {
         let mut w = k;
         if let Some(ch) = self.char_at(w) {
-            if is_opener(ch) {
+            if self.is_opener(ch) {
                 w += ch.len_utf8();
             }
         }
-        let ws = w;
-        while w - ws <= MAX_STARTER && self.byte(w).is_some_and(|c| c.is_ascii_alphabetic()) {
-            w += 1;
-        }
-        let Some(word) = self.bytes.get(ws..w) else {
+        let Some(rest) = self.text.get(w..) else {
             return false;
         };
-        if word.is_empty() || word.len() > MAX_STARTER {
+        let mut end = 0;
+        let mut chars = 0;
+        for (i, c) in rest.char_indices() {
+            if !c.is_alphabetic() {
+                break;
+            }
+            chars += 1;
+            if chars > MAX_STARTER {
+                return false;
+            }
+            end = i + c.len_utf8();
+        }
+        let word = &rest[..end];
+        if word.is_empty() {
             return false;
         }
-        if word.len() == 1 && self.byte(w) == Some(b'.') {
+        if chars == 1 && rest[end..].starts_with('.') {
             return false; // another initial, as in "J. A. Smith"
         }
         self.rules.starters.contains(&word)
+    }
+
+    /// Whether `c` can open a quotation or parenthetical in this language.
+    fn is_opener(&self, c: char) -> bool {
+        is_opener(c) || self.rules.quotes.iter().any(|&(open, _)| open == c)
+    }
+
+    /// The char that ends at byte `i`.
+    fn char_before(&self, i: usize) -> Option<char> {
+        self.text.get(..i).and_then(|s| s.chars().next_back())
     }
 }
 

@@ -2,31 +2,47 @@
 //! The stemmer is the language profile's (see [`crate::language`]).
 
 use super::tokenize::{Token, TokenKind};
-use crate::language::Language;
+use crate::language::{Language, StemRule};
 use rust_stemmers::Stemmer as Snowball;
+use std::borrow::Cow;
 
 /// The placeholder term every number becomes.
 pub const NUMBER_TERM: &str = "<num>";
 
 /// Turns tokens into terms for one language.
 pub struct Stemmer {
-    inner: Option<Snowball>,
+    inner: Inner,
+}
+
+enum Inner {
+    Snowball(Snowball),
+    Suffixes {
+        suffixes: &'static [&'static str],
+        min_stem: usize,
+    },
+    None,
 }
 
 impl std::fmt::Debug for Stemmer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stemmer")
-            .field("stems", &self.inner.is_some())
-            .finish()
+        let kind = match self.inner {
+            Inner::Snowball(_) => "snowball",
+            Inner::Suffixes { .. } => "suffixes",
+            Inner::None => "none",
+        };
+        f.debug_struct("Stemmer").field("kind", &kind).finish()
     }
 }
 
 impl Stemmer {
-    /// A stemmer for `language`.
+    /// A stemmer for `language`, as its profile says.
     pub fn new(language: Language) -> Self {
-        Stemmer {
-            inner: language.profile().stemmer.map(Snowball::create),
-        }
+        let inner = match language.profile().stemmer {
+            StemRule::Snowball(a) => Inner::Snowball(Snowball::create(a)),
+            StemRule::Suffixes { suffixes, min_stem } => Inner::Suffixes { suffixes, min_stem },
+            StemRule::None => Inner::None,
+        };
+        Stemmer { inner }
     }
 
     /// Write the term for `token` into `out` (cleared first); `lower` is scratch space.
@@ -43,10 +59,7 @@ impl Stemmer {
                 } else {
                     lower.extend(token.text.chars().flat_map(char::to_lowercase));
                 }
-                match &self.inner {
-                    Some(s) => out.push_str(&s.stem(lower)),
-                    None => out.push_str(lower),
-                }
+                out.push_str(&self.stem_lower(lower));
             }
         }
     }
@@ -54,8 +67,11 @@ impl Stemmer {
     /// Stem an already lowercased word.
     pub fn stem_lower<'a>(&self, lower: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.inner {
-            Some(s) => s.stem(lower),
-            None => std::borrow::Cow::Borrowed(lower),
+            Inner::Snowball(s) => s.stem(lower),
+            Inner::Suffixes { suffixes, min_stem } => {
+                Cow::Borrowed(strip_suffix(lower, suffixes, *min_stem))
+            }
+            Inner::None => Cow::Borrowed(lower),
         }
     }
 
@@ -65,6 +81,20 @@ impl Stemmer {
         self.term_into(token, &mut lower, &mut out);
         out
     }
+}
+
+/// `word` without the longest of `suffixes` whose removal leaves at least `min_stem`
+/// chars; `word` itself when none does.
+fn strip_suffix<'a>(word: &'a str, suffixes: &[&str], min_stem: usize) -> &'a str {
+    let mut best = word;
+    for suffix in suffixes {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if stem.len() < best.len() && stem.chars().count() >= min_stem {
+                best = stem;
+            }
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -91,6 +121,16 @@ mod tests {
             terms(Language::Unstemmed, "Größe Talks"),
             ["größe", "talks"]
         );
+    }
+
+    #[test]
+    fn suffix_stripping_takes_the_longest_suffix_that_leaves_a_stem() {
+        let suffixes = ["а", "та", "ите", "и"];
+        assert_eq!(strip_suffix("жената", &suffixes, 3), "жена");
+        assert_eq!(strip_suffix("градовете", &suffixes, 3), "градовете");
+        assert_eq!(strip_suffix("хората", &suffixes, 3), "хора");
+        assert_eq!(strip_suffix("мъжите", &suffixes, 3), "мъж");
+        assert_eq!(strip_suffix("ата", &suffixes, 3), "ата");
     }
 
     #[test]

@@ -352,7 +352,7 @@ impl CheckedParams {
     }
 }
 
-/// Results of [`TrainParams::cross_validate`].
+/// Results of [`CheckedParams::cross_validate`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CvReport {
     /// Number of folds.
