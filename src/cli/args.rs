@@ -172,7 +172,7 @@ pub struct TuningArgs {
     /// Model name stored in the file.
     #[arg(long, default_value = "factop-en")]
     pub name: String,
-    /// Stemming language (cue features are English-only and are off for others).
+    /// Language of the data: its profile gives segmentation, stemmer and cue lexicon.
     #[arg(long, value_parser = named::<Language>(), default_value = "en")]
     pub language: Language,
     /// L2 penalty strength (larger: simpler model).
@@ -305,9 +305,14 @@ pub enum InputFormat {
 /// `factop classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// Model file (default: the embedded English model).
+    /// Model: a built-in name (en, de, it, ar, bg), auto (each document's detected
+    /// language picks the built-in model, English when unsure), or a model file (a path
+    /// contains / or ends in .json). Default: en.
+    #[arg(long, short, value_name = "NAME|auto|PATH")]
+    pub model: Option<String>,
+    /// No notes or warnings on standard error (language notes and mismatches).
     #[arg(long, short)]
-    pub model: Option<PathBuf>,
+    pub quiet: bool,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: ClassifyFormat,
@@ -343,9 +348,10 @@ pub enum ReportFormat {
 /// `factop eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model file (default: the embedded English model). Not used with --cv.
-    #[arg(long, short)]
-    pub model: Option<PathBuf>,
+    /// Model: a built-in name (en, de, it, ar, bg) or a model file (default: en). Not
+    /// used with --cv.
+    #[arg(long, short, value_name = "NAME|PATH")]
+    pub model: Option<String>,
     /// Labelled data file; repeat for several.
     #[arg(long, required = true)]
     pub data: Vec<PathBuf>,
@@ -379,9 +385,9 @@ pub struct EvalArgs {
 /// `factop inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Model file (default: the embedded English model).
-    #[arg(long, short)]
-    pub model: Option<PathBuf>,
+    /// Model: a built-in name (en, de, it, ar, bg) or a model file (default: en).
+    #[arg(long, short, value_name = "NAME|PATH")]
+    pub model: Option<String>,
     /// How many features to show per label.
     #[arg(long, default_value_t = 20)]
     pub top: usize,

@@ -8,6 +8,8 @@
 //! beside `en.rs`, a variant of [`Language`], and one arm in [`Language::profile`].
 //! This module depends on nothing else in factop.
 
+pub mod detect;
+
 mod ar;
 mod bg;
 mod de;

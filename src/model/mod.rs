@@ -10,6 +10,7 @@
 //! to 1e-9).
 
 pub mod blocks;
+pub mod builtin;
 pub mod file;
 pub mod linear;
 
@@ -183,7 +184,7 @@ impl Classifier {
         Self::from_json(text, path)
     }
 
-    /// The default English model embedded in the binary.
+    /// The default English model embedded in the binary (the built-in `en`).
     pub fn embedded() -> Result<Self> {
         Self::from_json(EMBEDDED_MODEL, Path::new(EMBEDDED_PATH))
     }

@@ -25,6 +25,22 @@ fn shipped_splits_have_the_published_counts() {
 }
 
 #[test]
+fn per_language_splits_have_the_published_counts() {
+    assert_eq!(counts("de/train.csv"), (800, 492, 308));
+    assert_eq!(counts("de/dev.csv"), (491, 317, 174));
+    assert_eq!(counts("de/dev_test.csv"), (337, 226, 111));
+    assert_eq!(counts("it/train.csv"), (1613, 1231, 382));
+    assert_eq!(counts("it/dev.csv"), (667, 490, 177));
+    assert_eq!(counts("it/dev_test.csv"), (513, 377, 136));
+    assert_eq!(counts("ar/train.csv"), (2446, 1391, 1055));
+    assert_eq!(counts("ar/dev.csv"), (467, 266, 201));
+    assert_eq!(counts("ar/dev_test.csv"), (748, 425, 323));
+    assert_eq!(counts("bg/train.csv"), (729, 406, 323));
+    assert_eq!(counts("bg/dev.csv"), (314, 175, 139));
+    assert_eq!(counts("bg/dev_test.csv"), (250, 143, 107));
+}
+
+#[test]
 fn demo_article_is_not_training_data() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let article =

@@ -1,9 +1,10 @@
 //! `factop classify`: label the sentences of articles and print them in a chosen format.
 
+use super::choose::{Chooser, ModelSpec};
 use crate::cli::args::{ClassifyArgs, ClassifyFormat, InputFormat};
-use crate::cli::output::{self, Document, Format};
+use crate::cli::output::{self, Document, Format, ModelInfo};
 use anyhow::Context;
-use factop::model::{Classifier, Summary};
+use factop::model::Summary;
 use factop::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
 use factop::Error;
 use std::io::{BufRead, BufReader, IsTerminal};
@@ -12,15 +13,20 @@ use std::path::{Path, PathBuf};
 /// Run `factop classify`.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     super::check_threshold(args.threshold)?;
-    let model = super::load_model(args.model.as_ref())?;
-    let threshold = args.threshold.unwrap_or(model.threshold());
-    let opts = StreamOptions {
-        threshold,
-        explain_top: if args.explain || args.format == ClassifyFormat::Html {
-            args.top.max(1)
-        } else {
-            0
+    let spec = ModelSpec::parse(args.model.as_deref())?;
+    let mut chooser = Chooser::new(spec, args.quiet)?;
+    let run = match chooser.fixed() {
+        Some(model) => ModelInfo::of(model, args.threshold.unwrap_or(model.threshold())),
+        None => ModelInfo {
+            name: "auto".into(),
+            language: "auto".into(),
+            threshold: args.threshold,
         },
+    };
+    let explain_top = if args.explain || args.format == ClassifyFormat::Html {
+        args.top.max(1)
+    } else {
+        0
     };
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
@@ -33,7 +39,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut out = output::new(args.format, sink, colour, files.len() > 1);
-    out.begin(&model, threshold)?;
+    out.begin(&run)?;
     let sizes: Option<u64> = files
         .iter()
         .map(|p| {
@@ -50,14 +56,15 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let job = Job {
-        model: &model,
-        opts,
+    let mut job = Job {
+        chooser: &mut chooser,
+        threshold: args.threshold,
+        explain_top,
         threads,
     };
     let mut documents = 0;
     for path in &files {
-        let reader: Box<dyn BufRead> = if path == Path::new("-") {
+        let mut reader: Box<dyn BufRead> = if path == Path::new("-") {
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
         } else {
             if path.is_dir() {
@@ -77,16 +84,29 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         match args.input_format {
             InputFormat::Text => {
                 documents += 1;
+                // The language is told from what the input has ready, so that
+                // results still stream from a slow pipe.
+                let start = reader.fill_buf().map_err(|e| Error::io(path, e))?;
                 let doc = Document {
                     source,
                     id: None,
                     number: documents,
+                    ..Document::default()
                 };
-                classify_one(out.as_mut(), job, reader, path, &doc, Some(&bar))?
+                let start = start.to_vec();
+                classify_one(
+                    out.as_mut(),
+                    &mut job,
+                    reader,
+                    path,
+                    doc,
+                    &start,
+                    Some(&bar),
+                )?
             }
             InputFormat::Jsonl => classify_jsonl(
                 out.as_mut(),
-                job,
+                &mut job,
                 reader,
                 path,
                 &source,
@@ -101,26 +121,44 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
 }
 
 /// What every document of one run is classified with.
-#[derive(Clone, Copy)]
 struct Job<'a> {
-    model: &'a Classifier,
-    opts: StreamOptions,
+    chooser: &'a mut Chooser,
+    /// `--threshold`, else each model's own.
+    threshold: Option<f64>,
+    explain_top: usize,
     threads: usize,
 }
 
+/// Classify one document that starts with `start` (its language is told from that).
+#[allow(clippy::too_many_arguments)]
 fn classify_one(
     out: &mut dyn Format,
-    job: Job<'_>,
+    job: &mut Job<'_>,
     reader: impl BufRead,
     path: &Path,
-    doc: &Document,
+    mut doc: Document,
+    start: &[u8],
     bar: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<()> {
+    let name = match &doc.id {
+        Some(id) => format!("{} #{id}", doc.source),
+        None => doc.source.clone(),
+    };
+    let threads = job.threads;
+    let model = job.chooser.pick(&name, start)?;
+    let threshold = job.threshold.unwrap_or(model.threshold());
+    let opts = StreamOptions {
+        threshold,
+        explain_top: job.explain_top,
+    };
+    doc.model = ModelInfo::of(model, threshold);
+    doc.language = Some(model.language());
+    let doc = &doc;
     out.begin_document(doc)?;
     let mut summary = Summary::default();
     // A hidden bar still reads the clock on every update: skip it altogether.
     let bar = bar.filter(|b| !b.is_hidden());
-    classify_reader_threads(reader, path, job.model, job.opts, job.threads, |line| {
+    classify_reader_threads(reader, path, model, opts, threads, |line| {
         for s in line.sentences {
             summary.add(s);
         }
@@ -135,7 +173,7 @@ fn classify_one(
 
 fn classify_jsonl(
     out: &mut dyn Format,
-    job: Job<'_>,
+    job: &mut Job<'_>,
     mut reader: impl BufRead,
     path: &Path,
     source: &str,
@@ -174,15 +212,21 @@ fn classify_jsonl(
             source: source.to_string(),
             id: value.get("id").cloned(),
             number: *documents,
+            ..Document::default()
         };
         // Records are small: classify each on this thread.
-        let job = Job { threads: 1, ..job };
+        let mut one = Job {
+            chooser: &mut *job.chooser,
+            threads: 1,
+            ..*job
+        };
         classify_one(
             out,
-            job,
+            &mut one,
             text.as_bytes(),
             Path::new(&format!("{}:{number}", path.display())),
-            &doc,
+            doc,
+            text.as_bytes(),
             None,
         )?;
     }

@@ -50,7 +50,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
         return print(&args, &render_cv(&cv, args.format)?);
     }
-    let model = super::load_model(args.model.as_ref())?;
+    let model = super::load_model(args.model.as_deref())?;
     let threshold = args.threshold.unwrap_or(model.threshold());
     let truth: Vec<Label> = records.iter().map(|r| r.label).collect();
     let probs = probabilities(&model, &records);

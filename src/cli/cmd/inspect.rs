@@ -7,7 +7,7 @@ use std::io::Write;
 
 /// Run `factop inspect`.
 pub fn run(args: InspectArgs) -> anyhow::Result<()> {
-    let model = super::load_model(args.model.as_ref())?;
+    let model = super::load_model(args.model.as_deref())?;
     let file = model.model_file();
     let f = model.featurizer();
     let weights = model.linear().weights();

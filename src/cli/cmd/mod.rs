@@ -1,5 +1,6 @@
 //! The subcommands: argument-to-library glue, one file each.
 
+pub mod choose;
 pub mod classify;
 pub mod docs;
 pub mod eval;
@@ -8,7 +9,6 @@ pub mod train;
 
 use crate::cli::args::{Cli, Command};
 use factop::model::Classifier;
-use std::path::PathBuf;
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -22,12 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Load `--model`, or the embedded default model.
-pub fn load_model(path: Option<&PathBuf>) -> factop::Result<Classifier> {
-    match path {
-        Some(p) => Classifier::load(p),
-        None => Classifier::embedded(),
-    }
+/// Load `--model` (a built-in name or a path), or the embedded default model.
+pub fn load_model(arg: Option<&str>) -> factop::Result<Classifier> {
+    choose::ModelSpec::parse(arg)?.load()
 }
 
 /// Check a `--threshold` value.

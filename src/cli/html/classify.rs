@@ -9,7 +9,7 @@
 
 use super::common::{escape, num, BASE_CSS};
 use factop::model::{Contribution, SentenceResult, Summary};
-use factop::Label;
+use factop::{Label, Language};
 use std::fmt::Write as _;
 
 /// One classified document, as the HTML page needs it.
@@ -25,6 +25,10 @@ pub struct HtmlDocument {
     pub summary: Summary,
     /// The sentences, with explanations.
     pub sentences: Vec<SentenceResult>,
+    /// The document's language (its model's); English when unknown.
+    pub language: Option<Language>,
+    /// The threshold its sentences were decided at.
+    pub threshold: f64,
 }
 
 const CLASSIFY_CSS: &str = "\
@@ -236,7 +240,8 @@ fn doc_name(d: &HtmlDocument) -> String {
     }
 }
 
-fn render_document(i: usize, d: &HtmlDocument, threshold: f64) -> String {
+fn render_document(i: usize, d: &HtmlDocument) -> String {
+    let threshold = d.threshold;
     let sm = &d.summary;
     let share = if sm.sentences > 0 {
         sm.opinion as f64 / sm.sentences as f64
@@ -260,7 +265,19 @@ fn render_document(i: usize, d: &HtmlDocument, threshold: f64) -> String {
         num((1.0 - share) * 100.0, 1),
         num(share * 100.0, 1)
     );
-    s.push_str("<div class=\"text\">\n");
+    // The page speaks English; a document in another language says so, and Arabic
+    // runs right to left.
+    match d.language.filter(|&l| l != Language::English) {
+        Some(l) => {
+            let dir = if l == Language::Arabic {
+                " dir=\"rtl\""
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "<div class=\"text\" lang=\"{}\"{dir}>", l.code());
+        }
+        None => s.push_str("<div class=\"text\">\n"),
+    }
     s += &render_text(d, threshold);
     s.push_str("</div>\n</article>\n");
     s
@@ -319,7 +336,7 @@ pub fn render_classify(model_name: &str, threshold: f64, docs: &[HtmlDocument]) 
         s.push_str("<p class=\"empty\">No documents.</p>\n");
     }
     for (i, d) in docs.iter().enumerate() {
-        s += &render_document(i, d, threshold);
+        s += &render_document(i, d);
     }
     s.push_str("</main>\n</body>\n</html>\n");
     s
@@ -352,6 +369,8 @@ mod tests {
             text: text.into(),
             summary,
             sentences,
+            language: None,
+            threshold: 0.5,
         }
     }
 

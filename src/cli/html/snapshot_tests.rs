@@ -181,6 +181,8 @@ fn document(
         text: text.into(),
         summary,
         sentences,
+        language: None,
+        threshold: 0.48,
     }
 }
 

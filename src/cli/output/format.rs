@@ -3,6 +3,30 @@
 use factop::model::{Classifier, Summary};
 use factop::stream::Line;
 use factop::{Error, Result};
+use serde::Serialize;
+
+/// The model that classified a document (or, for a run, the one named by `--model`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModelInfo {
+    /// The model's name (`factop-en`), or `auto` for a run that picks per document.
+    pub name: String,
+    /// Its language code (`en`), or `auto`.
+    pub language: String,
+    /// The decision threshold in use (for a run under `auto`: `--threshold` if given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+}
+
+impl ModelInfo {
+    /// A model deciding at `threshold`.
+    pub fn of(model: &Classifier, threshold: f64) -> Self {
+        ModelInfo {
+            name: model.model_file().name.clone(),
+            language: model.language().code().to_string(),
+            threshold: Some(threshold),
+        }
+    }
+}
 
 /// The document being written.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +37,10 @@ pub struct Document {
     pub id: Option<serde_json::Value>,
     /// 1-based position in the run.
     pub number: usize,
+    /// The model that classified it.
+    pub model: ModelInfo,
+    /// Its language, as the model's.
+    pub language: Option<factop::Language>,
 }
 
 impl Document {
@@ -29,8 +57,8 @@ impl Document {
 /// document `begin_document`, `line` for each of its lines, `end_document`; then
 /// `finish`.
 pub trait Format {
-    /// Start the output for `model` deciding at `threshold`.
-    fn begin(&mut self, model: &Classifier, threshold: f64) -> Result<()>;
+    /// Start the output of a run with the model `--model` named.
+    fn begin(&mut self, run: &ModelInfo) -> Result<()>;
     /// Start a document.
     fn begin_document(&mut self, doc: &Document) -> Result<()>;
     /// Write one line's results.

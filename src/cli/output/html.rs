@@ -1,9 +1,9 @@
 //! `--format html`: collects every document, then writes one self-contained page
 //! ([`crate::cli::html::classify`]).
 
-use super::format::{flush_if_drained, io, Document, Format};
+use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
 use crate::cli::html::classify::{render_classify, HtmlDocument};
-use factop::model::{Classifier, SentenceResult, Summary};
+use factop::model::{SentenceResult, Summary};
 use factop::stream::Line;
 use factop::Result;
 use std::io::Write;
@@ -33,9 +33,11 @@ impl<W: Write> Html<W> {
 }
 
 impl<W: Write> Format for Html<W> {
-    fn begin(&mut self, model: &Classifier, threshold: f64) -> Result<()> {
-        self.model_name = model.model_file().name.clone();
-        self.threshold = threshold;
+    fn begin(&mut self, run: &ModelInfo) -> Result<()> {
+        self.model_name = run.name.clone();
+        if let Some(t) = run.threshold {
+            self.threshold = t;
+        }
         Ok(())
     }
 
@@ -59,7 +61,12 @@ impl<W: Write> Format for Html<W> {
             text: std::mem::take(&mut self.text),
             summary: summary.clone(),
             sentences: std::mem::take(&mut self.sentences),
+            language: doc.language,
+            threshold: doc.model.threshold.unwrap_or(self.threshold),
         });
+        if doc.number == 1 && self.model_name == "auto" {
+            self.threshold = doc.model.threshold.unwrap_or(self.threshold);
+        }
         Ok(())
     }
 

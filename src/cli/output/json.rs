@@ -1,23 +1,12 @@
 //! `--format json`: one JSON document, `{"model": {...}, "documents": [...]}`, each
 //! document with its source, id, summary and sentences (see the README).
 
-use super::format::{flush_if_drained, io, Document, Format};
-use factop::model::{Classifier, SentenceResult, Summary};
+use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
+use factop::model::{SentenceResult, Summary};
 use factop::stream::Line;
 use factop::Result;
 use serde::Serialize;
 use std::io::Write;
-
-/// The model as the JSON formats name it.
-#[derive(Serialize)]
-pub struct ModelInfo<'a> {
-    /// The model's name.
-    pub name: &'a str,
-    /// Its language code.
-    pub language: &'a str,
-    /// The threshold in use.
-    pub threshold: f64,
-}
 
 /// The JSON writer: holds one document's sentences at a time.
 pub struct Json<W> {
@@ -40,14 +29,8 @@ fn json_error(e: serde_json::Error) -> factop::Error {
 }
 
 impl<W: Write> Format for Json<W> {
-    fn begin(&mut self, model: &Classifier, threshold: f64) -> Result<()> {
-        let file = model.model_file();
-        let info = ModelInfo {
-            name: &file.name,
-            language: file.features.language.code(),
-            threshold,
-        };
-        let info = serde_json::to_string(&info).map_err(json_error)?;
+    fn begin(&mut self, run: &ModelInfo) -> Result<()> {
+        let info = serde_json::to_string(run).map_err(json_error)?;
         write!(self.out, "{{\"model\": {info},\n \"documents\": [").map_err(io)
     }
 
@@ -67,12 +50,14 @@ impl<W: Write> Format for Json<W> {
             source: &'a str,
             #[serde(skip_serializing_if = "Option::is_none")]
             id: Option<&'a serde_json::Value>,
+            model: &'a ModelInfo,
             summary: &'a Summary,
             sentences: &'a [SentenceResult],
         }
         let json = Doc {
             source: &doc.source,
             id: doc.id.as_ref(),
+            model: &doc.model,
             summary,
             sentences: &self.sentences,
         };

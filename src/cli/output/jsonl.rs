@@ -1,8 +1,8 @@
 //! `--format jsonl`: one JSON object per sentence, with its source (and id), written
 //! as soon as its line is classified.
 
-use super::format::{flush_if_drained, io, Document, Format};
-use factop::model::{Classifier, Explanation, Summary};
+use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
+use factop::model::{Explanation, Summary};
 use factop::stream::Line;
 use factop::{Label, Result};
 use serde::Serialize;
@@ -16,6 +16,7 @@ struct JsonlSentence<'a> {
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a serde_json::Value>,
+    model: &'a ModelInfo,
     index: usize,
     start: usize,
     end: usize,
@@ -39,7 +40,7 @@ impl<W: Write> Jsonl<W> {
 }
 
 impl<W: Write> Format for Jsonl<W> {
-    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+    fn begin(&mut self, _run: &ModelInfo) -> Result<()> {
         Ok(())
     }
 
@@ -52,6 +53,7 @@ impl<W: Write> Format for Jsonl<W> {
             let rec = JsonlSentence {
                 source: &doc.source,
                 id: doc.id.as_ref(),
+                model: &doc.model,
                 index: s.index,
                 start: s.start,
                 end: s.end,

@@ -12,7 +12,7 @@ mod table;
 mod text;
 mod tsv;
 
-pub use format::{Document, Format};
+pub use format::{Document, Format, ModelInfo};
 
 use crate::cli::args::ClassifyFormat;
 use std::io::Write;

@@ -1,8 +1,8 @@
 //! `--format table`: one line per sentence (index, label, P(opinion), text), the
 //! explanation under it, and a summary per document.
 
-use super::format::{flush_if_drained, io, Document, Format};
-use factop::model::{Classifier, Contribution, Explanation, Summary};
+use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
+use factop::model::{Contribution, Explanation, Summary};
 use factop::stream::Line;
 use factop::Result;
 use std::io::Write;
@@ -55,7 +55,7 @@ pub fn summary_line(out: &mut impl Write, source: &str, summary: &Summary) -> Re
 }
 
 impl<W: Write> Format for Table<W> {
-    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+    fn begin(&mut self, _run: &ModelInfo) -> Result<()> {
         Ok(())
     }
 

@@ -1,9 +1,9 @@
 //! `--format text`: the article in reading order, opinion sentences marked (in colour
 //! on a terminal, else `[OPINION p]`), then a summary per document.
 
-use super::format::{flush_if_drained, io, Document, Format};
+use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
 use super::table::{heading, summary_line};
-use factop::model::{Classifier, Summary};
+use factop::model::Summary;
 use factop::stream::Line;
 use factop::{Label, Result};
 use std::io::Write;
@@ -27,7 +27,7 @@ impl<W: Write> Text<W> {
 }
 
 impl<W: Write> Format for Text<W> {
-    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+    fn begin(&mut self, _run: &ModelInfo) -> Result<()> {
         Ok(())
     }
 

@@ -2,8 +2,8 @@
 //! crate. Like the TSV files factop reads, the output has no quoting: tabs and line
 //! breaks inside a field become spaces, so every row is one line of eight fields.
 
-use super::format::{io, Document, Format};
-use factop::model::{Classifier, Summary};
+use super::format::{io, Document, Format, ModelInfo};
+use factop::model::Summary;
 use factop::stream::Line;
 use factop::Result;
 use std::borrow::Cow;
@@ -44,7 +44,7 @@ fn csv_error(e: csv::Error) -> factop::Error {
 }
 
 impl<W: Write> Format for Tsv<W> {
-    fn begin(&mut self, _model: &Classifier, _threshold: f64) -> Result<()> {
+    fn begin(&mut self, _run: &ModelInfo) -> Result<()> {
         self.out
             .write_record([
                 "source",

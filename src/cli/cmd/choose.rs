@@ -1,0 +1,157 @@
+//! `--model`: a built-in model by name, a model file, or `auto` (each document's
+//! language picks the built-in model), and the language checks that go with it.
+
+use factop::language::detect::{detect, Detection};
+use factop::language::Language;
+use factop::model::builtin::Builtin;
+use factop::model::Classifier;
+use factop::Error;
+use std::path::Path;
+
+/// Bytes of a document the language is detected from.
+pub const DETECT_BYTES: usize = 4096;
+
+/// What `--model` asks for.
+#[derive(Debug, Clone)]
+pub enum ModelSpec {
+    /// A built-in model by name.
+    Builtin(&'static Builtin),
+    /// A model file.
+    File(String),
+    /// Each document's language chooses the built-in model.
+    Auto,
+}
+
+impl ModelSpec {
+    /// Read `--model`: anything containing `/` or ending in `.json` is a path; `auto`;
+    /// else a built-in name (an unknown one is a usage error). No flag: the built-in
+    /// English model.
+    pub fn parse(arg: Option<&str>) -> Result<ModelSpec, Error> {
+        let Some(arg) = arg else {
+            return Ok(ModelSpec::Builtin(&factop::model::builtin::BUILTINS[0]));
+        };
+        if arg.contains('/') || arg.ends_with(".json") || arg == "-" {
+            return Ok(ModelSpec::File(arg.to_string()));
+        }
+        if arg == "auto" {
+            return Ok(ModelSpec::Auto);
+        }
+        match Builtin::find(arg) {
+            Some(b) => Ok(ModelSpec::Builtin(b)),
+            None => Err(Error::Param(format!(
+                "--model {arg:?} is not a built-in model ({}), auto, or a path (a path contains / or ends in .json)",
+                Builtin::names()
+            ))),
+        }
+    }
+
+    /// Load the one model this names; `auto` is refused (it is for classify only).
+    pub fn load(&self) -> factop::Result<Classifier> {
+        match self {
+            ModelSpec::Builtin(b) if b.name == "en" => Classifier::embedded(),
+            ModelSpec::Builtin(b) => b.load(),
+            ModelSpec::File(p) => Classifier::load(Path::new(p)),
+            ModelSpec::Auto => Err(Error::Param(
+                "--model auto picks a model per document and is for classify only; name a model"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// The detected language of the start of a document (up to [`DETECT_BYTES`], cut at
+/// a char boundary).
+pub fn detect_start(bytes: &[u8]) -> Option<Detection> {
+    let head = &bytes[..bytes.len().min(DETECT_BYTES)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+    };
+    detect(text)
+}
+
+/// Picks the model of each document, loading built-in models once.
+pub struct Chooser {
+    fixed: Option<Classifier>,
+    loaded: Vec<(Language, Classifier)>,
+    quiet: bool,
+}
+
+impl Chooser {
+    /// A chooser for `spec`; `quiet` silences notes and warnings.
+    pub fn new(spec: ModelSpec, quiet: bool) -> factop::Result<Chooser> {
+        let fixed = match spec {
+            ModelSpec::Auto => None,
+            _ => Some(spec.load()?),
+        };
+        Ok(Chooser {
+            fixed,
+            loaded: Vec::new(),
+            quiet,
+        })
+    }
+
+    /// The single model of a run that is not `auto`.
+    pub fn fixed(&self) -> Option<&Classifier> {
+        self.fixed.as_ref()
+    }
+
+    /// The model for a document called `source` that starts with `start`. Under
+    /// `auto`, the built-in model of its detected language (English when the language
+    /// is not recognised or the text is too short to tell, with a note); with a named
+    /// model, a warning when the document is clearly in another language.
+    pub fn pick(&mut self, source: &str, start: &[u8]) -> factop::Result<&Classifier> {
+        let detection = detect_start(start);
+        if let Some(model) = &self.fixed {
+            if let Some(d) = detection.filter(|d| d.reliable) {
+                if d.language != Some(model.language()) && !self.quiet {
+                    eprintln!("{}", mismatch_warning(source, &d, model));
+                }
+            }
+            return Ok(model);
+        }
+        let language = match detection {
+            Some(Detection {
+                language: Some(l),
+                reliable: true,
+                ..
+            }) => l,
+            other => {
+                if !self.quiet {
+                    let why = match other {
+                        Some(d) if d.reliable => format!("{} has no built-in model", d.name),
+                        _ => "too little text to tell the language".to_string(),
+                    };
+                    eprintln!("note: {source}: {why}; using the English model (en)");
+                }
+                Language::English
+            }
+        };
+        let i = match self.loaded.iter().position(|(l, _)| *l == language) {
+            Some(i) => i,
+            None => {
+                let b =
+                    Builtin::for_language(language).unwrap_or(&factop::model::builtin::BUILTINS[0]);
+                self.loaded.push((language, ModelSpec::Builtin(b).load()?));
+                self.loaded.len() - 1
+            }
+        };
+        Ok(&self.loaded[i].1)
+    }
+}
+
+/// `warning: SOURCE looks like German (de), not English: try --model de or --model auto`.
+fn mismatch_warning(source: &str, d: &Detection, model: &Classifier) -> String {
+    let model_name = &model.model_file().name;
+    let model_language = model.language().profile().name;
+    match d.language.and_then(Builtin::for_language) {
+        Some(b) => format!(
+            "warning: {source} looks like {} but {model_name} is a model of {model_language}: try --model {} or --model auto (-q silences this)",
+            d.name, b.name
+        ),
+        None => format!(
+            "warning: {source} looks like {}, which factop has no model for; {model_name} is a model of {model_language} (-q silences this)",
+            d.name
+        ),
+    }
+}
