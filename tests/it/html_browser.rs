@@ -213,3 +213,47 @@ fn classify_page_renders_in_chromium() {
     // Blank lines in the article became paragraphs.
     assert!(dom.matches("<p>").count() > 10, "paragraphs in the DOM");
 }
+
+#[test]
+fn arabic_and_bulgarian_pages_render_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Two short articles written for this test, classified with --model auto.
+    let ar = dir.path().join("ar.txt");
+    std::fs::write(
+        &ar,
+        "قال وزير المالية يوم الثلاثاء إن الحكومة سترفع الضرائب في العام المقبل لتغطية العجز.\n\nوأضاف أن القرار نهائي ولن يتم التراجع عنه. إنه قرار مخز وغير مسؤول على الإطلاق!\n",
+    )
+    .unwrap();
+    let bg = dir.path().join("bg.txt");
+    std::fs::write(
+        &bg,
+        "Министърът на финансите заяви във вторник, че правителството ще повиши данъците догодина.\n\nТова е срамно и безотговорно решение!\n",
+    )
+    .unwrap();
+    let out = factop()
+        .args(["classify", "--format", "html", "--model", "auto"])
+        .arg(&ar)
+        .arg(&bg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = dir.path().join("languages.html");
+    std::fs::write(&page, &out.stdout).unwrap();
+    let png = screenshot(&browser, &page, &dir.path().join("languages.png"));
+    check_not_blank(&png, blank_png_size(&browser, dir.path()), "languages.png");
+    let dom = dump_dom(&browser, &page);
+    assert!(
+        dom.contains("<div class=\"text\" lang=\"ar\" dir=\"rtl\">"),
+        "Arabic text runs right to left"
+    );
+    assert!(dom.contains("<div class=\"text\" lang=\"bg\">"));
+    // The text came through intact, in its own script.
+    assert!(dom.contains("وزير المالية"));
+    assert!(dom.contains("Министърът на финансите"));
+    assert!(dom.contains("factop-ar") || dom.contains("auto"));
+}

@@ -12,6 +12,8 @@ use std::io::Write;
 pub struct Html<W> {
     out: W,
     model_name: String,
+    /// The models that classified the documents, in order of first use.
+    used: Vec<String>,
     threshold: f64,
     text: String,
     sentences: Vec<SentenceResult>,
@@ -24,6 +26,7 @@ impl<W: Write> Html<W> {
         Html {
             out,
             model_name: String::new(),
+            used: Vec::new(),
             threshold: 0.5,
             text: String::new(),
             sentences: Vec::new(),
@@ -64,6 +67,9 @@ impl<W: Write> Format for Html<W> {
             language: doc.language,
             threshold: doc.model.threshold.unwrap_or(self.threshold),
         });
+        if !self.used.contains(&doc.model.name) {
+            self.used.push(doc.model.name.clone());
+        }
         if doc.number == 1 && self.model_name == "auto" {
             self.threshold = doc.model.threshold.unwrap_or(self.threshold);
         }
@@ -71,7 +77,12 @@ impl<W: Write> Format for Html<W> {
     }
 
     fn finish(&mut self) -> Result<()> {
-        let page = render_classify(&self.model_name, self.threshold, &self.docs);
+        let name = if self.model_name == "auto" && !self.used.is_empty() {
+            format!("auto ({})", self.used.join(", "))
+        } else {
+            self.model_name.clone()
+        };
+        let page = render_classify(&name, self.threshold, &self.docs);
         self.out.write_all(page.as_bytes()).map_err(io)?;
         self.out.flush().map_err(io)
     }
