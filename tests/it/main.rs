@@ -4,6 +4,7 @@
 mod cli;
 mod data;
 mod html_browser;
+mod languages;
 mod model_reproduction;
 mod robustness;
 mod segment_props;
