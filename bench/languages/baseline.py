@@ -27,6 +27,7 @@ import argparse
 import csv
 import json
 import platform
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -97,16 +98,32 @@ def run_language(data_dir: Path, lang: str) -> dict:
     }
 
 
+def factop_macro_f1(factop: str, data_dir: Path, lang: str) -> float:
+    """macro-F1 of factop's built-in model `lang` on dev_test, by `factop eval`."""
+    out = subprocess.run(
+        [factop, "eval", "--model", lang, "--data", str(split_path(data_dir, lang, "dev_test")),
+         "--format", "json"],
+        check=True, capture_output=True, text=True,
+    )
+    return float(json.loads(out.stdout)["macro_f1"])
+
+
 def table(results: dict) -> str:
-    lines = [
-        "| language | train + dev | dev_test | macro-F1 | macro-F1, `class_weight=\"balanced\"` |",
-        "|---|---:|---:|---:|---:|",
-    ]
+    with_factop = all("factop_macro_f1" in r for r in results.values())
+    head = "| language | train + dev | dev_test | macro-F1 | macro-F1, `class_weight=\"balanced\"` |"
+    rule = "|---|---:|---:|---:|---:|"
+    if with_factop:
+        head += " factop built-in model | factop − plain |"
+        rule += "---:|---:|"
+    lines = [head, rule]
     for lang, r in results.items():
-        lines.append(
+        line = (
             f"| {r['language']} (`{lang}`) | {r['train_dev_rows']} | {r['dev_test_rows']} "
             f"| {r['macro_f1']:.4f} | {r['macro_f1_balanced']:.4f} |"
         )
+        if with_factop:
+            line += f" {r['factop_macro_f1']:.4f} | {r['factop_macro_f1'] - r['macro_f1']:+.4f} |"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -119,6 +136,9 @@ def main() -> None:
                     help="comma-separated language codes (default: %(default)s)")
     ap.add_argument("--json", type=Path, metavar="OUT",
                     help="also write the numbers, with package versions, to this JSON file")
+    ap.add_argument("--factop", metavar="BIN",
+                    help="also score factop's built-in model of each language with "
+                         "`BIN eval --model LANG` on the same dev_test")
     args = ap.parse_args()
 
     langs = [code.strip() for code in args.languages.split(",") if code.strip()]
@@ -127,6 +147,9 @@ def main() -> None:
         sys.exit(f"error: unknown language(s) {unknown}; expected some of {', '.join(LANGUAGES)}")
 
     results = {lang: run_language(args.data_dir, lang) for lang in langs}
+    if args.factop:
+        for lang, r in results.items():
+            r["factop_macro_f1"] = factop_macro_f1(args.factop, args.data_dir, lang)
     print(table(results))
     skipped = {lang: r["skipped_empty"] for lang, r in results.items() if r["skipped_empty"]}
     if skipped:
