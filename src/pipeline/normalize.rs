@@ -1,4 +1,5 @@
-//! Normalisation: Unicode NFKC, typographic quotes, apostrophes and dashes folded to ASCII.
+//! Normalisation: Unicode NFKC, typographic quotes, apostrophes, dashes and the Arabic
+//! question mark folded to ASCII.
 //!
 //! Case is kept here (cue features look at capitalisation); lowercasing happens when a
 //! token becomes a term (see [`super::stem`]).
@@ -13,6 +14,7 @@ fn fold(c: char) -> char {
         | '\u{00BB}' => '"',
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
         | '\u{2212}' => '-',
+        '\u{061F}' => '?', // the Arabic question mark
         c if c.is_whitespace() => ' ',
         c if c.is_control() => ' ',
         c => c,
