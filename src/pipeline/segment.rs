@@ -1112,4 +1112,93 @@ mod tests {
             let _ = s.text(text);
         }
     }
+
+    fn sents_in(text: &str, language: Language) -> Vec<&str> {
+        segment(text, language)
+            .iter()
+            .map(|s| s.text(text))
+            .collect()
+    }
+
+    #[test]
+    fn german_ordinals_abbreviations_and_quotes() {
+        let de = Language::German;
+        assert_eq!(
+            sents_in("Die Wahl findet am 3. Oktober statt. Der Termin steht.", de),
+            ["Die Wahl findet am 3. Oktober statt.", "Der Termin steht."]
+        );
+        assert_eq!(
+            sents_in("Sie belegte Platz 2. Der Sieger kam aus Wien.", de),
+            ["Sie belegte Platz 2.", "Der Sieger kam aus Wien."]
+        );
+        assert_eq!(
+            sents_in("Er nannte z. B. Nr. 5 als Beispiel. Das war neu.", de),
+            ["Er nannte z. B. Nr. 5 als Beispiel.", "Das war neu."]
+        );
+        assert_eq!(
+            sents_in(
+                "\u{201E}Wir sind bereit. Es geht los\u{201C}, sagte der Minister. Dann ging er.",
+                de
+            ),
+            [
+                "\u{201E}Wir sind bereit. Es geht los\u{201C}, sagte der Minister.",
+                "Dann ging er."
+            ]
+        );
+        assert_eq!(
+            sents_in("\u{BB}Das ist falsch.\u{AB} Er schwieg.", de),
+            ["\u{BB}Das ist falsch.\u{AB}", "Er schwieg."]
+        );
+        // English rules would split before "Oktober": the language decides.
+        assert_eq!(
+            sents_in("Die Wahl findet am 3. Oktober statt.", Language::English).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn italian_guillemets_keep_a_quote_together() {
+        assert_eq!(
+            sents_in(
+                "\u{AB}Siamo pronti. Si parte\u{BB}, ha detto il ministro. Poi \u{E8} uscito.",
+                Language::Italian
+            ),
+            [
+                "\u{AB}Siamo pronti. Si parte\u{BB}, ha detto il ministro.",
+                "Poi \u{E8} uscito."
+            ]
+        );
+    }
+
+    #[test]
+    fn arabic_splits_without_capitals_and_at_its_question_mark() {
+        let text = "قال الوزير إن الحكومة سترفع الضرائب. وأضاف أن القرار نهائي؟ لا أحد يعرف.";
+        assert_eq!(
+            sents_in(text, Language::Arabic),
+            [
+                "قال الوزير إن الحكومة سترفع الضرائب.",
+                "وأضاف أن القرار نهائي؟",
+                "لا أحد يعرف."
+            ]
+        );
+    }
+
+    #[test]
+    fn bulgarian_quotes_and_cyrillic_abbreviations() {
+        let bg = Language::Bulgarian;
+        assert_eq!(
+            sents_in(
+                "\u{201E}Готови сме. Започваме\u{201C}, каза министърът. После той излезе.",
+                bg
+            ),
+            [
+                "\u{201E}Готови сме. Започваме\u{201C}, каза министърът.",
+                "После той излезе."
+            ]
+        );
+        assert_eq!(
+            sents_in("Срещата е на ул. Раковски. Той дойде.", bg),
+            ["Срещата е на ул. Раковски.", "Той дойде."]
+        );
+    }
 }
