@@ -21,33 +21,10 @@ cd "$root"
 
 venv="$here/.venv"
 req="$here/requirements.txt"
-stamp="$venv/.requirements.sha256"
 
-if [[ -z "${PYTHON:-}" ]]; then
-    if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11; else PYTHON=python3; fi
-fi
-
-want_sum="$(sha256sum "$req" | cut -d' ' -f1)"
-have_sum=""
-if [[ -x "$venv/bin/python" && -f "$stamp" ]]; then
-    have_sum="$(cat "$stamp")"
-fi
-
-if [[ "$want_sum" != "$have_sum" ]]; then
-    if [[ ! -x "$venv/bin/python" ]]; then
-        pyver="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-        if [[ "$pyver" != "3.11" ]]; then
-            echo "error: $PYTHON is Python $pyver; Python 3.11 is required (set PYTHON=...)" >&2
-            exit 1
-        fi
-        echo "[languages] creating venv at $venv with $PYTHON ($pyver)" >&2
-        "$PYTHON" -m venv "$venv"
-    fi
-    echo "[languages] installing pinned requirements (binary wheels only)" >&2
-    "$venv/bin/python" -m pip install --disable-pip-version-check --quiet \
-        --only-binary=:all: -r "$req"
-    echo "$want_sum" >"$stamp"
-fi
+# shellcheck source=../venv.sh
+. "$here/../venv.sh"
+ensure_venv languages "$venv" "$req"
 
 # Deterministic hashing; single-threaded BLAS/OpenMP so results are stable.
 export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1

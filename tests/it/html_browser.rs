@@ -181,12 +181,12 @@ fn eval_report_renders_in_chromium() {
     assert!(!dom.contains("NaN"));
 }
 
-#[test]
-fn classify_page_renders_in_chromium() {
-    let Some(browser) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
+/// Write `classify --format html ARGS` to `DIR/NAME.html`, screenshot it (not blank)
+/// and return the DOM Chromium rendered.
+fn render_classify_page(browser: &Path, dir: &Path, name: &str, args: &[&str]) -> String {
     let out = factop()
-        .args(["classify", "--format", "html", DEMO])
+        .args(["classify", "--format", "html"])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -194,11 +194,19 @@ fn classify_page_renders_in_chromium() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let page = dir.path().join("classify.html");
+    let page = dir.join(format!("{name}.html"));
     std::fs::write(&page, &out.stdout).unwrap();
-    let png = screenshot(&browser, &page, &dir.path().join("classify.png"));
-    check_not_blank(&png, blank_png_size(&browser, dir.path()), "classify.png");
-    let dom = dump_dom(&browser, &page);
+    let png_name = format!("{name}.png");
+    let png = screenshot(browser, &page, &dir.join(&png_name));
+    check_not_blank(&png, blank_png_size(browser, dir), &png_name);
+    dump_dom(browser, &page)
+}
+
+#[test]
+fn classify_page_renders_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let dom = render_classify_page(&browser, dir.path(), "classify", &[DEMO]);
     let jsonl = factop()
         .args(["classify", "--format", "jsonl", DEMO])
         .output()
@@ -231,22 +239,13 @@ fn arabic_and_bulgarian_pages_render_in_chromium() {
         "Министърът на финансите заяви във вторник, че правителството ще повиши данъците догодина.\n\nТова е срамно и безотговорно решение!\n",
     )
     .unwrap();
-    let out = factop()
-        .args(["classify", "--format", "html", "--model", "auto"])
-        .arg(&ar)
-        .arg(&bg)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (ar, bg) = (ar.to_str().unwrap(), bg.to_str().unwrap());
+    let dom = render_classify_page(
+        &browser,
+        dir.path(),
+        "languages",
+        &["--model", "auto", ar, bg],
     );
-    let page = dir.path().join("languages.html");
-    std::fs::write(&page, &out.stdout).unwrap();
-    let png = screenshot(&browser, &page, &dir.path().join("languages.png"));
-    check_not_blank(&png, blank_png_size(&browser, dir.path()), "languages.png");
-    let dom = dump_dom(&browser, &page);
     assert!(
         dom.contains("<div class=\"text\" lang=\"ar\" dir=\"rtl\">"),
         "Arabic text runs right to left"
