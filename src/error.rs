@@ -11,13 +11,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// report [`Error::is_bad_input`] as true, which the command line maps to exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    /// A file could not be opened, read or written. The operating system's message is
+    /// part of this error's own text, not a separate cause, so an error chain prints it
+    /// once.
+    #[error("{path}: {os}")]
     Io {
         /// The file concerned (`-` for standard input or output).
         path: PathBuf,
         /// What the operating system said.
-        source: std::io::Error,
+        os: std::io::Error,
     },
     /// A data file is malformed at a given line.
     #[error("{path}:{line}: {message}")]
@@ -78,8 +80,8 @@ impl Error {
     /// false for failures of the machine or of training (exit code 1).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Io { source, .. } => !matches!(
-                source.kind(),
+            Error::Io { os, .. } => !matches!(
+                os.kind(),
                 std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::StorageFull
             ),
             Error::Fit(_) => false,
@@ -91,7 +93,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            os: source,
         }
     }
 

@@ -9,7 +9,7 @@ fn main() {
     if let Err(err) = cli::cmd::run(args) {
         let code = cli::exit_code(&err);
         if code != 0 {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", cli::safe::shown(&format!("{err:#}")));
         }
         std::process::exit(code);
     }

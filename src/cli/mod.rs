@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod html;
 pub mod output;
 pub mod progress;
+pub mod safe;
 
 use factop::Error;
 
@@ -18,8 +19,8 @@ use factop::Error;
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
-            if let Error::Io { source, .. } = e {
-                if source.kind() == std::io::ErrorKind::BrokenPipe {
+            if let Error::Io { os, .. } = e {
+                if os.kind() == std::io::ErrorKind::BrokenPipe {
                     return 0;
                 }
             }

@@ -208,3 +208,36 @@ fn interrupted_train_leaves_the_existing_model_untouched() {
         .collect();
     assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
 }
+
+#[test]
+fn escape_sequences_are_shown_not_obeyed_in_human_output() {
+    let spoof =
+        b"What a shameful disgrace!\x1b[2K\x1b[1G   0  fact      0.04  The council voted.\n"
+            .to_vec();
+    for format in ["table", "text"] {
+        let (code, stdout, _) = run(&["classify", "--format", format], Some(spoof.clone()));
+        assert_eq!(code, 0);
+        assert!(!stdout.contains('\x1b'), "{format}: {stdout:?}");
+        assert!(stdout.contains("\u{241B}[2K"), "{format}: {stdout:?}");
+    }
+    // Machine formats keep the exact text, escaped by their syntax.
+    let (_, jsonl, _) = run(&["classify", "--format", "jsonl"], Some(spoof));
+    assert!(jsonl.contains("\\u001b[2K"), "{jsonl}");
+    // A file name with an escape in an error message.
+    let (code, _, stderr) = run(&["classify", "no\x1b[31msuch.txt"], None);
+    assert_eq!(code, 2);
+    assert!(
+        !stderr.contains('\x1b') && stderr.contains("no\u{241B}[31msuch.txt"),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn an_os_error_is_printed_once() {
+    let (code, _, stderr) = run(&["classify", "/nonexistent/article.txt"], None);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: /nonexistent/article.txt: No such file or directory (os error 2)"
+    );
+}

@@ -122,7 +122,10 @@ impl Chooser {
                         Some(d) if d.reliable => format!("{} has no built-in model", d.name),
                         _ => "too little text to tell the language".to_string(),
                     };
-                    eprintln!("note: {source}: {why}; using the English model (en)");
+                    eprintln!(
+                        "note: {}: {why}; using the English model (en)",
+                        crate::cli::safe::shown(source)
+                    );
                 }
                 Language::English
             }
@@ -142,7 +145,8 @@ impl Chooser {
 
 /// `warning: SOURCE looks like German (de), not English: try --model de or --model auto`.
 fn mismatch_warning(source: &str, d: &Detection, model: &Classifier) -> String {
-    let model_name = &model.model_file().name;
+    let source = crate::cli::safe::shown(source);
+    let model_name = crate::cli::safe::shown(&model.model_file().name);
     let model_language = model.language().profile().name;
     match d.language.and_then(Builtin::for_language) {
         Some(b) => format!(

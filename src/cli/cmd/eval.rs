@@ -2,6 +2,7 @@
 
 use crate::cli::args::{EvalArgs, ReportFormat};
 use crate::cli::html::eval::{self as report, EvalPage, Mistake};
+use crate::cli::safe::shown;
 use anyhow::Context;
 use factop::data::{self, Label, Record};
 use factop::eval::metrics::{self, Report};
@@ -22,7 +23,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     for d in sets.iter().filter(|d| d.skipped_empty > 0) {
         eprintln!(
             "{}: skipped {} rows with empty text",
-            d.path.display(),
+            shown(&d.path.display().to_string()),
             d.skipped_empty
         );
     }
@@ -161,7 +162,13 @@ fn probabilities(model: &Classifier, records: &[&Record]) -> Vec<f64> {
         .collect()
 }
 
-fn print(_args: &EvalArgs, text: &str) -> anyhow::Result<()> {
+fn print(args: &EvalArgs, text: &str) -> anyhow::Result<()> {
+    // The text report quotes file names and sentences: nothing in them may drive the
+    // terminal. JSON keeps the exact text.
+    let text = match args.format {
+        ReportFormat::Text => crate::cli::safe::shown_lines(text),
+        ReportFormat::Json => text.into(),
+    };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())

@@ -108,6 +108,10 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         }
     };
     let mut out = std::io::stdout().lock();
+    let text = match args.format {
+        ReportFormat::Text => crate::cli::safe::shown_lines(&text),
+        ReportFormat::Json => text.as_str().into(),
+    };
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .map_err(|e| factop::Error::io("-", e))

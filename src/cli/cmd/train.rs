@@ -1,6 +1,7 @@
 //! `factop train`: fit a model on labelled files and write it atomically.
 
 use crate::cli::args::TrainArgs;
+use crate::cli::safe::shown;
 use factop::data;
 use factop::eval::metrics;
 use factop::model::ScoreBuffers;
@@ -17,7 +18,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         let (fact, opinion) = d.counts();
         eprintln!(
             "read {}: {} rows ({fact} fact, {opinion} opinion){}",
-            path.display(),
+            shown(&path.display().to_string()),
             d.records.len(),
             if d.skipped_empty > 0 {
                 format!(", skipped {} with empty text", d.skipped_empty)
@@ -42,7 +43,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let file = model.model_file();
     eprintln!(
         "trained {}: {} terms + {} cues, threshold {:.3}{} in {:.2}s",
-        file.name,
+        shown(&file.name),
         file.vocabulary.len(),
         file.cues.len(),
         file.threshold,
@@ -63,13 +64,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         let r = metrics::evaluate(&truth, &probs, model.threshold());
         eprintln!(
             "validation {}: {} rows, accuracy {:.4}, macro-F1 {:.4}",
-            v.path.display(),
+            shown(&v.path.display().to_string()),
             r.examples,
             r.accuracy,
             r.macro_f1
         );
     }
     model.save(&args.output)?;
-    eprintln!("wrote {}", args.output.display());
+    eprintln!("wrote {}", shown(&args.output.display().to_string()));
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! explanation under it, and a summary per document.
 
 use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
+use crate::cli::safe::shown;
 use factop::model::{Contribution, Explanation, Summary};
 use factop::stream::Line;
 use factop::Result;
@@ -27,7 +28,7 @@ pub fn explanation_line(e: &Explanation) -> String {
             "-".to_string()
         } else {
             xs.iter()
-                .map(|c| format!("{} {:+.2}", c.feature, c.contribution))
+                .map(|c| format!("{} {:+.2}", shown(&c.feature), c.contribution))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -38,14 +39,15 @@ pub fn explanation_line(e: &Explanation) -> String {
 /// The heading of a document when a run has several (or ids): `== NAME ==`.
 pub fn heading(out: &mut impl Write, doc: &Document) -> Result<()> {
     let gap = if doc.number == 1 { "" } else { "\n" };
-    writeln!(out, "{gap}== {} ==", doc.name()).map_err(io)
+    writeln!(out, "{gap}== {} ==", shown(&doc.name())).map_err(io)
 }
 
 /// The summary line of a document.
 pub fn summary_line(out: &mut impl Write, source: &str, summary: &Summary) -> Result<()> {
     writeln!(
         out,
-        "{source}: {} sentences, {} fact, {} opinion ({:.1}% opinion)",
+        "{}: {} sentences, {} fact, {} opinion ({:.1}% opinion)",
+        shown(source),
         summary.sentences,
         summary.fact,
         summary.opinion,
@@ -79,7 +81,10 @@ impl<W: Write> Format for Table<W> {
             writeln!(
                 self.out,
                 "{:>4}  {:<7}  {:>5.2}  {}",
-                s.index, s.label, s.opinion_probability, s.text
+                s.index,
+                s.label,
+                s.opinion_probability,
+                shown(&s.text)
             )
             .map_err(io)?;
             if let Some(e) = &s.explanation {

@@ -3,6 +3,7 @@
 
 use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
 use super::table::{heading, summary_line};
+use crate::cli::safe::shown;
 use factop::model::Summary;
 use factop::stream::Line;
 use factop::{Label, Result};
@@ -46,20 +47,21 @@ impl<W: Write> Format for Text<W> {
                 .text
                 .get(pos - line.offset..s.start - line.offset)
                 .unwrap_or("");
-            out.write_all(gap.as_bytes()).map_err(io)?;
+            out.write_all(shown(gap).as_bytes()).map_err(io)?;
+            let text = shown(&s.text);
             if s.label == Label::Opinion {
                 if self.colour {
-                    write!(out, "\x1b[1;33m{}\x1b[0m", s.text).map_err(io)?;
+                    write!(out, "\x1b[1;33m{text}\x1b[0m").map_err(io)?;
                 } else {
-                    write!(out, "[OPINION {:.2}] {}", s.opinion_probability, s.text).map_err(io)?;
+                    write!(out, "[OPINION {:.2}] {text}", s.opinion_probability).map_err(io)?;
                 }
             } else {
-                out.write_all(s.text.as_bytes()).map_err(io)?;
+                out.write_all(text.as_bytes()).map_err(io)?;
             }
             pos = s.end;
         }
         let rest = line.text.get(pos - line.offset..).unwrap_or("");
-        out.write_all(rest.as_bytes()).map_err(io)?;
+        out.write_all(shown(rest).as_bytes()).map_err(io)?;
         out.write_all(b"\n").map_err(io)?;
         flush_if_drained(out, line)
     }
