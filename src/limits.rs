@@ -34,3 +34,32 @@ pub fn check_threshold(what: &str, t: f64) -> crate::Result<f64> {
         )))
     }
 }
+
+/// The largest magnitude of any number in a model file (weights, intercept, idf, cue
+/// means and multipliers). Feature values are bounded (TF-IDF rows are L2-normalised,
+/// raw cues are shares or logarithms of counts), so with every number within this
+/// bound the logit of every possible sentence is finite and scoring never gives NaN.
+pub const MAX_MODEL_NUMBER: f64 = 1e6;
+
+/// `train --alpha`: the L2 penalty.
+pub const ALPHA: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
+
+/// `train --cue-scale`: the factor on standardised cues.
+pub const CUE_SCALE: std::ops::RangeInclusive<f64> = 0.0..=100.0;
+
+/// A cue whose training standard deviation is below this gets multiplier 0 (it is as
+/// good as constant); with [`CUE_SCALE`] this keeps every multiplier within
+/// [`MAX_MODEL_NUMBER`].
+pub const MIN_CUE_SD: f64 = 1e-4;
+
+/// `train --max-iterations`.
+pub const MAX_ITERATIONS: std::ops::RangeInclusive<u64> = 1..=100_000;
+
+/// `train --tolerance`.
+pub const TOLERANCE: std::ops::RangeInclusive<f64> = 1e-12..=1.0;
+
+/// `train --threshold-folds` (and at most the number of training rows).
+pub const THRESHOLD_FOLDS: std::ops::RangeInclusive<usize> = 2..=100;
+
+/// `classify --threads`.
+pub const THREADS: std::ops::RangeInclusive<usize> = 1..=256;

@@ -330,8 +330,9 @@ pub struct ClassifyArgs {
     pub top: usize,
     /// Threads that classify, the reading thread included (default: the number of
     /// cores). Output does not depend on it.
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16)
+        .range(*factop::limits::THREADS.start() as i64..=*factop::limits::THREADS.end() as i64))]
+    pub threads: Option<u16>,
     /// Article files; `-` or nothing reads standard input.
     pub files: Vec<PathBuf>,
 }

@@ -140,6 +140,12 @@ impl Classifier {
         if !(file.intercept.is_finite() && file.threshold.is_finite()) {
             return Err(bad("a number is not finite".into()));
         }
+        if file.intercept.abs() > crate::limits::MAX_MODEL_NUMBER {
+            return Err(bad(format!(
+                "the intercept is larger than {:e} in magnitude",
+                crate::limits::MAX_MODEL_NUMBER
+            )));
+        }
         if !crate::limits::THRESHOLD.contains(&file.threshold) {
             return Err(bad(format!("threshold {} is outside 0..1", file.threshold)));
         }

@@ -212,6 +212,13 @@ impl CheckedParams {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
         check_classes(records)?;
+        if self.threshold.is_none() && self.threshold_folds > records.len() {
+            return Err(Error::Param(format!(
+                "{} threshold folds need at least as many training rows; there are {}",
+                self.threshold_folds,
+                records.len()
+            )));
+        }
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let (threshold, cv_macro_f1) = match self.threshold {
             Some(t) => (t, None),

@@ -3,7 +3,10 @@
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
 use crate::error::{Error, Result};
-use crate::limits::{check_threshold, ngram_range_ok, MAX_NGRAM};
+use crate::limits::{
+    check_threshold, ngram_range_ok, ALPHA, CUE_SCALE, MAX_ITERATIONS, MAX_NGRAM, THRESHOLD_FOLDS,
+    TOLERANCE,
+};
 use crate::pipeline::analyzer::FeatureSettings;
 
 /// How to treat class imbalance in the training rows.
@@ -89,34 +92,62 @@ impl TrainParams {
                 f.ngram_min, f.ngram_max
             ));
         }
-        if !(self.alpha.is_finite() && self.alpha > 0.0) {
+        if !ALPHA.contains(&self.alpha) {
             return bad(format!(
-                "alpha must be a positive number, not {}",
-                self.alpha
+                "alpha must be between {} and {}, not {}",
+                num(*ALPHA.start()),
+                num(*ALPHA.end()),
+                num(self.alpha)
             ));
         }
-        if !(f.cue_scale.is_finite() && f.cue_scale >= 0.0) {
-            return bad(format!("cue scale must be >= 0, not {}", f.cue_scale));
-        }
-        if self.max_iterations == 0 {
-            return bad("max iterations must be at least 1".into());
-        }
-        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+        if !CUE_SCALE.contains(&f.cue_scale) {
             return bad(format!(
-                "tolerance must be positive, not {}",
-                self.tolerance
+                "cue scale must be between {} and {}, not {}",
+                num(*CUE_SCALE.start()),
+                num(*CUE_SCALE.end()),
+                num(f.cue_scale)
+            ));
+        }
+        if !MAX_ITERATIONS.contains(&self.max_iterations) {
+            return bad(format!(
+                "max iterations must be between {} and {}, not {}",
+                MAX_ITERATIONS.start(),
+                MAX_ITERATIONS.end(),
+                self.max_iterations
+            ));
+        }
+        if !TOLERANCE.contains(&self.tolerance) {
+            return bad(format!(
+                "tolerance must be between {} and {}, not {}",
+                num(*TOLERANCE.start()),
+                num(*TOLERANCE.end()),
+                num(self.tolerance)
             ));
         }
         if let Some(t) = self.threshold {
             check_threshold("threshold", t)?;
         }
-        if self.threshold_folds < 2 {
-            return bad("threshold folds must be at least 2".into());
+        if !THRESHOLD_FOLDS.contains(&self.threshold_folds) {
+            return bad(format!(
+                "threshold folds must be between {} and {}, not {}",
+                THRESHOLD_FOLDS.start(),
+                THRESHOLD_FOLDS.end(),
+                self.threshold_folds
+            ));
         }
         if f.min_df == 0 {
             return bad("min df must be at least 1".into());
         }
         Ok(CheckedParams(self.clone()))
+    }
+}
+
+/// A number for a message: plain when of ordinary size, else in scientific notation.
+fn num(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e6).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
     }
 }
 

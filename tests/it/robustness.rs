@@ -241,3 +241,86 @@ fn an_os_error_is_printed_once() {
         "error: /nonexistent/article.txt: No such file or directory (os error 2)"
     );
 }
+
+#[test]
+fn numeric_flags_outside_their_ranges_are_usage_errors() {
+    for (args, needle) in [
+        (
+            vec!["classify", "-j", "30000", "-"],
+            "30000 is not in 1..=256",
+        ),
+        (
+            vec!["classify", "-j", "18446744073709551615", "-"],
+            "--threads",
+        ),
+        (
+            vec![
+                "train",
+                "--data",
+                "tests/fixtures/tiny.csv",
+                "--threshold-folds",
+                "1000000",
+                "-o",
+                "-",
+            ],
+            "threshold folds must be between 2 and 100, not 1000000",
+        ),
+        (
+            vec![
+                "train",
+                "--data",
+                "tests/fixtures/tiny.csv",
+                "--threshold-folds",
+                "50",
+                "-o",
+                "-",
+            ],
+            "50 threshold folds need at least as many training rows; there are 22",
+        ),
+        (
+            vec![
+                "train",
+                "--data",
+                "tests/fixtures/tiny.csv",
+                "--cue-scale",
+                "1e308",
+                "-o",
+                "-",
+            ],
+            "cue scale must be between 0 and 100, not 1e308",
+        ),
+        (
+            vec![
+                "train",
+                "--data",
+                "tests/fixtures/tiny.csv",
+                "--alpha",
+                "0",
+                "-o",
+                "-",
+            ],
+            "alpha must be between 1e-6 and 1e6, not 0",
+        ),
+    ] {
+        let (code, stdout, stderr) = run(&args, Some(Vec::new()));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_model_whose_numbers_could_overflow_a_score_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root().join("models/factop-en.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    m["cue_multiplier"][0] = serde_json::json!(1e308);
+    m["cue_mean"][0] = serde_json::json!(-1e308);
+    let p = write(d.path(), "big.json", m.to_string().as_bytes());
+    let (code, _, stderr) = run(&["classify", "--model", &p, "-"], Some(b"x\n".to_vec()));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("invalid model: a cue number is larger than 1e6 in magnitude"),
+        "{stderr}"
+    );
+}

@@ -54,6 +54,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     }
     let threads = args
         .threads
+        .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let mut job = Job {

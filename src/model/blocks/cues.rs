@@ -4,6 +4,7 @@
 
 use super::FeatureBlock;
 use crate::error::{Error, Result};
+use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, ModelFile};
 use crate::pipeline::analyzer::{Analysis, FeatureSettings};
 use crate::pipeline::cues::CUES;
@@ -30,7 +31,8 @@ impl CueBlock {
     }
 
     /// Fit the standardisation on raw cue values of the training rows (all cues per
-    /// row; the enabled ones are used). A cue that never varies gets multiplier 0.
+    /// row; the enabled ones are used). A cue that (all but) never varies gets
+    /// multiplier 0 (see [`MIN_CUE_SD`]).
     pub fn fit(settings: &FeatureSettings, raw: &[[f64; crate::pipeline::cues::N_CUES]]) -> Self {
         let n = raw.len() as f64;
         let (mut mean, mut multiplier) = (Vec::new(), Vec::new());
@@ -39,7 +41,7 @@ impl CueBlock {
             let var = raw.iter().map(|r| (r[c] - m).powi(2)).sum::<f64>() / n;
             let sd = var.sqrt();
             mean.push(m);
-            multiplier.push(if sd > 1e-12 {
+            multiplier.push(if sd >= MIN_CUE_SD {
                 settings.cue_scale / sd
             } else {
                 0.0
@@ -100,6 +102,18 @@ impl CueBlock {
             .any(|x| !x.is_finite())
         {
             return Err(Error::model(path, "a number is not finite"));
+        }
+        if file
+            .cue_mean
+            .iter()
+            .chain(&file.cue_multiplier)
+            .chain(&file.cue_weights)
+            .any(|x| x.abs() > MAX_MODEL_NUMBER)
+        {
+            return Err(Error::model(
+                path,
+                format!("a cue number is larger than {MAX_MODEL_NUMBER:e} in magnitude"),
+            ));
         }
         let block = CueBlock::new(f, file.cue_mean.clone(), file.cue_multiplier.clone());
         Ok((block, &file.cue_weights))

@@ -8,6 +8,7 @@
 
 use super::FeatureBlock;
 use crate::error::{Error, Result};
+use crate::limits::MAX_MODEL_NUMBER;
 use crate::model::file::{BlockKind, ModelFile};
 use crate::pipeline::analyzer::Analysis;
 use crate::pipeline::vocab::{Vocabulary, WordIds};
@@ -59,6 +60,17 @@ impl TfidfBlock {
             .any(|x| !x.is_finite())
         {
             return Err(Error::model(path, "a number is not finite"));
+        }
+        if file
+            .idf
+            .iter()
+            .chain(&file.term_weights)
+            .any(|x| x.abs() > MAX_MODEL_NUMBER)
+        {
+            return Err(Error::model(
+                path,
+                format!("a term number is larger than {MAX_MODEL_NUMBER:e} in magnitude"),
+            ));
         }
         let f = &file.features;
         let vocab = Vocabulary::new(file.vocabulary.clone(), file.idf.clone());
