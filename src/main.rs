@@ -2,11 +2,15 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
-    let args = cli::args::Cli::parse();
-    if let Err(err) = cli::cmd::run(args) {
+    let matches = cli::args::Cli::command().get_matches();
+    let args = match cli::args::Cli::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(err) => err.exit(),
+    };
+    if let Err(err) = cli::cmd::run(args, &matches) {
         let code = cli::exit_code(&err);
         if code != 0 {
             eprintln!("error: {}", cli::safe::shown(&format!("{err:#}")));

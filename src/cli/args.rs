@@ -223,6 +223,15 @@ pub struct TuningArgs {
 }
 
 impl TuningArgs {
+    /// The ids of the tuning flags, for telling which were given on the command line.
+    pub fn ids() -> Vec<String> {
+        use clap::Args as _;
+        TuningArgs::augment_args(clap::Command::new("tuning"))
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .collect()
+    }
+
     /// As library parameters.
     pub fn params(&self) -> TrainParams {
         let requested = if !self.cue_groups.is_empty() {
@@ -372,8 +381,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub threshold: Option<f64>,
     /// Cross-validate the training procedure with K stratified folds instead of
-    /// scoring a model; takes the train tuning flags.
-    #[arg(long, value_name = "K")]
+    /// scoring a model; takes the train tuning flags (and only it does).
+    #[arg(long, value_name = "K", conflicts_with_all = ["model", "predictions", "errors", "threshold"])]
     pub cv: Option<usize>,
     /// How data files are read.
     #[command(flatten)]

@@ -324,3 +324,74 @@ fn a_model_whose_numbers_could_overflow_a_score_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn eval_flags_that_would_do_nothing_are_usage_errors() {
+    let tiny = "tests/fixtures/tiny.csv";
+    for (args, needle) in [
+        (
+            vec![
+                "eval",
+                "--cv",
+                "3",
+                "--predictions",
+                "p.tsv",
+                "--data",
+                tiny,
+            ],
+            "'--cv <K>' cannot be used with",
+        ),
+        (
+            vec!["eval", "--cv", "3", "--threshold", "0.99", "--data", tiny],
+            "'--cv <K>' cannot be used with",
+        ),
+        (
+            vec!["eval", "--alpha", "3", "--data", tiny],
+            "--alpha is a training flag: it applies only with --cv",
+        ),
+        (
+            vec!["eval", "--fixed-threshold", "0.3", "--data", tiny],
+            "--fixed-threshold is a training flag",
+        ),
+    ] {
+        let (code, stdout, stderr) = run(&args, None);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    // The same training flag with --cv is used.
+    let (code, _, stderr) = run(&["eval", "--cv", "3", "--alpha", "3", "--data", tiny], None);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_missing_later_input_is_reported_before_any_output() {
+    let (code, stdout, stderr) = run(
+        &[
+            "classify",
+            "--format",
+            "json",
+            "data/articles/tillerson-north-korea.txt",
+            "/nonexistent/second.txt",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "", "no half-written JSON");
+    assert!(
+        stderr.contains("/nonexistent/second.txt: No such file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_table_of_several_files_has_its_header() {
+    let f = "tests/fixtures/short_article.txt";
+    let (code, stdout, _) = run(&["classify", f, f], None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.matches("   #  label    P(op)  sentence").count(),
+        2,
+        "{stdout}"
+    );
+}

@@ -39,6 +39,21 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut out = output::new(args.format, sink, colour, files.len() > 1);
+    // Every input is checked before any output, so that a missing second file cannot
+    // leave a half-written JSON document behind.
+    for path in files.iter().filter(|p| *p != Path::new("-")) {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "is a directory, not a text file",
+                ),
+            )
+            .into());
+        }
+    }
     out.begin(&run)?;
     let sizes: Option<u64> = files
         .iter()

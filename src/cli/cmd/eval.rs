@@ -12,8 +12,21 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 /// Run `factop eval`.
-pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<()> {
     super::check_threshold(args.threshold)?;
+    // Training flags mean something only to --cv: without it, refuse them rather than
+    // ignore them.
+    if let (None, Some(m)) = (args.cv, given) {
+        for id in crate::cli::args::TuningArgs::ids() {
+            if m.value_source(&id) == Some(clap::parser::ValueSource::CommandLine) {
+                return Err(factop::Error::Param(format!(
+                    "--{} is a training flag: it applies only with --cv",
+                    id.replace('_', "-")
+                ))
+                .into());
+            }
+        }
+    }
     let opts = args.data_args.options();
     let mut sets = Vec::new();
     for p in &args.data {

@@ -10,12 +10,15 @@ pub mod train;
 use crate::cli::args::{Cli, Command};
 use factop::model::Classifier;
 
-/// Run a parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// Run a parsed command line; `matches` tells which flags were given.
+pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
     match cli.command {
         Command::Train(a) => train::run(a),
         Command::Classify(a) => classify::run(a),
-        Command::Eval(a) => eval::run(a),
+        Command::Eval(a) => {
+            let given = matches.subcommand_matches("eval");
+            eval::run(a, given)
+        }
         Command::Inspect(a) => inspect::run(a),
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),

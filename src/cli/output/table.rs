@@ -62,18 +62,20 @@ impl<W: Write> Format for Table<W> {
     }
 
     fn begin_document(&mut self, doc: &Document) -> Result<()> {
-        if self.several || doc.id.is_some() {
-            heading(&mut self.out, doc)
-        } else if doc.number == 1 {
+        let headed = self.several || doc.id.is_some();
+        if headed {
+            heading(&mut self.out, doc)?;
+        }
+        // Every document's table has its column header (one document: only the first).
+        if headed || doc.number == 1 {
             writeln!(
                 self.out,
                 "{:>4}  {:<7}  {:>5}  sentence",
                 "#", "label", "P(op)"
             )
-            .map_err(io)
-        } else {
-            Ok(())
+            .map_err(io)?;
         }
+        Ok(())
     }
 
     fn line(&mut self, _doc: &Document, line: &Line<'_>) -> Result<()> {
