@@ -277,6 +277,7 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         _ => "",
     };
     let shown = header_names.join(", ").replace('\t', "\\t");
+    let shown = crate::error::capped(&shown);
     let text_col = find(&text_names).ok_or_else(|| {
         err(
             1,
@@ -329,7 +330,8 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
             err(
                 line,
                 format!(
-                    "unknown label {label_raw:?} (expected fact/objective/obj or opinion/subjective/subj)"
+                    "unknown label {:?} (expected fact/objective/obj or opinion/subjective/subj)",
+                    crate::error::capped(label_raw)
                 ),
             )
         })?;

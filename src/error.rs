@@ -105,3 +105,28 @@ impl Error {
         }
     }
 }
+
+/// Most chars of input a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// `s` for quoting in a message: whole when short, else its first
+/// [`MAX_QUOTED_CHARS`] chars and how long it was, so that a 50 MB cell cannot make a
+/// 50 MB message.
+pub fn capped(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}… ({} bytes)", &s[..at], s.len())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quotes_are_cut_with_their_length() {
+        assert_eq!(capped("maybe"), "maybe");
+        let long = "x".repeat(1000);
+        assert_eq!(capped(&long), format!("{}… (1000 bytes)", "x".repeat(80)));
+    }
+}

@@ -395,3 +395,16 @@ fn every_table_of_several_files_has_its_header() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_message_quotes_at_most_a_short_piece_of_a_huge_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = b"id,text,label\n1,hello,".to_vec();
+    csv.extend(std::iter::repeat_n(b'y', 5_000_000));
+    csv.push(b'\n');
+    let p = write(d.path(), "big.csv", &csv);
+    let (code, _, stderr) = run(&["eval", "--data", &p], None);
+    assert_eq!(code, 2);
+    assert!(stderr.len() < 400, "{} bytes of message", stderr.len());
+    assert!(stderr.contains("… (5000000 bytes)"), "{stderr}");
+}
