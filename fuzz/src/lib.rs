@@ -67,17 +67,21 @@ pub fn assert_spans(text: &str, spans: &[Span]) {
             "span {s:?} longer than MAX_SENTENCE_BYTES ({MAX_SENTENCE_BYTES})"
         );
         let t = s.text(text);
-        assert_eq!(t.trim(), t, "span {s:?} is not trimmed");
+        assert_eq!(
+            t.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
+            t,
+            "span {s:?} is not trimmed"
+        );
         assert!(
             !t.chars().any(is_line_break),
             "span {s:?} contains a line break: {t:?}"
         );
         prev_end = s.end;
     }
-    // Every non-whitespace character lies inside exactly one span.
+    // Every character but whitespace and U+FEFF lies inside exactly one span.
     let mut next = spans.iter().peekable();
     for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
+        if c.is_whitespace() || c == '\u{FEFF}' {
             continue;
         }
         while next.peek().is_some_and(|s| s.end <= i) {

@@ -24,9 +24,9 @@
 //!   together. A quote that does not close on its line is ignored.
 //! * No sentence is longer than [`MAX_SENTENCE_BYTES`].
 //!
-//! Every span is trimmed of Unicode whitespace, non-empty, lies on `char`
-//! boundaries, and spans are in increasing order without overlap. Every
-//! non-whitespace character of the input lies inside exactly one span.
+//! Every span is trimmed of Unicode whitespace and U+FEFF ([`is_space`]), non-empty,
+//! lies on `char` boundaries, and spans are in increasing order without overlap. Every
+//! other character of the input lies inside exactly one span.
 
 use crate::language::{Language, SegmentRules};
 
@@ -236,9 +236,9 @@ impl<'a> Segmenter<'a> {
     fn make(&self, start: usize, end: usize) -> Option<Span> {
         debug_assert!(self.text.is_char_boundary(start) && self.text.is_char_boundary(end));
         let slice = self.text.get(start..end)?;
-        let trimmed_start = slice.trim_start();
+        let trimmed_start = slice.trim_start_matches(is_space);
         let lead = slice.len() - trimmed_start.len();
-        let trimmed = trimmed_start.trim_end();
+        let trimmed = trimmed_start.trim_end_matches(is_space);
         if trimmed.is_empty() {
             return None;
         }
@@ -633,6 +633,12 @@ impl<'a> Segmenter<'a> {
     fn char_before(&self, i: usize) -> Option<char> {
         self.text.get(..i).and_then(|s| s.chars().next_back())
     }
+}
+
+/// What a sentence is trimmed of: Unicode whitespace and U+FEFF (the byte-order mark
+/// an article may start with, or a zero-width no-break space), which no reader sees.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}'
 }
 
 /// Characters that can open a quotation or parenthetical.
@@ -1102,6 +1108,17 @@ mod tests {
                 assert!(s.start < s.end);
             }
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_a_sentence() {
+        let text = "\u{FEFF}Officials said 40 people were hurt. Nobody cares.";
+        assert_eq!(
+            sents(text),
+            ["Officials said 40 people were hurt.", "Nobody cares."]
+        );
+        assert_eq!(segment(text, EN)[0].start, 3);
+        assert!(segment("\u{FEFF}", EN).is_empty());
     }
 
     #[test]
