@@ -408,3 +408,28 @@ fn a_message_quotes_at_most_a_short_piece_of_a_huge_cell() {
     assert!(stderr.len() < 400, "{} bytes of message", stderr.len());
     assert!(stderr.contains("… (5000000 bytes)"), "{stderr}");
 }
+
+#[test]
+fn jsonl_ids_are_echoed_exactly_and_lone_surrogates_are_named() {
+    let input = b"{\"id\":12345678901234567890123,\"text\":\"Officials said 4 died.\"}\n{\"id\":1.50,\"text\":\"It rained.\"}\n".to_vec();
+    let (code, stdout, _) = run(
+        &["classify", "--input-format", "jsonl", "--format", "jsonl"],
+        Some(input),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("\"id\":12345678901234567890123,"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"id\":1.50,"), "{stdout}");
+    let (code, _, stderr) = run(
+        &["classify", "--input-format", "jsonl"],
+        Some(b"{\"text\":\"bad \\ud800 here\"}\n".to_vec()),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("-:1: invalid \\u escape at column")
+            && stderr.contains("surrogate (\\ud800-\\udfff) without its pair"),
+        "{stderr}"
+    );
+}

@@ -217,8 +217,18 @@ fn classify_jsonl(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let value: serde_json::Value = serde_json::from_slice(&buf)
-            .map_err(|e| bad(number, format!("not a JSON object: {e}")))?;
+        let value: serde_json::Value = serde_json::from_slice(&buf).map_err(|e| {
+            let why = e.to_string();
+            let message = if why.contains("hex escape") || why.contains("surrogate") {
+                format!(
+                    "invalid \\u escape at column {}: a UTF-16 surrogate (\\ud800-\\udfff) without its pair is not a character",
+                    e.column()
+                )
+            } else {
+                format!("not a JSON object: {e}")
+            };
+            bad(number, message)
+        })?;
         let text = value
             .get("text")
             .and_then(|t| t.as_str())
