@@ -44,14 +44,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     for path in files.iter().filter(|p| *p != Path::new("-")) {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
-            return Err(Error::io(
-                path,
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "is a directory, not a text file",
-                ),
-            )
-            .into());
+            return Err(a_directory(path).into());
         }
     }
     out.begin(&run)?;
@@ -84,14 +77,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
         } else {
             if path.is_dir() {
-                return Err(Error::io(
-                    path,
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidInput,
-                        "is a directory, not a text file",
-                    ),
-                )
-                .into());
+                return Err(a_directory(path).into());
             }
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             Box::new(BufReader::with_capacity(1 << 16, f))
@@ -134,6 +120,17 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     out.finish().context("writing output")?;
     Ok(())
+}
+
+/// The error for a directory given as an article.
+fn a_directory(path: &Path) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "is a directory, not a text file",
+        ),
+    )
 }
 
 /// What every document of one run is classified with.
