@@ -56,7 +56,10 @@ pub fn read_line_bounded<R: BufRead>(
             Err(e) => return Err(e),
         };
         if available.is_empty() {
-            return Ok(if buf.is_empty() { None } else { Some(true) });
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            return check_line_length(buf, max).map(|()| Some(true));
         }
         let (take, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (i + 1, true),
@@ -72,9 +75,25 @@ pub fn read_line_bounded<R: BufRead>(
         buf.extend_from_slice(&available[..take]);
         reader.consume(take);
         if done {
-            return Ok(Some(drained));
+            return check_line_length(buf, max).map(|()| Some(drained));
         }
     }
+}
+
+/// Refuse a line whose text, without its `\n` or `\r\n` ending, is over `max` bytes.
+fn check_line_length(line: &[u8], max: usize) -> std::io::Result<()> {
+    let ending = if line.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(line.ends_with(b"\n"))
+    };
+    if line.len() - ending > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "line too long",
+        ));
+    }
+    Ok(())
 }
 
 /// Most lines in one batch. Small batches keep both cores busy to the end of the input
@@ -498,5 +517,18 @@ mod tests {
         assert!(read_line_bounded(&mut r, &mut buf, 10).unwrap().is_none());
         let mut long = std::io::Cursor::new(vec![b'x'; 100]);
         assert!(read_line_bounded(&mut long, &mut buf, 10).is_err());
+        // The limit is on the text: its ending may follow, nothing else may.
+        for (input, ok) in [
+            (&b"0123456789\r\n"[..], true),
+            (b"0123456789\n", true),
+            (b"0123456789", true),
+            (b"0123456789x\n", false),
+            (b"0123456789xy", false),
+            (b"0123456789\r", false),
+        ] {
+            let mut r = std::io::Cursor::new(input.to_vec());
+            let got = read_line_bounded(&mut r, &mut buf, 10);
+            assert_eq!(got.is_ok(), ok, "{:?}", String::from_utf8_lossy(input));
+        }
     }
 }
