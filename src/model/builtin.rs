@@ -25,7 +25,7 @@ pub static BUILTINS: [Builtin; 5] = [
         name: "en",
         file_name: "factop-en",
         language: Language::English,
-        json: include_str!("../../models/factop-en.json"),
+        json: crate::model::file::EMBEDDED_MODEL,
     },
     Builtin {
         name: "de",
@@ -71,9 +71,10 @@ impl Builtin {
         self.json
     }
 
-    /// Parse and check the model.
+    /// Parse and check the model; messages name it `<embedded factop-XX>`.
     pub fn load(&self) -> Result<Classifier> {
-        Classifier::from_json(self.json, Path::new(&format!("<built-in {}>", self.name)))
+        let path = format!("<embedded {}>", self.file_name);
+        Classifier::from_json(self.json, Path::new(&path))
     }
 
     /// The names to list in messages: `en, de, it, ar, bg`.

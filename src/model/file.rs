@@ -18,8 +18,6 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const FORMAT_TAG: &str = "factop-model";
 /// The default English model, embedded at build time.
 pub const EMBEDDED_MODEL: &str = include_str!("../../models/factop-en.json");
-/// The name shown for the embedded model's path in messages.
-pub const EMBEDDED_PATH: &str = "<embedded factop-en>";
 
 /// Where a training file came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ use crate::limits::MAX_MODEL_FILE_BYTES;
 use crate::pipeline::analyzer::Scratch;
 use crate::pipeline::segment::segment_iter;
 use blocks::Featurizer;
-use file::{ModelFile, EMBEDDED_MODEL, EMBEDDED_PATH, FORMAT_TAG, FORMAT_VERSION};
+use file::{ModelFile, FORMAT_TAG, FORMAT_VERSION};
 use linear::Linear;
 use serde::Serialize;
 use std::path::Path;
@@ -192,7 +192,7 @@ impl Classifier {
 
     /// The default English model embedded in the binary (the built-in `en`).
     pub fn embedded() -> Result<Self> {
-        Self::from_json(EMBEDDED_MODEL, Path::new(EMBEDDED_PATH))
+        builtin::BUILTINS[0].load()
     }
 
     /// The model file's contents.
@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn embedded_model_round_trips_byte_for_byte() {
         let m = Classifier::embedded().unwrap();
-        assert_eq!(m.to_json().unwrap(), EMBEDDED_MODEL);
+        assert_eq!(m.to_json().unwrap(), file::EMBEDDED_MODEL);
         assert_eq!(
             m.featurizer().n_features(),
             m.model_file().vocabulary.len() + m.model_file().cues.len()

@@ -48,7 +48,6 @@ impl ModelSpec {
     /// Load the one model this names; `auto` is refused (it is for classify only).
     pub fn load(&self) -> factop::Result<Classifier> {
         match self {
-            ModelSpec::Builtin(b) if b.name == "en" => Classifier::embedded(),
             ModelSpec::Builtin(b) => b.load(),
             ModelSpec::File(p) => Classifier::load(Path::new(p)),
             ModelSpec::Auto => Err(Error::Param(
@@ -101,15 +100,18 @@ impl Chooser {
     /// is not recognised or the text is too short to tell, with a note); with a named
     /// model, a warning when the document is clearly in another language.
     pub fn pick(&mut self, source: &str, start: &[u8]) -> factop::Result<&Classifier> {
-        let detection = detect_start(start);
         if let Some(model) = &self.fixed {
-            if let Some(d) = detection.filter(|d| d.reliable) {
-                if d.language != Some(model.language()) && !self.quiet {
-                    eprintln!("{}", mismatch_warning(source, &d, model));
+            // A named model only warns: with -q there is nothing to detect for.
+            if !self.quiet {
+                if let Some(d) = detect_start(start).filter(|d| d.reliable) {
+                    if d.language != Some(model.language()) {
+                        eprintln!("{}", mismatch_warning(source, &d, model));
+                    }
                 }
             }
             return Ok(model);
         }
+        let detection = detect_start(start);
         let language = match detection {
             Some(Detection {
                 language: Some(l),

@@ -1,6 +1,6 @@
 //! `factop classify`: label the sentences of articles and print them in a chosen format.
 
-use super::choose::{Chooser, ModelSpec};
+use super::choose::{Chooser, ModelSpec, DETECT_BYTES};
 use crate::cli::args::{ClassifyArgs, ClassifyFormat, InputFormat};
 use crate::cli::output::{self, Document, Format, ModelInfo};
 use anyhow::Context;
@@ -95,7 +95,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     number: documents,
                     ..Document::default()
                 };
-                let start = start.to_vec();
+                let start = start[..start.len().min(DETECT_BYTES)].to_vec();
                 classify_one(
                     out.as_mut(),
                     &mut job,

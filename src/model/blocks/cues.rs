@@ -50,21 +50,6 @@ impl CueBlock {
         CueBlock::new(settings, mean, multiplier)
     }
 
-    /// Indices into [`CUES`] of the enabled cues, in column order.
-    pub fn cue_indices(&self) -> &[usize] {
-        &self.index
-    }
-
-    /// The training mean of each enabled cue.
-    pub fn mean(&self) -> &[f64] {
-        &self.mean
-    }
-
-    /// The multiplier of each enabled cue (cue_scale / training standard deviation).
-    pub fn multiplier(&self) -> &[f64] {
-        &self.multiplier
-    }
-
     /// Read and check the block from a model file: the block and its weights.
     pub fn load<'f>(file: &'f ModelFile, path: &Path) -> Result<(Self, &'f [f64])> {
         let f = &file.features;

@@ -122,12 +122,6 @@ impl Featurizer {
         self.offsets[i]..self.offsets[i + 1]
     }
 
-    /// The first block of `kind`, with its columns.
-    pub fn block(&self, kind: BlockKind) -> Option<(&dyn FeatureBlock, Range<usize>)> {
-        let i = self.blocks.iter().position(|b| b.kind() == kind)?;
-        Some((self.blocks[i].as_ref(), self.columns(i)))
-    }
-
     /// Number of columns over all blocks.
     pub fn n_features(&self) -> usize {
         self.offsets[self.offsets.len() - 1]

@@ -32,11 +32,6 @@ impl TfidfBlock {
         }
     }
 
-    /// The vocabulary.
-    pub fn vocab(&self) -> &Vocabulary {
-        &self.vocab
-    }
-
     /// Read and check the block from a model file: the block and its weights.
     pub fn load<'f>(file: &'f ModelFile, path: &Path) -> Result<(Self, &'f [f64])> {
         let v = file.vocabulary.len();
