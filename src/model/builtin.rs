@@ -1,5 +1,7 @@
-//! The built-in models: one fast model per language, embedded in the binary at build
-//! time and chosen by name (`en`, `de`, `it`, `ar`, `bg`; `factop-XX` works too).
+//! The built-in models, embedded in the binary at build time and chosen by name: one
+//! fast model per language (`en`, `de`, `it`, `ar`, `bg`; `factop-XX` works too) and
+//! the accurate tier's (`en-e5`, `de-e5`, ...), whose small model files are embedded
+//! but which need the sentence encoder's weights installed ([`crate::encoder`]).
 //! Each is rebuilt from `data/` by the command in `models/README.md`.
 
 use crate::error::{Error, Result};
@@ -16,40 +18,82 @@ pub struct Builtin {
     pub file_name: &'static str,
     /// Its language.
     pub language: Language,
+    /// Accurate tier (needs the sentence encoder).
+    pub accurate: bool,
     json: &'static str,
 }
 
-/// Every built-in model; the first is the default.
-pub static BUILTINS: [Builtin; 5] = [
+/// Every built-in model; the first is the default. Fast models come first.
+pub static BUILTINS: [Builtin; 10] = [
     Builtin {
         name: "en",
         file_name: "factop-en",
         language: Language::English,
+        accurate: false,
         json: crate::model::file::EMBEDDED_MODEL,
     },
     Builtin {
         name: "de",
         file_name: "factop-de",
         language: Language::German,
+        accurate: false,
         json: include_str!("../../models/factop-de.json"),
     },
     Builtin {
         name: "it",
         file_name: "factop-it",
         language: Language::Italian,
+        accurate: false,
         json: include_str!("../../models/factop-it.json"),
     },
     Builtin {
         name: "ar",
         file_name: "factop-ar",
         language: Language::Arabic,
+        accurate: false,
         json: include_str!("../../models/factop-ar.json"),
     },
     Builtin {
         name: "bg",
         file_name: "factop-bg",
         language: Language::Bulgarian,
+        accurate: false,
         json: include_str!("../../models/factop-bg.json"),
+    },
+    Builtin {
+        name: "en-e5",
+        file_name: "factop-en-e5",
+        language: Language::English,
+        accurate: true,
+        json: include_str!("../../models/factop-en-e5.json"),
+    },
+    Builtin {
+        name: "de-e5",
+        file_name: "factop-de-e5",
+        language: Language::German,
+        accurate: true,
+        json: include_str!("../../models/factop-de-e5.json"),
+    },
+    Builtin {
+        name: "it-e5",
+        file_name: "factop-it-e5",
+        language: Language::Italian,
+        accurate: true,
+        json: include_str!("../../models/factop-it-e5.json"),
+    },
+    Builtin {
+        name: "ar-e5",
+        file_name: "factop-ar-e5",
+        language: Language::Arabic,
+        accurate: true,
+        json: include_str!("../../models/factop-ar-e5.json"),
+    },
+    Builtin {
+        name: "bg-e5",
+        file_name: "factop-bg-e5",
+        language: Language::Bulgarian,
+        accurate: true,
+        json: include_str!("../../models/factop-bg-e5.json"),
     },
 ];
 
@@ -61,9 +105,16 @@ impl Builtin {
             .find(|b| b.name == name || b.file_name == name)
     }
 
-    /// The built-in model of `language`, if there is one.
+    /// The fast built-in model of `language`, if there is one.
     pub fn for_language(language: Language) -> Option<&'static Builtin> {
-        BUILTINS.iter().find(|b| b.language == language)
+        Self::for_language_tier(language, false)
+    }
+
+    /// The built-in model of `language` in the fast or the accurate tier, if any.
+    pub fn for_language_tier(language: Language, accurate: bool) -> Option<&'static Builtin> {
+        BUILTINS
+            .iter()
+            .find(|b| b.language == language && b.accurate == accurate)
     }
 
     /// The model file's JSON.
@@ -77,7 +128,7 @@ impl Builtin {
         Classifier::from_json(self.json, Path::new(&path))
     }
 
-    /// The names to list in messages: `en, de, it, ar, bg`.
+    /// The names to list in messages: `en, de, it, ar, bg, en-e5, ...`.
     pub fn names() -> String {
         let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
         names.join(", ")
@@ -85,7 +136,8 @@ impl Builtin {
 }
 
 impl Classifier {
-    /// The built-in model called `name` (`en`, `de`, `it`, `ar`, `bg`, or `factop-XX`).
+    /// The built-in model called `name` (`en`, `de`, `it`, `ar`, `bg`, `factop-XX`, or an
+    /// accurate one, `XX-e5`).
     pub fn builtin(name: &str) -> Result<Self> {
         match Builtin::find(name) {
             Some(b) => b.load(),
@@ -102,14 +154,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_builtin_loads_with_its_name_and_language() {
-        for b in &BUILTINS {
+    fn every_fast_builtin_loads_with_its_name_and_language() {
+        // The accurate ones need the encoder weights: tests/it/encoder.rs loads them.
+        for b in BUILTINS.iter().filter(|b| !b.accurate) {
             let m = b.load().unwrap();
             assert_eq!(m.model_file().name, b.file_name);
             assert_eq!(m.language(), b.language);
             assert!(std::ptr::eq(Builtin::find(b.name).unwrap(), b));
             assert!(std::ptr::eq(Builtin::find(b.file_name).unwrap(), b));
             assert!(std::ptr::eq(Builtin::for_language(b.language).unwrap(), b));
+            let accurate = Builtin::for_language_tier(b.language, true).unwrap();
+            assert_eq!(accurate.name, format!("{}-e5", b.name));
+            assert_eq!(accurate.file_name, format!("{}-e5", b.file_name));
         }
         assert!(Builtin::find("xx").is_none());
         assert!(Classifier::builtin("xx")

@@ -105,6 +105,41 @@ pub struct ModelFile {
     pub term_weights: Vec<f64>,
     /// Cue block: weight per enabled cue.
     pub cue_weights: Vec<f64>,
+    /// Encoder block (accurate tier only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<EncoderRecord>,
+}
+
+/// The encoder block of a model file: which encoder, its standardisation and weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncoderRecord {
+    /// The encoder's name (`e5-small`).
+    pub name: String,
+    /// SHA-256 of the encoder weights the model was trained with.
+    pub sha256: String,
+    /// The block scale: standardised embeddings are multiplied by it.
+    pub scale: f64,
+    /// Out-of-fold macro-F1 of each scale tried when it was chosen by
+    /// cross-validation (empty when it was given).
+    #[serde(default)]
+    pub scale_search: Vec<ScaleTrial>,
+    /// Training mean per dimension.
+    pub mean: Vec<f64>,
+    /// Multiplier per dimension (scale / training standard deviation).
+    pub multiplier: Vec<f64>,
+    /// Weight per dimension.
+    pub weights: Vec<f64>,
+}
+
+/// One block scale tried during training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleTrial {
+    /// The scale.
+    pub scale: f64,
+    /// Out-of-fold macro-F1 at its best threshold.
+    pub cv_macro_f1: f64,
 }
 
 /// A feature block a model file can hold, in the file's `blocks` list.
@@ -115,6 +150,8 @@ pub enum BlockKind {
     Tfidf,
     /// Named cue features ([`crate::model::blocks::cues`]).
     Cues,
+    /// A sentence encoder's embedding ([`crate::model::blocks::encoder`]).
+    Encoder,
 }
 
 impl BlockKind {

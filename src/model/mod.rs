@@ -262,10 +262,27 @@ impl Classifier {
     }
 
     fn explain_row(&self, row: &[(u32, f64)], top: usize) -> Explanation {
-        let contribs = self.linear.contributions(row);
-        let named = |&(j, c): &(usize, f64)| Contribution {
-            feature: self.featurizer.feature_name(j),
-            contribution: c,
+        let mut contribs: Vec<(String, f64)> = Vec::new();
+        let mut whole: Vec<(String, f64)> = Vec::new();
+        let blocks = self.featurizer.blocks();
+        for (j, c) in self.linear.contributions(row) {
+            let block = self.featurizer.block_of(j);
+            match block.and_then(|b| blocks[b].explained_as()) {
+                Some(name) => match whole.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, sum)) => *sum += c,
+                    None => whole.push((name, c)),
+                },
+                None => contribs.push((self.featurizer.feature_name(j), c)),
+            }
+        }
+        if !whole.is_empty() {
+            contribs.extend(whole.into_iter().filter(|(_, c)| *c != 0.0));
+            // Stable: equal contributions keep column order.
+            contribs.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        let named = |(feature, contribution): &(String, f64)| Contribution {
+            feature: feature.clone(),
+            contribution: *contribution,
         };
         Explanation {
             opinion: contribs

@@ -10,13 +10,17 @@
 pub mod folds;
 pub mod params;
 
-pub use params::{Balance, CheckedParams, TrainParams};
+pub use params::{Balance, CheckedParams, EncoderTraining, TrainParams, ENCODER_SCALES};
 
 use crate::data::{Dataset, Label, Record};
+use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{self, Report};
+use crate::model::blocks::encoder::{Embedder, EncoderBlock};
 use crate::model::blocks::{cues::CueBlock, tfidf::TfidfBlock, FeatureBlock, Featurizer};
-use crate::model::file::{DataSource, ModelFile, TrainingRecord, FORMAT_TAG, FORMAT_VERSION};
+use crate::model::file::{
+    DataSource, EncoderRecord, ModelFile, ScaleTrial, TrainingRecord, FORMAT_TAG, FORMAT_VERSION,
+};
 use crate::model::linear::Linear;
 use crate::model::{Classifier, ScoreBuffers};
 use crate::pipeline::analyzer::{Analyzer, Scratch};
@@ -26,6 +30,7 @@ use folds::{oversample, stratified_folds};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
+use std::sync::Arc;
 
 /// The fitted parts of one logistic model, before it becomes a [`Classifier`].
 pub struct Fitted {
@@ -64,7 +69,7 @@ impl CheckedParams {
         }
         let f = &self.features;
         let vocab = builder.build(f.min_df, f.max_features);
-        let blocks: Vec<Box<dyn FeatureBlock>> = vec![
+        let mut blocks: Vec<Box<dyn FeatureBlock>> = vec![
             Box::new(TfidfBlock::new(
                 vocab,
                 f.ngram_min,
@@ -73,6 +78,15 @@ impl CheckedParams {
             )),
             Box::new(CueBlock::fit(f, &raw_cues)),
         ];
+        if let Some(e) = &self.encoder {
+            let embedder = match &self.embedder {
+                Some(m) => m.clone(),
+                None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
+            };
+            let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
+            let scale = e.scale.unwrap_or(ENCODER_SCALES[0]);
+            blocks.push(Box::new(EncoderBlock::fit(embedder, &texts, scale)));
+        }
         let featurizer = Featurizer::new(f.clone(), blocks);
 
         let mut order: Vec<usize> = (0..records.len()).collect();
@@ -212,32 +226,91 @@ impl CheckedParams {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
         check_classes(records)?;
-        if self.threshold.is_none() && self.threshold_folds > records.len() {
+        let search_scale = self.encoder.is_some_and(|e| e.scale.is_none());
+        if (self.threshold.is_none() || search_scale) && self.threshold_folds > records.len() {
             return Err(Error::Param(format!(
                 "{} threshold folds need at least as many training rows; there are {}",
                 self.threshold_folds,
                 records.len()
             )));
         }
-        let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
-        let (threshold, cv_macro_f1) = match self.threshold {
-            Some(t) => (t, None),
-            None => {
-                let probs =
-                    self.out_of_fold_with(records, self.threshold_folds, self.seed, progress)?;
-                let (t, f1) = best_threshold(&labels, &probs);
-                (t, Some(f1))
+        let prepared;
+        let this = match self.prepared(records)? {
+            Some(p) => {
+                prepared = p;
+                &prepared
             }
+            None => self,
         };
-        let total = if self.threshold.is_some() {
-            1
+        let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
+        let folds = this.threshold_folds;
+        let scales: Vec<Option<f64>> = if search_scale {
+            ENCODER_SCALES.iter().map(|&s| Some(s)).collect()
         } else {
-            self.threshold_folds + 1
+            vec![None]
+        };
+        let total = if self.threshold.is_none() || search_scale {
+            scales.len() * folds + 1
+        } else {
+            1
+        };
+        // Out-of-fold predictions for each scale tried (one pass without an encoder
+        // or with a given scale): the scale with the best macro-F1 at its best
+        // threshold wins (ties: the smaller scale).
+        let mut best: Option<(f64, f64, Option<f64>)> = None;
+        let mut trials = Vec::new();
+        if total > 1 {
+            for (i, scale) in scales.iter().enumerate() {
+                let params = match scale {
+                    Some(s) => this.with_encoder_scale(*s),
+                    None => this.clone(),
+                };
+                let probs = params.out_of_fold_with(records, folds, self.seed, &mut |d, _| {
+                    progress(i * folds + d.min(folds), total)
+                })?;
+                let (t, f1) = best_threshold(&labels, &probs);
+                if let Some(s) = scale {
+                    trials.push(ScaleTrial {
+                        scale: *s,
+                        cv_macro_f1: (f1 * 1e6).round() / 1e6,
+                    });
+                }
+                if best.is_none_or(|(_, b, _)| f1 > b) {
+                    best = Some((t, f1, *scale));
+                }
+            }
+        }
+        let (threshold, cv_macro_f1) = match (self.threshold, best) {
+            (Some(t), _) => (t, None),
+            (None, Some((t, f1, _))) => (t, Some(f1)),
+            (None, None) => unreachable!("the threshold is chosen by cross-validation"),
+        };
+        let final_params = match best.and_then(|b| b.2) {
+            Some(s) => this.with_encoder_scale(s),
+            None => this.clone(),
         };
         progress(total - 1, total);
-        let fitted = self.fit_core(records)?;
+        let fitted = final_params.fit_core(records)?;
         progress(total, total);
-        self.to_classifier(fitted, threshold, cv_macro_f1, records.len(), data)
+        final_params.to_classifier(fitted, threshold, cv_macro_f1, records.len(), data, trials)
+    }
+
+    /// With an encoder: these parameters with every record's embedding computed once
+    /// (on all cores), for all the fits that follow. `None` without an encoder or when
+    /// already prepared.
+    fn prepared(&self, records: &[&Record]) -> Result<Option<CheckedParams>> {
+        let Some(e) = &self.encoder else {
+            return Ok(None);
+        };
+        if self.embedder.is_some() {
+            return Ok(None);
+        }
+        let encoder = Encoder::installed(e.spec, "training")?;
+        let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut p = self.clone();
+        p.embedder = Some(Arc::new(Embedder::remembering(encoder, &texts, threads)));
+        Ok(Some(p))
     }
 
     fn to_classifier(
@@ -247,6 +320,7 @@ impl CheckedParams {
         cv_macro_f1: Option<f64>,
         rows: usize,
         data: &[Dataset],
+        scale_search: Vec<ScaleTrial>,
     ) -> Result<Classifier> {
         let file = ModelFile {
             format: FORMAT_TAG.into(),
@@ -295,6 +369,16 @@ impl CheckedParams {
             intercept: 0.0,
             term_weights: Vec::new(),
             cue_weights: Vec::new(),
+            // The block fills in the rest when the classifier is made.
+            encoder: self.encoder.map(|_| EncoderRecord {
+                name: String::new(),
+                sha256: String::new(),
+                scale: 0.0,
+                scale_search,
+                mean: Vec::new(),
+                multiplier: Vec::new(),
+                weights: Vec::new(),
+            }),
         };
         Classifier::from_parts(file, fitted.featurizer, fitted.linear)
     }
@@ -314,6 +398,14 @@ impl CheckedParams {
                 records.len()
             )));
         }
+        let prepared;
+        let this = match self.prepared(records)? {
+            Some(p) => {
+                prepared = p;
+                &prepared
+            }
+            None => self,
+        };
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, self.seed);
         let mut reports = Vec::new();
@@ -329,7 +421,7 @@ impl CheckedParams {
                 .filter(|&i| folds[i] == f)
                 .map(|i| records[i])
                 .collect();
-            let model = self.fit_records(&train, &[])?;
+            let model = this.fit_records(&train, &[])?;
             let mut buffers = ScoreBuffers::default();
             let probs: Vec<f64> = test
                 .iter()

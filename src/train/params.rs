@@ -2,12 +2,15 @@
 //! [`CheckedParams`] that [`TrainParams::check`] returns once every value is in range.
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
+use crate::encoder::EncoderSpec;
 use crate::error::{Error, Result};
 use crate::limits::{
-    check_threshold, ngram_range_ok, ALPHA, CUE_SCALE, MAX_ITERATIONS, MAX_NGRAM, THRESHOLD_FOLDS,
-    TOLERANCE,
+    check_threshold, ngram_range_ok, ALPHA, CUE_SCALE, ENCODER_SCALE, MAX_ITERATIONS, MAX_NGRAM,
+    THRESHOLD_FOLDS, TOLERANCE,
 };
+use crate::model::blocks::encoder::Embedder;
 use crate::pipeline::analyzer::FeatureSettings;
+use std::sync::Arc;
 
 /// How to treat class imbalance in the training rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +66,23 @@ pub struct TrainParams {
     pub threshold_folds: usize,
     /// Seed for folds and resampling. Default: 42.
     pub seed: u64,
+    /// The accurate tier: a sentence encoder block after the TF-IDF and cue blocks.
+    /// Default: none (the fast tier).
+    pub encoder: Option<EncoderTraining>,
 }
+
+/// How the encoder block of an accurate-tier model is trained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EncoderTraining {
+    /// The encoder (its weights must be installed).
+    pub spec: &'static EncoderSpec,
+    /// The block scale, or `None` to choose it from [`ENCODER_SCALES`] by out-of-fold
+    /// macro-F1 on the training data.
+    pub scale: Option<f64>,
+}
+
+/// The block scales tried when the encoder scale is chosen by cross-validation.
+pub const ENCODER_SCALES: [f64; 5] = [0.025, 0.05, 0.1, 0.2, 0.4];
 
 impl Default for TrainParams {
     fn default() -> Self {
@@ -77,6 +96,7 @@ impl Default for TrainParams {
             threshold: None,
             threshold_folds: 5,
             seed: 42,
+            encoder: None,
         }
     }
 }
@@ -138,7 +158,22 @@ impl TrainParams {
         if f.min_df == 0 {
             return bad("min df must be at least 1".into());
         }
-        Ok(CheckedParams(self.clone()))
+        if let Some(e) = &self.encoder {
+            if let Some(scale) = e.scale {
+                if !ENCODER_SCALE.contains(&scale) {
+                    return bad(format!(
+                        "encoder scale must be between {} and {}, not {}",
+                        num(*ENCODER_SCALE.start()),
+                        num(*ENCODER_SCALE.end()),
+                        num(scale)
+                    ));
+                }
+            }
+        }
+        Ok(CheckedParams {
+            params: self.clone(),
+            embedder: None,
+        })
     }
 }
 
@@ -153,13 +188,32 @@ fn num(x: f64) -> String {
 
 /// Training parameters that passed [`TrainParams::check`]. Fit with
 /// [`CheckedParams::fit`] (see [`crate::train`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckedParams(TrainParams);
+#[derive(Debug, Clone)]
+pub struct CheckedParams {
+    params: TrainParams,
+    /// The training sentences' embeddings, once computed (accurate tier).
+    pub(crate) embedder: Option<Arc<Embedder>>,
+}
+
+impl PartialEq for CheckedParams {
+    fn eq(&self, other: &Self) -> bool {
+        self.params == other.params
+    }
+}
 
 impl CheckedParams {
     /// The parameters.
     pub fn params(&self) -> &TrainParams {
-        &self.0
+        &self.params
+    }
+
+    /// The same parameters with the encoder block scale set.
+    pub(crate) fn with_encoder_scale(&self, scale: f64) -> Self {
+        let mut c = self.clone();
+        if let Some(e) = &mut c.params.encoder {
+            e.scale = Some(scale);
+        }
+        c
     }
 }
 
@@ -167,7 +221,7 @@ impl std::ops::Deref for CheckedParams {
     type Target = TrainParams;
 
     fn deref(&self) -> &TrainParams {
-        &self.0
+        &self.params
     }
 }
 

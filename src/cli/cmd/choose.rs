@@ -18,8 +18,12 @@ pub enum ModelSpec {
     Builtin(&'static Builtin),
     /// A model file.
     File(String),
-    /// Each document's language chooses the built-in model.
-    Auto,
+    /// Each document's language chooses the built-in model (of the accurate tier when
+    /// `accurate`).
+    Auto {
+        /// `--accurate`.
+        accurate: bool,
+    },
 }
 
 impl ModelSpec {
@@ -34,7 +38,7 @@ impl ModelSpec {
             return Ok(ModelSpec::File(arg.to_string()));
         }
         if arg == "auto" {
-            return Ok(ModelSpec::Auto);
+            return Ok(ModelSpec::Auto { accurate: false });
         }
         match Builtin::find(arg) {
             Some(b) => Ok(ModelSpec::Builtin(b)),
@@ -50,7 +54,7 @@ impl ModelSpec {
         match self {
             ModelSpec::Builtin(b) => b.load(),
             ModelSpec::File(p) => Classifier::load(Path::new(p)),
-            ModelSpec::Auto => Err(Error::Param(
+            ModelSpec::Auto { .. } => Err(Error::Param(
                 "--model auto picks a model per document and is for classify only; name a model"
                     .into(),
             )),
@@ -74,19 +78,35 @@ pub struct Chooser {
     fixed: Option<Classifier>,
     loaded: Vec<(Language, Classifier)>,
     quiet: bool,
+    /// Under `auto --accurate`: whether the encoder is installed (checked once).
+    accurate: bool,
 }
 
 impl Chooser {
     /// A chooser for `spec`; `quiet` silences notes and warnings.
     pub fn new(spec: ModelSpec, quiet: bool) -> factop::Result<Chooser> {
-        let fixed = match spec {
-            ModelSpec::Auto => None,
-            _ => Some(spec.load()?),
+        let (fixed, mut accurate) = match spec {
+            ModelSpec::Auto { accurate } => (None, accurate),
+            _ => (Some(spec.load()?), false),
         };
+        if accurate {
+            let spec = &factop::encoder::E5_SMALL;
+            let installed = factop::encoder::store::installed_path(spec)?.is_file();
+            if !installed {
+                if !quiet {
+                    eprintln!(
+                        "note: --accurate: the {} sentence encoder is not installed (`factop encoder install PATH`); using the fast models",
+                        spec.name
+                    );
+                }
+                accurate = false;
+            }
+        }
         Ok(Chooser {
             fixed,
             loaded: Vec::new(),
             quiet,
+            accurate,
         })
     }
 
@@ -125,8 +145,9 @@ impl Chooser {
                         _ => "too little text to tell the language".to_string(),
                     };
                     eprintln!(
-                        "note: {}: {why}; using the English model (en)",
-                        crate::cli::safe::shown(source)
+                        "note: {}: {why}; using the English model ({})",
+                        crate::cli::safe::shown(source),
+                        if self.accurate { "en-e5" } else { "en" }
                     );
                 }
                 Language::English
@@ -135,8 +156,9 @@ impl Chooser {
         let i = match self.loaded.iter().position(|(l, _)| *l == language) {
             Some(i) => i,
             None => {
-                let b =
-                    Builtin::for_language(language).unwrap_or(&factop::model::builtin::BUILTINS[0]);
+                let b = Builtin::for_language_tier(language, self.accurate)
+                    .or_else(|| Builtin::for_language(language))
+                    .unwrap_or(&factop::model::builtin::BUILTINS[0]);
                 self.loaded.push((language, ModelSpec::Builtin(b).load()?));
                 self.loaded.len() - 1
             }

@@ -13,7 +13,18 @@ use std::path::{Path, PathBuf};
 /// Run `factop classify`.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     super::check_threshold(args.threshold)?;
-    let spec = ModelSpec::parse(args.model.as_deref())?;
+    let spec = match ModelSpec::parse(args.model.as_deref())? {
+        ModelSpec::Auto { .. } => ModelSpec::Auto {
+            accurate: args.accurate,
+        },
+        _ if args.accurate => {
+            return Err(factop::Error::Param(
+                "--accurate goes with --model auto; to name an accurate model use --model en-e5 (de-e5, ...)".into(),
+            )
+            .into())
+        }
+        other => other,
+    };
     let mut chooser = Chooser::new(spec, args.quiet)?;
     let run = match chooser.fixed() {
         Some(model) => ModelInfo::of(model, args.threshold.unwrap_or(model.threshold())),

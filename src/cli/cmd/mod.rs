@@ -3,6 +3,7 @@
 pub mod choose;
 pub mod classify;
 pub mod docs;
+pub mod encoder;
 pub mod eval;
 pub mod inspect;
 pub mod train;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
             eval::run(a, given)
         }
         Command::Inspect(a) => inspect::run(a),
+        Command::Encoder(c) => encoder::run(c),
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
     }

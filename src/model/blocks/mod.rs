@@ -4,12 +4,14 @@
 //! A [`Featurizer`] runs the shared text analysis ([`crate::pipeline::analyzer`]) once
 //! per sentence and asks each block, in order, to append its columns to the sparse row;
 //! the model's [`crate::model::linear::Linear`] weights then give the probability and
-//! the explanation over all blocks alike. Today there are two blocks: [`tfidf`] (word
-//! n-grams) and [`cues`] (named cue features). A new block is a module here that
+//! the explanation over all blocks alike. The blocks are [`tfidf`] (word n-grams),
+//! [`cues`] (named cue features) and, in the accurate tier, [`encoder`] (a sentence
+//! encoder's embedding). A new block is a module here that
 //! implements [`FeatureBlock`], a [`BlockKind`] variant, and a line in [`load`]; the code
 //! that classifies, streams, evaluates or renders results does not change.
 
 pub mod cues;
+pub mod encoder;
 pub mod tfidf;
 
 use crate::error::Result;
@@ -33,6 +35,13 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
 
     /// Vocabulary word ids the analysis should look up for this block, if any.
     fn word_ids(&self) -> Option<&WordIds> {
+        None
+    }
+
+    /// When the block is explained as a whole: the one name its columns' summed
+    /// contribution is shown under (the encoder block's hundreds of dimensions mean
+    /// nothing one by one).
+    fn explained_as(&self) -> Option<String> {
         None
     }
 
@@ -66,6 +75,10 @@ pub fn load(file: &ModelFile, path: &Path) -> Result<(Blocks, Vec<f64>)> {
             }
             BlockKind::Cues => {
                 let (b, w) = cues::CueBlock::load(file, path)?;
+                (Box::new(b), w)
+            }
+            BlockKind::Encoder => {
+                let (b, w) = encoder::EncoderBlock::load(file, path)?;
                 (Box::new(b), w)
             }
         };
@@ -125,6 +138,15 @@ impl Featurizer {
     /// Number of columns over all blocks.
     pub fn n_features(&self) -> usize {
         self.offsets[self.offsets.len() - 1]
+    }
+
+    /// The block that column `j` belongs to, if any.
+    pub fn block_of(&self, j: usize) -> Option<usize> {
+        let i = self.offsets.partition_point(|&o| o <= j);
+        match (i.checked_sub(1), self.offsets.get(i)) {
+            (Some(b), Some(_)) => Some(b),
+            _ => None,
+        }
     }
 
     /// The name of column `j` (empty when out of range).

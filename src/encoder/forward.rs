@@ -1,0 +1,321 @@
+//! The e5-small transformer: BERT-style embeddings, 12 post-norm layers of self
+//! attention and GELU feed-forward, mean pooling over every token (`<s>` and `</s>`
+//! included) and L2 normalisation, with the 4-bit products of [`super::quant`].
+//!
+//! Texts longer than the model's positions are cut into windows of at most
+//! `positions − 2` content tokens, each run as `<s> window </s>`; the embedding is the
+//! average of the windows' mean vectors weighted by their content tokens, then
+//! normalised, as the reference engine does.
+
+use super::quant::{dequantise_row, QActs, QMatrix};
+use super::tokenizer::{TokenBuffers, Tokenizer};
+use super::weights::{EncoderFile, RawTensor, Shape, QK};
+use crate::error::Result;
+
+#[derive(Debug)]
+struct Layer {
+    q: QMatrix,
+    k: QMatrix,
+    v: QMatrix,
+    attn_out: QMatrix,
+    attn_norm: (Vec<f32>, Vec<f32>),
+    ff_in: QMatrix,
+    ff_out: QMatrix,
+    out_norm: (Vec<f32>, Vec<f32>),
+}
+
+/// A loaded encoder: tokenizer and weights.
+#[derive(Debug)]
+pub struct Network {
+    shape: Shape,
+    tokenizer: Tokenizer,
+    /// Word embeddings, still 4-bit: `vocab` rows of `hidden / QK` blocks.
+    words: Vec<u8>,
+    positions: Vec<f32>,
+    token_type: Vec<f32>,
+    embed_norm: (Vec<f32>, Vec<f32>),
+    layers: Vec<Layer>,
+    gelu: Vec<f32>,
+}
+
+/// Reusable buffers for one thread's embeddings.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    tokens: TokenBuffers,
+    content: Vec<u32>,
+    ids: Vec<u32>,
+    x: Vec<f32>,
+    q: Vec<f32>,
+    k: Vec<f32>,
+    v: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    mid: Vec<f32>,
+    probs: Vec<f32>,
+    acts: QActs,
+    text: String,
+}
+
+impl Network {
+    /// Build the network from a parsed file.
+    pub fn new(file: &EncoderFile<'_>) -> Result<Self> {
+        let s = file.shape;
+        let (h, ff) = (s.hidden, s.ff);
+        let vec = |name: &str, n: usize| file.vector(name, n);
+        let mat = |name: &str, rows: usize, cols: usize, bias: &str| -> Result<QMatrix> {
+            let t: RawTensor<'_> = file.tensor(name, rows * cols, true)?;
+            Ok(QMatrix::new(t, rows, cols, vec(bias, rows)?))
+        };
+        let mut layers = Vec::with_capacity(s.layers);
+        for l in 0..s.layers {
+            let n = |part: &str| format!("l{l}.{part}");
+            layers.push(Layer {
+                q: mat(&n("q.w"), h, h, &n("q.b"))?,
+                k: mat(&n("k.w"), h, h, &n("k.b"))?,
+                v: mat(&n("v.w"), h, h, &n("v.b"))?,
+                attn_out: mat(&n("ao.w"), h, h, &n("ao.b"))?,
+                attn_norm: (vec(&n("aln.w"), h)?, vec(&n("aln.b"), h)?),
+                ff_in: mat(&n("fi.w"), ff, h, &n("fi.b"))?,
+                ff_out: mat(&n("fo.w"), h, ff, &n("fo.b"))?,
+                out_norm: (vec(&n("oln.w"), h)?, vec(&n("oln.b"), h)?),
+            });
+        }
+        let words = file.tensor("emb.word", s.vocab * h, true)?.bytes.to_vec();
+        let mut token_type = vec("emb.type", s.token_types.max(1) * h)?;
+        token_type.truncate(h);
+        let tokenizer = Tokenizer::new(file.tokenizer.clone());
+        if tokenizer.bos as usize >= s.vocab || tokenizer.eos as usize >= s.vocab {
+            return Err(crate::Error::model(
+                "<encoder>",
+                "not a valid e5-small encoder file (special ids outside the vocabulary)",
+            ));
+        }
+        Ok(Network {
+            shape: s,
+            tokenizer,
+            words,
+            positions: vec("emb.pos", s.positions * h)?,
+            token_type,
+            embed_norm: (vec("emb.ln.w", h)?, vec("emb.ln.b", h)?),
+            layers,
+            gelu: gelu_table(),
+        })
+    }
+
+    /// The embedding size.
+    pub fn dim(&self) -> usize {
+        self.shape.hidden
+    }
+
+    /// The tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The L2-normalised embedding of `"query: " + text` into `out` (`dim()` floats).
+    pub fn embed_query(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
+        let mut prefixed = std::mem::take(&mut buf.text);
+        prefixed.clear();
+        prefixed.push_str("query: ");
+        prefixed.push_str(text);
+        self.embed(&prefixed, buf, out);
+        buf.text = prefixed;
+    }
+
+    /// The L2-normalised embedding of `text` as given (no prefix added).
+    pub fn embed(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
+        let h = self.shape.hidden;
+        let mut content = std::mem::take(&mut buf.content);
+        self.tokenizer
+            .encode_into(text, &mut buf.tokens, &mut content);
+        let window = self.shape.positions - 2;
+        out[..h].fill(0.0);
+        let mut total = 0f64;
+        let mut mean = vec![0f32; h];
+        let chunks: Vec<&[u32]> = if content.is_empty() {
+            vec![&content[..]]
+        } else {
+            content.chunks(window).collect()
+        };
+        for chunk in chunks {
+            let mut ids = std::mem::take(&mut buf.ids);
+            ids.clear();
+            ids.push(self.tokenizer.bos);
+            ids.extend_from_slice(chunk);
+            ids.push(self.tokenizer.eos);
+            self.forward(&ids, buf, &mut mean);
+            buf.ids = ids;
+            let weight = chunk.len().max(1) as f32;
+            for (o, m) in out.iter_mut().zip(&mean) {
+                *o += weight * m;
+            }
+            total += weight as f64;
+        }
+        buf.content = content;
+        let inv = (1.0 / total) as f32;
+        let mut norm = 0f32;
+        for o in out[..h].iter_mut() {
+            *o *= inv;
+            norm += *o * *o;
+        }
+        let scale = 1.0 / norm.max(1e-12).sqrt();
+        out[..h].iter_mut().for_each(|o| *o *= scale);
+    }
+
+    /// Run the network over one window `ids` (with `<s>` and `</s>`) and write the
+    /// mean of the final hidden states into `mean`.
+    fn forward(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if super::quant::avx2() {
+                // SAFETY: the processor supports AVX2 and FMA (checked just above).
+                unsafe { self.forward_avx2(ids, b, mean) };
+                return;
+            }
+        }
+        self.forward_body(ids, b, mean)
+    }
+
+    /// The forward pass compiled for AVX2 and FMA: the loops inlined into it
+    /// (attention, layer norms, quantisation) are vectorised for them.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+        self.forward_body(ids, b, mean)
+    }
+
+    #[inline(always)]
+    fn forward_body(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+        let s = &self.shape;
+        let (h, t) = (s.hidden, ids.len());
+        let row_bytes = h / QK * (2 + QK / 2);
+        b.x.resize(t * h, 0.0);
+        for (p, (&id, x)) in ids.iter().zip(b.x.chunks_exact_mut(h)).enumerate() {
+            let id = (id as usize).min(s.vocab - 1);
+            dequantise_row(&self.words[id * row_bytes..(id + 1) * row_bytes], x);
+            let pos = &self.positions[p * h..(p + 1) * h];
+            for ((x, p), ty) in x.iter_mut().zip(pos).zip(&self.token_type) {
+                *x += p + ty;
+            }
+        }
+        layer_norm(&mut b.x, None, &self.embed_norm, h, s.eps);
+        for b_tmp in [&mut b.q, &mut b.k, &mut b.v, &mut b.ctx, &mut b.tmp] {
+            b_tmp.resize(t * h, 0.0);
+        }
+        b.mid.resize(t * s.ff, 0.0);
+        let heads = s.heads;
+        let hd = h / heads;
+        let scale = 1.0 / (hd as f32).sqrt();
+        for layer in &self.layers {
+            b.acts.quantise(&b.x, h);
+            super::quant::matmul(&layer.q, &b.acts, &mut b.q);
+            super::quant::matmul(&layer.k, &b.acts, &mut b.k);
+            super::quant::matmul(&layer.v, &b.acts, &mut b.v);
+            b.probs.resize(t, 0.0);
+            for i in 0..t {
+                for hh in 0..heads {
+                    let qi = &b.q[i * h + hh * hd..i * h + (hh + 1) * hd];
+                    let mut max = f32::MIN;
+                    for j in 0..t {
+                        let kj = &b.k[j * h + hh * hd..j * h + (hh + 1) * hd];
+                        let d = dot(qi, kj) * scale;
+                        b.probs[j] = d;
+                        max = max.max(d);
+                    }
+                    let mut sum = 0f32;
+                    for p in b.probs.iter_mut() {
+                        *p = (*p - max).exp();
+                        sum += *p;
+                    }
+                    let inv = 1.0 / sum;
+                    let c = &mut b.ctx[i * h + hh * hd..i * h + (hh + 1) * hd];
+                    c.fill(0.0);
+                    for j in 0..t {
+                        let p = b.probs[j] * inv;
+                        let vj = &b.v[j * h + hh * hd..j * h + (hh + 1) * hd];
+                        for (c, v) in c.iter_mut().zip(vj) {
+                            *c += p * v;
+                        }
+                    }
+                }
+            }
+            b.acts.quantise(&b.ctx, h);
+            super::quant::matmul(&layer.attn_out, &b.acts, &mut b.tmp);
+            layer_norm(&mut b.x, Some(&b.tmp), &layer.attn_norm, h, s.eps);
+            b.acts.quantise(&b.x, h);
+            super::quant::matmul(&layer.ff_in, &b.acts, &mut b.mid);
+            b.mid.iter_mut().for_each(|v| *v = gelu(*v, &self.gelu));
+            b.acts.quantise(&b.mid, s.ff);
+            super::quant::matmul(&layer.ff_out, &b.acts, &mut b.tmp);
+            layer_norm(&mut b.x, Some(&b.tmp), &layer.out_norm, h, s.eps);
+        }
+        mean.fill(0.0);
+        for x in b.x.chunks_exact(h) {
+            for (m, v) in mean.iter_mut().zip(x) {
+                *m += v;
+            }
+        }
+        let inv = 1.0 / t as f32;
+        mean.iter_mut().for_each(|m| *m *= inv);
+    }
+}
+
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[inline(always)]
+/// `x = layer_norm(x + y)` row by row (or of `x` alone).
+fn layer_norm(
+    x: &mut [f32],
+    y: Option<&[f32]>,
+    (w, bias): &(Vec<f32>, Vec<f32>),
+    h: usize,
+    eps: f32,
+) {
+    for (t, r) in x.chunks_exact_mut(h).enumerate() {
+        if let Some(y) = y {
+            for (r, y) in r.iter_mut().zip(&y[t * h..(t + 1) * h]) {
+                *r += y;
+            }
+        }
+        let mean = r.iter().sum::<f32>() / h as f32;
+        let var = r.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / h as f32;
+        let inv = 1.0 / (var + eps).sqrt();
+        for ((r, w), b) in r.iter_mut().zip(w).zip(bias) {
+            *r = (*r - mean) * inv * w + b;
+        }
+    }
+}
+
+/// GELU, `x · Φ(x)`, with the normal distribution function `Φ` read from a table
+/// (linear interpolation, steps of 1/256 over ±8; error below 5e-7, far under the
+/// 8-bit quantisation the result goes through next).
+#[inline(always)]
+fn gelu(x: f32, table: &[f32]) -> f32 {
+    let at = (x + GELU_RANGE) * GELU_STEPS;
+    if at <= 0.0 {
+        return 0.0;
+    }
+    let i = at as usize;
+    if i + 1 >= table.len() {
+        return x;
+    }
+    let f = at - i as f32;
+    x * (table[i] + f * (table[i + 1] - table[i]))
+}
+
+const GELU_RANGE: f32 = 8.0;
+const GELU_STEPS: f32 = 256.0;
+
+/// `Φ` at every table point, from the exact error function in f64.
+fn gelu_table() -> Vec<f32> {
+    let n = (2.0 * GELU_RANGE * GELU_STEPS) as usize + 1;
+    (0..n)
+        .map(|i| {
+            let x = i as f64 / GELU_STEPS as f64 - GELU_RANGE as f64;
+            (0.5 * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
+        })
+        .collect()
+}

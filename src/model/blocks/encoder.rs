@@ -1,0 +1,268 @@
+//! The encoder block of the accurate tier: a sentence encoder's embedding
+//! ([`crate::encoder`]), standardised with the training means and deviations and
+//! multiplied by the block scale. Its columns are named `e5-small:J`; `--explain`
+//! reports the block as one contribution, `encoder:e5-small`, the sum of its columns'.
+
+use super::FeatureBlock;
+use crate::encoder::{Buffers, Encoder, EncoderSpec};
+use crate::error::{Error, Result};
+use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
+use crate::model::file::{BlockKind, EncoderRecord, ModelFile};
+use crate::pipeline::analyzer::Analysis;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Embeddings of sentences: the encoder, and during training a memo of the sentences
+/// already embedded (each training sentence is embedded once, however many folds
+/// and scales use it).
+#[derive(Debug)]
+pub struct Embedder {
+    encoder: Arc<Encoder>,
+    memo: Option<Mutex<FxHashMap<String, Arc<[f32]>>>>,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<(Buffers, Vec<f32>)> = RefCell::new((Buffers::default(), Vec::new()));
+}
+
+impl Embedder {
+    /// Embed on demand, remembering nothing (classification).
+    pub fn new(encoder: Arc<Encoder>) -> Self {
+        Embedder {
+            encoder,
+            memo: None,
+        }
+    }
+
+    /// Embed `texts` now on `threads` threads and remember them (training).
+    pub fn remembering(encoder: Arc<Encoder>, texts: &[&str], threads: usize) -> Self {
+        let mut unique: Vec<&str> = texts.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let threads = threads.clamp(1, unique.len().max(1));
+        let chunk = unique.len().div_ceil(threads).max(1);
+        let dim = encoder.dim();
+        let mut memo = FxHashMap::default();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = unique
+                .chunks(chunk)
+                .map(|part| {
+                    let encoder = &encoder;
+                    s.spawn(move || {
+                        let mut buf = Buffers::default();
+                        part.iter()
+                            .map(|t| {
+                                let mut v = vec![0f32; dim];
+                                encoder.embed(t, &mut buf, &mut v);
+                                (t.to_string(), Arc::<[f32]>::from(v))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                // A panic in a worker is a bug; re-raise it here.
+                memo.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+        });
+        Embedder {
+            encoder,
+            memo: Some(Mutex::new(memo)),
+        }
+    }
+
+    /// The encoder.
+    pub fn encoder(&self) -> &Arc<Encoder> {
+        &self.encoder
+    }
+
+    /// Call `f` with the embedding of `text`.
+    pub fn with<R>(&self, text: &str, f: impl FnOnce(&[f32]) -> R) -> R {
+        if let Some(memo) = &self.memo {
+            let hit = memo
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(text)
+                .cloned();
+            if let Some(v) = hit {
+                return f(&v);
+            }
+        }
+        BUFFERS.with(|b| {
+            let (buf, out) = &mut *b.borrow_mut();
+            out.resize(self.encoder.dim(), 0.0);
+            self.encoder.embed(text, buf, out);
+            f(out)
+        })
+    }
+}
+
+/// The fitted encoder block.
+#[derive(Debug)]
+pub struct EncoderBlock {
+    embedder: Arc<Embedder>,
+    spec: &'static EncoderSpec,
+    scale: f64,
+    mean: Vec<f64>,
+    multiplier: Vec<f64>,
+}
+
+impl EncoderBlock {
+    /// Fit the standardisation on the embeddings of the training `texts`, times
+    /// `scale`. A dimension that (all but) never varies gets multiplier 0.
+    pub fn fit(embedder: Arc<Embedder>, texts: &[&str], scale: f64) -> Self {
+        let dim = embedder.encoder().dim();
+        let mut sum = vec![0f64; dim];
+        let mut sq = vec![0f64; dim];
+        for t in texts {
+            embedder.with(t, |e| {
+                for ((s, q), &v) in sum.iter_mut().zip(sq.iter_mut()).zip(e) {
+                    *s += v as f64;
+                    *q += v as f64 * v as f64;
+                }
+            });
+        }
+        let n = texts.len().max(1) as f64;
+        let mut mean = Vec::with_capacity(dim);
+        let mut multiplier = Vec::with_capacity(dim);
+        for (s, q) in sum.iter().zip(&sq) {
+            let m = s / n;
+            let sd = (q / n - m * m).max(0.0).sqrt();
+            // Rounded to 9 significant digits so the model file is short and the
+            // same on every machine that sums in this order.
+            mean.push(round9(m));
+            multiplier.push(if sd >= MIN_CUE_SD {
+                round9(scale / sd)
+            } else {
+                0.0
+            });
+        }
+        let spec = embedder.encoder().spec();
+        EncoderBlock {
+            embedder,
+            spec,
+            scale,
+            mean,
+            multiplier,
+        }
+    }
+
+    /// Read and check the block from a model file, loading the installed encoder it
+    /// names: the block and its weights.
+    pub fn load<'f>(file: &'f ModelFile, path: &Path) -> Result<(Self, &'f [f64])> {
+        let Some(rec) = &file.encoder else {
+            return Err(Error::model(
+                path,
+                "the encoder block has no \"encoder\" section",
+            ));
+        };
+        let spec = EncoderSpec::find(&rec.name).ok_or_else(|| {
+            Error::model(path, format!("unknown sentence encoder {:?}", rec.name))
+        })?;
+        if rec.sha256 != spec.sha256 {
+            return Err(Error::model(
+                path,
+                format!(
+                    "made with {} weights of SHA-256 {}, this factop knows {}",
+                    spec.name, rec.sha256, spec.sha256
+                ),
+            ));
+        }
+        let d = spec.dim;
+        if rec.mean.len() != d || rec.multiplier.len() != d || rec.weights.len() != d {
+            return Err(Error::model(
+                path,
+                format!(
+                    "the {} block needs {d} means, multipliers and weights; the file has {}, {} and {}",
+                    spec.name,
+                    rec.mean.len(),
+                    rec.multiplier.len(),
+                    rec.weights.len()
+                ),
+            ));
+        }
+        let numbers = || {
+            rec.mean
+                .iter()
+                .chain(&rec.multiplier)
+                .chain(&rec.weights)
+                .chain([&rec.scale])
+        };
+        if numbers().any(|x| !x.is_finite()) {
+            return Err(Error::model(path, "a number is not finite"));
+        }
+        if numbers().any(|x| x.abs() > MAX_MODEL_NUMBER) {
+            return Err(Error::model(
+                path,
+                format!("an encoder number is larger than {MAX_MODEL_NUMBER:e} in magnitude"),
+            ));
+        }
+        let encoder = Encoder::installed(spec, &path.display().to_string())?;
+        let block = EncoderBlock {
+            embedder: Arc::new(Embedder::new(encoder)),
+            spec,
+            scale: rec.scale,
+            mean: rec.mean.clone(),
+            multiplier: rec.multiplier.clone(),
+        };
+        Ok((block, &rec.weights))
+    }
+
+    /// The block scale.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+}
+
+fn round9(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.8e}").parse().unwrap_or(x)
+}
+
+impl FeatureBlock for EncoderBlock {
+    fn kind(&self) -> BlockKind {
+        BlockKind::Encoder
+    }
+
+    fn width(&self) -> usize {
+        self.mean.len()
+    }
+
+    fn column_name(&self, j: usize) -> String {
+        format!("{}:{j}", self.spec.name)
+    }
+
+    fn explained_as(&self) -> Option<String> {
+        Some(format!("encoder:{}", self.spec.name))
+    }
+
+    fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
+        self.embedder.with(analysis.text(), |e| {
+            for (k, &v) in e.iter().enumerate() {
+                let x = (v as f64 - self.mean[k]) * self.multiplier[k];
+                row.push((base + k as u32, x));
+            }
+        });
+    }
+
+    fn save(&self, weights: &[f64], file: &mut ModelFile) {
+        let scale_search = file
+            .encoder
+            .as_ref()
+            .map(|e| e.scale_search.clone())
+            .unwrap_or_default();
+        file.encoder = Some(EncoderRecord {
+            name: self.spec.name.to_string(),
+            sha256: self.spec.sha256.to_string(),
+            scale: self.scale,
+            scale_search,
+            mean: self.mean.clone(),
+            multiplier: self.multiplier.clone(),
+            weights: weights.to_vec(),
+        });
+    }
+}
