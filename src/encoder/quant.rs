@@ -121,31 +121,64 @@ pub fn matmul(m: &QMatrix, a: &QActs, y: &mut [f32]) {
     debug_assert_eq!(y.len(), tokens * m.rows);
     #[cfg(target_arch = "x86_64")]
     {
-        if avx2() {
-            // SAFETY: the processor supports AVX2 and FMA (checked just above).
-            unsafe { x86::matmul_avx2(m, a, y, tokens) };
-            return;
+        match kernel() {
+            Kernel::Vnni => {
+                // SAFETY: the processor supports AVX2, FMA and AVX-VNNI (checked once).
+                unsafe { x86::matmul_vnni(m, a, y, tokens) };
+                return;
+            }
+            Kernel::Avx2 => {
+                // SAFETY: the processor supports AVX2 and FMA (checked once).
+                unsafe { x86::matmul_avx2(m, a, y, tokens) };
+                return;
+            }
+            Kernel::Portable => {}
         }
     }
     matmul_portable(m, a, y, tokens);
 }
 
-/// Whether the AVX2 kernel runs (AVX2 and FMA present).
+/// Which matrix kernel runs on this processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// AVX2 and FMA with AVX-VNNI byte dot products.
+    Vnni,
+    /// AVX2 and FMA.
+    Avx2,
+    /// Plain Rust.
+    Portable,
+}
+
+/// The kernel for this processor, chosen once. `FACTOP_KERNEL=avx2|portable` asks for
+/// a lesser one (for testing and measuring; the AVX kernels give identical results).
+pub fn kernel() -> Kernel {
+    use std::sync::OnceLock;
+    static K: OnceLock<Kernel> = OnceLock::new();
+    *K.get_or_init(|| {
+        let asked = std::env::var("FACTOP_KERNEL").unwrap_or_default();
+        #[cfg(target_arch = "x86_64")]
+        {
+            let avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+            let vnni = avx2 && is_x86_feature_detected!("avxvnni");
+            match asked.as_str() {
+                "portable" => Kernel::Portable,
+                "avx2" if avx2 => Kernel::Avx2,
+                _ if vnni => Kernel::Vnni,
+                _ if avx2 => Kernel::Avx2,
+                _ => Kernel::Portable,
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = asked;
+            Kernel::Portable
+        }
+    })
+}
+
+/// Whether an AVX2 kernel runs (AVX2 and FMA present).
 pub fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::sync::OnceLock;
-        static HAS: OnceLock<bool> = OnceLock::new();
-        *HAS.get_or_init(|| {
-            std::env::var_os("FACTOP_NO_AVX2").is_none()
-                && is_x86_feature_detected!("avx2")
-                && is_x86_feature_detected!("fma")
-        })
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    kernel() != Kernel::Portable
 }
 
 /// The kernel in plain Rust.
@@ -176,7 +209,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     /// Output rows computed together, so each activation block is loaded once per group.
-    const GROUP: usize = 8;
+    const GROUP: usize = 4;
 
     #[target_feature(enable = "avx2,fma")]
     fn hsum(v: __m256) -> f32 {
@@ -192,31 +225,58 @@ mod x86 {
     /// The processor must support AVX2 and FMA.
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn matmul_avx2(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
-        let nb = m.cols / QK;
-        assert!(m.w.len() >= m.rows * m.cols && m.scale.len() >= m.rows * nb);
-        assert!(a.q.len() >= tokens * m.cols && a.scale.len() >= tokens * nb);
-        assert!(a.sum.len() >= tokens * nb && y.len() >= tokens * m.rows);
+        check(m, a, y, tokens);
         let mut o0 = 0;
         while o0 + GROUP <= m.rows {
-            // SAFETY: rows o0..o0 + GROUP exist; sizes asserted above.
-            unsafe { rows::<GROUP>(m, a, y, tokens, o0) };
+            // SAFETY: rows o0..o0 + GROUP exist; sizes checked above.
+            unsafe { rows::<GROUP, false>(m, a, y, tokens, o0) };
             o0 += GROUP;
         }
         while o0 < m.rows {
             // SAFETY: as above, one row.
-            unsafe { rows::<1>(m, a, y, tokens, o0) };
+            unsafe { rows::<1, false>(m, a, y, tokens, o0) };
             o0 += 1;
         }
     }
 
-    /// Outputs `o0..o0 + G` for every token.
+    /// [`matmul_avx2`] with the AVX-VNNI byte dot product, which gives the same
+    /// integers in one instruction instead of two (so the same floats).
     ///
     /// # Safety
-    /// AVX2 and FMA; `o0 + G <= m.rows` and the sizes asserted by [`matmul_avx2`].
-    #[target_feature(enable = "avx2,fma")]
-    #[inline]
+    /// The processor must support AVX2, FMA and AVX-VNNI.
+    #[target_feature(enable = "avx2,fma,avxvnni")]
+    pub unsafe fn matmul_vnni(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
+        check(m, a, y, tokens);
+        let mut o0 = 0;
+        while o0 + GROUP <= m.rows {
+            // SAFETY: rows o0..o0 + GROUP exist; sizes checked above.
+            unsafe { rows::<GROUP, true>(m, a, y, tokens, o0) };
+            o0 += GROUP;
+        }
+        while o0 < m.rows {
+            // SAFETY: as above, one row.
+            unsafe { rows::<1, true>(m, a, y, tokens, o0) };
+            o0 += 1;
+        }
+    }
+
+    fn check(m: &QMatrix, a: &QActs, y: &[f32], tokens: usize) {
+        let nb = m.cols / QK;
+        assert!(m.w.len() >= m.rows * m.cols && m.scale.len() >= m.rows * nb);
+        assert!(a.q.len() >= tokens * m.cols && a.scale.len() >= tokens * nb);
+        assert!(a.sum.len() >= tokens * nb && y.len() >= tokens * m.rows);
+    }
+
+    /// Outputs `o0..o0 + G` for every token, two tokens at a time (each weight block
+    /// loaded once for both). Each output is summed in the same order whatever the
+    /// grouping, so results do not depend on it.
+    ///
+    /// # Safety
+    /// AVX2 and FMA (and AVX-VNNI when `VNNI`); `o0 + G <= m.rows` and the sizes
+    /// checked by [`check`].
+    #[inline(always)]
     #[allow(clippy::needless_range_loop)] // r indexes several arrays in step
-    unsafe fn rows<const G: usize>(
+    unsafe fn rows<const G: usize, const VNNI: bool>(
         m: &QMatrix,
         a: &QActs,
         y: &mut [f32],
@@ -224,33 +284,53 @@ mod x86 {
         o0: usize,
     ) {
         let (cols, nb) = (m.cols, m.cols / QK);
-        let ones = _mm256_set1_epi16(1);
         let w = m.w.as_ptr().add(o0 * cols);
         let ws = m.scale.as_ptr().add(o0 * nb);
-        for t in 0..tokens {
-            let x = a.q.as_ptr().add(t * cols);
-            let xs = a.scale.as_ptr().add(t * nb);
-            let xsum = a.sum.as_ptr().add(t * nb);
-            let mut acc = [_mm256_setzero_ps(); G];
+        let dot = |wv: __m256i, av: __m256i| {
+            if VNNI {
+                _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), wv, av)
+            } else {
+                _mm256_madd_epi16(_mm256_maddubs_epi16(wv, av), _mm256_set1_epi16(1))
+            }
+        };
+        let mut t = 0;
+        while t < tokens {
+            let pair = t + 1 < tokens;
+            let t1 = if pair { t + 1 } else { t };
+            let (x0, x1) = (a.q.as_ptr().add(t * cols), a.q.as_ptr().add(t1 * cols));
+            let (s0, s1) = (a.scale.as_ptr().add(t * nb), a.scale.as_ptr().add(t1 * nb));
+            let mut acc0 = [_mm256_setzero_ps(); G];
+            let mut acc1 = [_mm256_setzero_ps(); G];
             for b in 0..nb {
-                let av = _mm256_loadu_si256(x.add(b * QK) as *const __m256i);
-                let da = *xs.add(b);
+                let av0 = _mm256_loadu_si256(x0.add(b * QK) as *const __m256i);
+                let av1 = _mm256_loadu_si256(x1.add(b * QK) as *const __m256i);
+                let (da0, da1) = (*s0.add(b), *s1.add(b));
                 for r in 0..G {
                     let wv = _mm256_loadu_si256(w.add(r * cols + b * QK) as *const __m256i);
-                    let s = _mm256_madd_epi16(_mm256_maddubs_epi16(wv, av), ones);
-                    let scale = _mm256_set1_ps(*ws.add(r * nb + b) * da);
-                    acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), scale, acc[r]);
+                    let dw = *ws.add(r * nb + b);
+                    let p0 = _mm256_cvtepi32_ps(dot(wv, av0));
+                    let p1 = _mm256_cvtepi32_ps(dot(wv, av1));
+                    acc0[r] = _mm256_fmadd_ps(p0, _mm256_set1_ps(dw * da0), acc0[r]);
+                    acc1[r] = _mm256_fmadd_ps(p1, _mm256_set1_ps(dw * da1), acc1[r]);
                 }
             }
-            for r in 0..G {
-                // The −8 offset of the stored weights: Σ_b scale_w · scale_a · Σ a.
-                let mut corr = 0f32;
-                for b in 0..nb {
-                    corr += *ws.add(r * nb + b) * *xs.add(b) * *xsum.add(b) as f32;
+            for (tt, acc) in [(t, &acc0), (t1, &acc1)]
+                .into_iter()
+                .take(1 + pair as usize)
+            {
+                let xs = a.scale.as_ptr().add(tt * nb);
+                let xsum = a.sum.as_ptr().add(tt * nb);
+                for r in 0..G {
+                    // The −8 offset of the stored weights: Σ_b scale_w · scale_a · Σ a.
+                    let mut corr = 0f32;
+                    for b in 0..nb {
+                        corr += *ws.add(r * nb + b) * *xs.add(b) * *xsum.add(b) as f32;
+                    }
+                    *y.get_unchecked_mut(tt * m.rows + o0 + r) =
+                        m.bias[o0 + r] + hsum(acc[r]) - 8.0 * corr;
                 }
-                *y.get_unchecked_mut(t * m.rows + o0 + r) =
-                    m.bias[o0 + r] + hsum(acc[r]) - 8.0 * corr;
             }
+            t += 2;
         }
     }
 }
@@ -293,6 +373,20 @@ mod tests {
         let mut slow = vec![0f32; tokens * rows];
         matmul(&m, &a, &mut fast);
         matmul_portable(&m, &a, &mut slow, tokens);
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            // The VNNI kernel computes the same integers, so the same floats, as AVX2.
+            let mut avx2 = vec![0f32; tokens * rows];
+            // SAFETY: AVX2 and FMA are present (checked just above).
+            unsafe { x86::matmul_avx2(&m, &a, &mut avx2, tokens) };
+            if is_x86_feature_detected!("avxvnni") {
+                let mut vnni = vec![0f32; tokens * rows];
+                // SAFETY: AVX-VNNI is present too.
+                unsafe { x86::matmul_vnni(&m, &a, &mut vnni, tokens) };
+                assert_eq!(avx2, vnni);
+            }
+            assert_eq!(avx2, fast);
+        }
         // The same products from dequantised weights and activations, in f64.
         let mut wrow = vec![0f32; cols];
         let row_bytes = cols / QK * (2 + QK / 2);

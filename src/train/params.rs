@@ -102,6 +102,19 @@ impl Default for TrainParams {
 }
 
 impl TrainParams {
+    /// How many logistic fits training makes: one per fold for each encoder scale tried
+    /// (when the threshold or the scale is chosen by cross-validation), then the final
+    /// one. Progress is reported in these steps.
+    pub fn fits(&self) -> usize {
+        let search = self.encoder.is_some_and(|e| e.scale.is_none());
+        let scales = if search { ENCODER_SCALES.len() } else { 1 };
+        if self.threshold.is_none() || search {
+            scales * self.threshold_folds + 1
+        } else {
+            1
+        }
+    }
+
     /// Reject bad values before any work starts; the checked parameters can fit.
     pub fn check(&self) -> Result<CheckedParams> {
         let f = &self.features;

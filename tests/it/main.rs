@@ -3,6 +3,7 @@
 
 mod cli;
 mod data;
+mod encoder;
 mod html_browser;
 mod languages;
 mod model_reproduction;

@@ -11,7 +11,17 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let file = model.model_file();
     let f = model.featurizer();
     let weights = model.linear().weights();
-    let mut ranked: Vec<(usize, f64)> = weights.iter().copied().enumerate().collect();
+    // Blocks explained as a whole (the encoder's dimensions) are summarised on their
+    // own line, not ranked among the words and cues.
+    let mut ranked: Vec<(usize, f64)> = weights
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(j, _)| {
+            f.block_of(j)
+                .is_none_or(|b| f.blocks()[b].explained_as().is_none())
+        })
+        .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let top = args.top;
     let opinion: Vec<(String, f64)> = ranked
@@ -46,6 +56,13 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
                 "training": file.training,
                 "terms": file.vocabulary.len(),
                 "cues": file.cues.len(),
+                "encoder": file.encoder.as_ref().map(|e| serde_json::json!({
+                    "name": e.name,
+                    "sha256": e.sha256,
+                    "dimensions": e.mean.len(),
+                    "scale": e.scale,
+                    "scale_search": e.scale_search,
+                })),
                 "intercept": file.intercept,
                 "top_opinion": opinion.iter().map(|(n, w)| serde_json::json!({"feature": n, "weight": w})).collect::<Vec<_>>(),
                 "top_fact": fact.iter().map(|(n, w)| serde_json::json!({"feature": n, "weight": w})).collect::<Vec<_>>(),
@@ -74,6 +91,26 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
             let _ = writeln!(s, "features   {} terms ({}-{} grams, min df {}, cap {}, {} tf, stemmer {}) + {} cues (scale {})",
                 file.vocabulary.len(), fs.ngram_min, fs.ngram_max, fs.min_df, fs.max_features,
                 if fs.sublinear_tf { "sublinear" } else { "raw" }, fs.language.code(), file.cues.len(), fs.cue_scale);
+            if let Some(e) = &file.encoder {
+                let search: Vec<String> = e
+                    .scale_search
+                    .iter()
+                    .map(|t| format!("{} → {:.4}", t.scale, t.cv_macro_f1))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "encoder    {} embedding, {} dimensions standardised × scale {}{} (shown in explanations as encoder:{})",
+                    e.name,
+                    e.mean.len(),
+                    e.scale,
+                    if search.is_empty() {
+                        " (given)".to_string()
+                    } else {
+                        format!(" (chosen by out-of-fold macro-F1: {})", search.join(", "))
+                    },
+                    e.name
+                );
+            }
             let _ = writeln!(s, "training   alpha {}, max iterations {}, tolerance {}, balance {}, seed {}, {} rows",
                 t.alpha, t.max_iterations, t.tolerance, t.balance, t.seed, t.rows);
             for d in &t.data {

@@ -32,20 +32,25 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         Some(p) => Some(data::load(p, &opts)?),
         None => None,
     };
-    let total = if params.threshold.is_some() {
-        1
-    } else {
-        params.threshold_folds + 1
-    };
+    let total = params.fits();
     let bar = crate::cli::progress::steps("training", total as u64);
     let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let file = model.model_file();
     eprintln!(
-        "trained {}: {} terms + {} cues, threshold {:.3}{} in {:.2}s",
+        "trained {}: {} terms + {} cues{}, threshold {:.3}{} in {:.2}s",
         shown(&file.name),
         file.vocabulary.len(),
         file.cues.len(),
+        file.encoder
+            .as_ref()
+            .map(|e| format!(
+                " + {} embedding ({} dimensions, scale {})",
+                e.name,
+                e.mean.len(),
+                e.scale
+            ))
+            .unwrap_or_default(),
         file.threshold,
         file.training
             .cv_macro_f1
