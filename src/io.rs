@@ -1,13 +1,70 @@
-//! File output: atomic writes, so an interrupted run never leaves a half-written file.
+//! File output: atomic writes, so an interrupted run never leaves a half-written file,
+//! and checks that an output path is safe to replace.
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Write `bytes` to `path` atomically: a temporary file in the same directory is
-/// written, flushed and synced, then renamed over `path`. On any failure the
-/// temporary file is removed and an existing `path` is left untouched.
-/// `-` writes to standard output instead.
+/// Check, before any work starts, that `path` can be written as an output: its folder
+/// exists, and it is not a folder, a device, a pipe, a socket or a symbolic link (an
+/// output only ever replaces a regular file, never what a link points to). `-` is
+/// standard output and always fine.
+pub fn check_output(path: &Path) -> Result<()> {
+    if path == Path::new("-") {
+        return Ok(());
+    }
+    let bad = |m: &str| {
+        Error::Param(format!(
+            "output {}: {m}",
+            crate::error::capped(&path.display().to_string())
+        ))
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(bad(
+                "is a symbolic link; factop only replaces regular files (name the file itself)",
+            ))
+        }
+        Ok(m) if m.is_dir() => return Err(bad("is a folder")),
+        Ok(m) if !m.is_file() => return Err(bad(
+            "is not a regular file (a device, pipe or socket); factop only replaces regular files",
+        )),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    let dir = folder_of(path);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(bad("its folder is not a folder")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(bad(&format!("the folder {} does not exist", dir.display())))
+        }
+        Err(e) => Err(Error::io(&dir, e)),
+    }
+}
+
+/// Whether `output` names the same file as `input` (both exist and are one file).
+pub fn same_file(output: &Path, input: &Path) -> bool {
+    match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Write `bytes` to `path` atomically: a new temporary file with an unpredictable name
+/// is created in the same folder (never opening an existing file or following a link),
+/// written, flushed and synced, given the permissions of the file it replaces, then
+/// renamed over `path`. On any failure the temporary file is removed and an existing
+/// `path` is left untouched. The checks of [`check_output`] are made first. `-` writes
+/// to standard output instead.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
@@ -16,19 +73,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .and_then(|_| out.flush())
             .map_err(|e| Error::io(path, e));
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    check_output(path)?;
+    let dir = folder_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let (tmp, mut f) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.flush()?;
+        if let Some(p) = permissions {
+            f.set_permissions(p)?;
+        }
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)
@@ -38,6 +96,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(Error::io(path, e));
     }
     Ok(())
+}
+
+/// A new file `.NAME.RANDOM.tmp` in `dir`, created exclusively (`O_CREAT | O_EXCL`:
+/// an existing file or link of that name makes it try another name).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut last = None;
+    for attempt in 0..16u32 {
+        // RandomState is seeded from the operating system's randomness per process;
+        // mixing in the time, the process id and the attempt makes each name new.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.write_u32(std::process::id());
+        h.write_u32(attempt);
+        let tmp = dir.join(format!(".{name}.{:016x}.tmp", h.finish()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
 #[cfg(test)]
@@ -58,7 +146,49 @@ mod tests {
     fn failure_keeps_existing_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("missing-dir").join("m.json");
-        assert!(write_atomic(&p, b"x").is_err());
+        let e = write_atomic(&p, b"x").unwrap_err().to_string();
+        assert!(e.contains("does not exist"), "{e}");
         assert!(!p.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_are_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        // An output that is a link to another file: refused, the target untouched.
+        let link = dir.path().join("report.html");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let e = write_atomic(&link, b"x").unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        // A device or a folder is refused.
+        for p in [Path::new("/dev/null"), dir.path()] {
+            assert!(write_atomic(p, b"x").is_err(), "{}", p.display());
+        }
+        // Links planted at every name the old scheme would have used change nothing:
+        // temporary files are created exclusively, under unpredictable names.
+        let out = dir.path().join("m.json");
+        let planted = dir
+            .path()
+            .join(format!(".m.json.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_atomic(&out, b"model").unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"model");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_keeps_the_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        std::fs::write(&p, b"old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 }

@@ -433,3 +433,37 @@ fn jsonl_ids_are_echoed_exactly_and_lone_surrogates_are_named() {
         "{stderr}"
     );
 }
+
+/// Outputs are checked before any work: never an input, never a link, device or
+/// folder, never in a missing folder; the refused run changes nothing.
+#[cfg(unix)]
+#[test]
+fn outputs_that_are_inputs_links_devices_or_in_missing_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.csv");
+    std::fs::copy(root().join("tests/fixtures/tiny.csv"), &data).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let p = |x: &std::path::Path| x.to_str().unwrap().to_string();
+    let (d, l) = (p(&data), p(&link));
+    let missing = p(&dir.path().join("nodir/m.json"));
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["train", "--data", &d, "-o", &d], "is also an input"),
+        (vec!["train", "--data", &d, "-o", &l], "symbolic link"),
+        (vec!["train", "--data", &d, "-o", "/dev/null"], "not a regular file"),
+        (vec!["train", "--data", &d, "-o", &missing], "does not exist"),
+        (vec!["eval", "--data", &d, "--predictions", &d], "is also an input"),
+        (vec!["eval", "--data", &d, "--report", &l], "symbolic link"),
+    ];
+    for (args, needle) in cases {
+        bad(&args, needle);
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read(&data).unwrap(),
+        std::fs::read(root().join("tests/fixtures/tiny.csv")).unwrap()
+    );
+    assert!(!dir.path().join("nodir").exists());
+}

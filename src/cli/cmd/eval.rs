@@ -27,6 +27,13 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
             }
         }
     }
+    let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
+    let model_path = args.model.as_deref().map(std::path::Path::new);
+    inputs.extend(model_path);
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    outputs.extend(args.predictions.as_deref().map(|p| ("--predictions", p)));
+    outputs.extend(args.report.as_deref().map(|p| ("--report", p)));
+    super::check_outputs(&outputs, &inputs)?;
     let opts = args.data_args.options();
     let mut sets = Vec::new();
     for p in &args.data {

@@ -32,6 +32,37 @@ pub fn load_model(arg: Option<&str>) -> factop::Result<Classifier> {
     choose::ModelSpec::parse(arg)?.load()
 }
 
+/// Check, before any work, that each output can be written and is none of the
+/// inputs: `outputs` are (flag, path) pairs, `inputs` the files the command reads.
+pub fn check_outputs(
+    outputs: &[(&str, &std::path::Path)],
+    inputs: &[&std::path::Path],
+) -> factop::Result<()> {
+    for (flag, out) in outputs {
+        factop::io::check_output(out)?;
+        if let Some(input) = inputs.iter().find(|i| factop::io::same_file(out, i)) {
+            return Err(factop::Error::Param(format!(
+                "{flag} {} is also an input ({}); it would be overwritten",
+                crate::cli::safe::shown(&out.display().to_string()),
+                crate::cli::safe::shown(&input.display().to_string())
+            )));
+        }
+    }
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        if outputs[..i]
+            .iter()
+            .any(|(_, o)| o == out || factop::io::same_file(o, out))
+            && *out != std::path::Path::new("-")
+        {
+            return Err(factop::Error::Param(format!(
+                "{flag} {} is named twice as an output",
+                crate::cli::safe::shown(&out.display().to_string())
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Check a `--threshold` value.
 pub fn check_threshold(t: Option<f64>) -> factop::Result<()> {
     match t {
