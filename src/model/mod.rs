@@ -265,8 +265,19 @@ impl Classifier {
         let mut contribs: Vec<(String, f64)> = Vec::new();
         let mut whole: Vec<(String, f64)> = Vec::new();
         let blocks = self.featurizer.blocks();
+        // Rows hold their columns in increasing order.
+        let value = |j: usize| {
+            row.binary_search_by_key(&(j as u32), |r| r.0)
+                .map_or(0.0, |i| row[i].1)
+        };
         for (j, c) in self.linear.contributions(row) {
             let block = self.featurizer.block_of(j);
+            if let Some(b) = block {
+                let base = self.featurizer.columns(b).start;
+                if !blocks[b].present(j - base, value(j)) {
+                    continue;
+                }
+            }
             match block.and_then(|b| blocks[b].explained_as()) {
                 Some(name) => match whole.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, sum)) => *sum += c,
@@ -348,6 +359,33 @@ mod tests {
             m.model_file().vocabulary.len() + m.model_file().cues.len()
         );
         assert_eq!(m.linear().weights().len(), m.featurizer().n_features());
+    }
+
+    #[test]
+    fn explanations_list_only_cues_the_sentence_has() {
+        let m = Classifier::embedded().unwrap();
+        let e = m.explain("It is awful.", 50);
+        let names: Vec<&str> = e
+            .opinion
+            .iter()
+            .chain(&e.fact)
+            .map(|c| c.feature.as_str())
+            .collect();
+        // No past tense and no capitalised name in the sentence: not listed, although
+        // their standardised values (distance from the training average) are not 0.
+        for absent in [
+            "cue:tense.past",
+            "cue:names.capitalised",
+            "cue:numbers.count",
+        ] {
+            assert!(!names.contains(&absent), "{absent} in {names:?}");
+        }
+        assert!(names.contains(&"cue:evaluative.valence"), "{names:?}");
+        // The probability still counts every column.
+        assert_eq!(
+            m.probability("It is awful."),
+            m.score("It is awful.", &mut ScoreBuffers::default(), 3).0
+        );
     }
 
     #[test]

@@ -125,6 +125,14 @@ impl FeatureBlock for CueBlock {
         !self.index.is_empty()
     }
 
+    fn present(&self, j: usize, value: f64) -> bool {
+        // `append` computes (raw − mean) × multiplier; raw 0 gives exactly this.
+        match (self.mean.get(j), self.multiplier.get(j)) {
+            (Some(m), Some(k)) => value != (0.0 - m) * k,
+            _ => true,
+        }
+    }
+
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
         let raw = analysis.cues();
         for (k, &c) in self.index.iter().enumerate() {

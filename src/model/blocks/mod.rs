@@ -45,6 +45,14 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
         None
     }
 
+    /// Whether column `j`, with `value` in a sentence's row, is something the sentence
+    /// has, to be listed in explanations. A standardised cue that is absent from the
+    /// sentence still has a value (its distance from the training average), but the
+    /// sentence does not contain it, so it is not listed.
+    fn present(&self, _j: usize, _value: f64) -> bool {
+        true
+    }
+
     /// Whether this block reads the raw cue values of the analysis.
     fn wants_cues(&self) -> bool {
         false
