@@ -59,12 +59,8 @@ fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
-/// Write `bytes` to `path` atomically: a new temporary file with an unpredictable name
-/// is created in the same folder (never opening an existing file or following a link),
-/// written, flushed and synced, given the permissions of the file it replaces, then
-/// renamed over `path`. On any failure the temporary file is removed and an existing
-/// `path` is left untouched. The checks of [`check_output`] are made first. `-` writes
-/// to standard output instead.
+/// Write `bytes` to `path` atomically (see [`AtomicFile`]). `-` writes to standard
+/// output instead.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
@@ -73,29 +69,89 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .and_then(|_| out.flush())
             .map_err(|e| Error::io(path, e));
     }
-    check_output(path)?;
-    let dir = folder_of(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let (tmp, mut f) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
-    let result = (|| {
-        f.write_all(bytes)?;
-        f.flush()?;
-        if let Some(p) = permissions {
-            f.set_permissions(p)?;
-        }
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// An output file written atomically: a new temporary file with an unpredictable name
+/// is created in the same folder (never opening an existing file or following a link),
+/// written, then on [`AtomicFile::commit`] flushed, synced, given the permissions of the
+/// file it replaces and renamed over the path. Dropped without a commit (an error on
+/// the way), it removes the temporary file and an existing file stays untouched. The
+/// checks of [`check_output`] are made first.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    permissions: Option<std::fs::Permissions>,
+}
+
+impl AtomicFile {
+    /// Start writing `path`.
+    pub fn create(path: &Path) -> Result<Self> {
+        check_output(path)?;
+        let dir = folder_of(path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+        let (tmp, f) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+            permissions,
+        })
     }
-    Ok(())
+
+    /// Finish: the file appears at its path, complete.
+    pub fn commit(mut self) -> Result<()> {
+        let file = self.file.take();
+        let result = (|| {
+            let f = file
+                .ok_or_else(|| std::io::Error::other("already committed"))?
+                .into_inner()
+                .map_err(|e| e.into_error())?;
+            if let Some(p) = &self.permissions {
+                f.set_permissions(p.clone())?;
+            }
+            f.sync_all()?;
+            drop(f);
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(Error::io(&self.path, e));
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// A new file `.NAME.RANDOM.tmp` in `dir`, created exclusively (`O_CREAT | O_EXCL`:
@@ -177,6 +233,19 @@ mod tests {
         write_atomic(&out, b"model").unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), b"model");
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn an_uncommitted_file_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        std::fs::write(&p, b"old").unwrap();
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.write_all(b"half of a new").unwrap();
+        }
+        assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

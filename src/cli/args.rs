@@ -339,6 +339,17 @@ pub enum ClassifyFormat {
     Html,
 }
 
+/// When `--format text` uses colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always (even into a file or a pipe).
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Input formats of `classify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -367,6 +378,14 @@ pub struct ClassifyArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: ClassifyFormat,
+    /// Write the output to FILE (atomically: complete or not at all) instead of
+    /// standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in --format text: auto (on a terminal, unless NO_COLOR is set), always,
+    /// or never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Input format.
     #[arg(long, value_enum, default_value = "text")]
     pub input_format: InputFormat,

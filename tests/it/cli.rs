@@ -630,3 +630,58 @@ fn works_as_a_filter_in_a_shell_pipeline() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
 }
+
+/// `classify -o FILE` writes the same bytes as standard output would, atomically: a
+/// failure on a later input leaves an existing output as it was and no temporary file.
+#[test]
+fn classify_output_file_is_atomic_and_equals_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let o = out.to_str().unwrap();
+    let (code, stdout, _) = super::util::run(&["classify", "-f", "json", super::util::DEMO]);
+    assert_eq!(code, 0);
+    let (code, printed, _) =
+        super::util::run(&["classify", "-f", "json", "-o", o, super::util::DEMO]);
+    assert_eq!(code, 0);
+    assert!(printed.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout);
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"bad \xff\n").unwrap();
+    let (code, _, _) = super::util::run(&[
+        "classify",
+        "-f",
+        "json",
+        "-o",
+        o,
+        super::util::DEMO,
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// `--color always|never` decide colour in --format text whatever the output is.
+#[test]
+fn color_flag_forces_or_forbids_escapes() {
+    let (_, always, _) = super::util::run(&[
+        "classify",
+        "-f",
+        "text",
+        "--color",
+        "always",
+        super::util::DEMO,
+    ]);
+    assert!(always.contains("\x1b["));
+    let (_, never, _) = super::util::run(&[
+        "classify",
+        "-f",
+        "text",
+        "--color",
+        "never",
+        super::util::DEMO,
+    ]);
+    assert!(!never.contains('\x1b'));
+    let (_, auto, _) = super::util::run(&["classify", "-f", "text", super::util::DEMO]);
+    assert_eq!(auto, never, "auto into a pipe is uncoloured");
+}

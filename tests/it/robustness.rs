@@ -452,9 +452,18 @@ fn outputs_that_are_inputs_links_devices_or_in_missing_folders_are_refused() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["train", "--data", &d, "-o", &d], "is also an input"),
         (vec!["train", "--data", &d, "-o", &l], "symbolic link"),
-        (vec!["train", "--data", &d, "-o", "/dev/null"], "not a regular file"),
-        (vec!["train", "--data", &d, "-o", &missing], "does not exist"),
-        (vec!["eval", "--data", &d, "--predictions", &d], "is also an input"),
+        (
+            vec!["train", "--data", &d, "-o", "/dev/null"],
+            "not a regular file",
+        ),
+        (
+            vec!["train", "--data", &d, "-o", &missing],
+            "does not exist",
+        ),
+        (
+            vec!["eval", "--data", &d, "--predictions", &d],
+            "is also an input",
+        ),
         (vec!["eval", "--data", &d, "--report", &l], "symbolic link"),
     ];
     for (args, needle) in cases {

@@ -1,7 +1,7 @@
 //! `factop classify`: label the sentences of articles and print them in a chosen format.
 
 use super::choose::{Chooser, ModelSpec, DETECT_BYTES};
-use crate::cli::args::{ClassifyArgs, ClassifyFormat, InputFormat};
+use crate::cli::args::{ClassifyArgs, ClassifyFormat, ColorChoice, InputFormat};
 use crate::cli::output::{self, Document, Format, ModelInfo};
 use anyhow::Context;
 use factop::model::Summary;
@@ -44,11 +44,30 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     } else {
         args.files.clone()
     };
+    let to_file = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(o) = to_file {
+        let inputs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+        super::check_outputs(&[("--output", o)], &inputs)?;
+    }
     let stdout = std::io::stdout();
     let colour = args.format == ClassifyFormat::Text
-        && stdout.is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let sink = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_file.is_none()
+                    && stdout.is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+    let mut file = match to_file {
+        Some(p) => Some(factop::io::AtomicFile::create(p)?),
+        None => None,
+    };
+    let sink: Box<dyn std::io::Write> = match file.as_mut() {
+        Some(f) => Box::new(f),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock())),
+    };
     let mut out = output::new(args.format, sink, colour, files.len() > 1);
     // Every input is checked before any output, so that a missing second file cannot
     // leave a half-written JSON document behind.
@@ -130,6 +149,10 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     }
     bar.finish_and_clear();
     out.finish().context("writing output")?;
+    drop(out);
+    if let Some(f) = file {
+        f.commit()?;
+    }
     Ok(())
 }
 
