@@ -83,6 +83,7 @@ pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span
         quote_close: None,
         pair_fail_until: [0; MAX_QUOTE_PAIRS],
         straight_fail_until: 0,
+        all_lowercase: std::cell::Cell::new(None),
     }
 }
 
@@ -143,6 +144,9 @@ struct Segmenter<'a> {
     pair_fail_until: [usize; MAX_QUOTE_PAIRS],
     /// No `"` occurs from the last failed search up to this offset.
     straight_fail_until: usize,
+    /// Whether the text has lower-case letters and no capital at all (asked only when
+    /// a sentence might start with a lower-case letter, then remembered).
+    all_lowercase: std::cell::Cell<Option<bool>>,
 }
 
 impl Iterator for Segmenter<'_> {
@@ -467,8 +471,12 @@ impl<'a> Segmenter<'a> {
             return (run_end, None);
         }
 
-        // A letter of a script without case (Arabic) starts a sentence as a capital does.
-        let upper = next.is_uppercase() || (next.is_alphabetic() && !next.is_lowercase());
+        // A letter of a script without case (Arabic) starts a sentence as a capital does,
+        // and so does a lower-case letter in text written without capitals at all
+        // ("the council met. it voted."), where nothing else marks sentence starts.
+        let upper = next.is_uppercase()
+            || (next.is_alphabetic() && !next.is_lowercase())
+            || (next.is_lowercase() && self.all_lowercase());
         let digit = next.is_ascii_digit();
         let opener = self.is_opener(next);
         let is_boundary = if strong {
@@ -488,6 +496,26 @@ impl<'a> Segmenter<'a> {
             }
         };
         (run_end, is_boundary.then_some(q))
+    }
+
+    /// Whether the whole text is written in lower case (some lower-case letters, no
+    /// capitals).
+    fn all_lowercase(&self) -> bool {
+        if let Some(known) = self.all_lowercase.get() {
+            return known;
+        }
+        let mut lower = false;
+        let mut upper = false;
+        for c in self.text.chars() {
+            if c.is_uppercase() {
+                upper = true;
+                break;
+            }
+            lower |= c.is_lowercase();
+        }
+        let answer = lower && !upper;
+        self.all_lowercase.set(Some(answer));
+        answer
     }
 
     /// Classify the token (letters and inner dots) that ends with the period at `dot`.
@@ -753,6 +781,24 @@ mod tests {
     #[test]
     fn unicode_line_separators() {
         assert_eq!(sents("a\u{2028}b\u{2029}c\u{85}d"), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn all_lowercase_text_splits_at_its_periods() {
+        assert_eq!(
+            sents("the council met on monday. it voted to close the library. what a shame! e.g. this stays."),
+            vec![
+                "the council met on monday.",
+                "it voted to close the library.",
+                "what a shame!",
+                "e.g. this stays."
+            ]
+        );
+        // With capitals anywhere, a lower-case word after a period is no sentence start.
+        assert_eq!(
+            sents("The rate rose approx. five points. Then it fell."),
+            vec!["The rate rose approx. five points.", "Then it fell."]
+        );
     }
 
     #[test]

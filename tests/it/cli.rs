@@ -685,3 +685,22 @@ fn color_flag_forces_or_forbids_escapes() {
     let (_, auto, _) = super::util::run(&["classify", "-f", "text", super::util::DEMO]);
     assert_eq!(auto, never, "auto into a pipe is uncoloured");
 }
+
+/// Pasted HTML gets one warning naming the conversion; -q silences it; the output is
+/// still written. All-lowercase text is split at its sentence ends.
+#[test]
+fn markup_warns_and_lowercase_text_splits() {
+    let html = "<html><body><p>The council met.</p><p>It is a shame.</p></body></html>\n";
+    let (code, out, err) = super::util::run_stdin(&["classify", "-f", "jsonl"], Some(html.into()));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("looks like HTML") && err.contains("pandoc"),
+        "{err}"
+    );
+    assert_eq!(out.lines().count(), 1);
+    let (_, _, quiet) = super::util::run_stdin(&["classify", "-q"], Some(html.into()));
+    assert!(quiet.is_empty(), "{quiet}");
+    let lower = "the council met on monday. it voted to close the library. what a shame!\n";
+    let (_, out, _) = super::util::run_stdin(&["classify", "-f", "jsonl"], Some(lower.into()));
+    assert_eq!(out.lines().count(), 3, "{out}");
+}

@@ -3,6 +3,7 @@
 use super::choose::{Chooser, ModelSpec, DETECT_BYTES};
 use crate::cli::args::{ClassifyArgs, ClassifyFormat, ColorChoice, InputFormat};
 use crate::cli::output::{self, Document, Format, ModelInfo};
+use crate::cli::safe::shown;
 use anyhow::Context;
 use factop::model::Summary;
 use factop::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
@@ -126,6 +127,12 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     ..Document::default()
                 };
                 let start = start[..start.len().min(DETECT_BYTES)].to_vec();
+                if !args.quiet && looks_like_markup(&start) {
+                    eprintln!(
+                        "warning: {} looks like HTML or XML; factop classifies plain text, so tags and scripts are read as words (convert it first, e.g. `pandoc -t plain`; -q silences this)",
+                        shown(&doc.source)
+                    );
+                }
                 classify_one(
                     out.as_mut(),
                     &mut job,
@@ -288,4 +295,52 @@ fn classify_jsonl(
         )?;
     }
     Ok(())
+}
+
+/// Whether the start of a document looks like markup: at least three tags of common
+/// HTML or XML elements (or a doctype) in its first bytes.
+pub fn looks_like_markup(start: &[u8]) -> bool {
+    const TAGS: [&[u8]; 14] = [
+        b"<!doctype",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<p>",
+        b"<p ",
+        b"</p>",
+        b"<div",
+        b"</div>",
+        b"<br",
+        b"<span",
+        b"<a href",
+        b"<script",
+        b"<?xml",
+    ];
+    let lower = start.to_ascii_lowercase();
+    let mut count = 0;
+    for tag in TAGS {
+        count += lower.windows(tag.len()).filter(|w| w == &tag).count();
+        if count >= 3 || (tag == b"<!doctype" || tag == b"<?xml") && count > 0 {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod markup_tests {
+    use super::looks_like_markup;
+
+    #[test]
+    fn markup_is_told_from_text_that_mentions_a_tag() {
+        assert!(looks_like_markup(
+            b"<html><body><p>The council met.</p></body></html>"
+        ));
+        assert!(looks_like_markup(b"<!DOCTYPE html>\nThe council met."));
+        assert!(looks_like_markup(b"<div class=a>One.</div><div>Two.</div>"));
+        assert!(!looks_like_markup(
+            b"The council met. Use <p> for paragraphs, he said."
+        ));
+        assert!(!looks_like_markup(b"Plain text about 3 < 4 and 5 > 2."));
+    }
 }
