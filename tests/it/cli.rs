@@ -537,6 +537,24 @@ fn completions_and_man_page_come_from_the_cli() {
         &man[..80.min(man.len())]
     );
     assert!(man.contains("classify"));
+    // One complete page: every command's flags, exit status and environment, and no
+    // pointers to pages that do not exist.
+    for needle in [
+        "\\-\\-encoder\\-scale",
+        "\\-\\-input\\-format",
+        "\\-\\-predictions",
+        "factop encoder install",
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        "FACTOP_HOME",
+        "NO_COLOR",
+    ] {
+        assert!(man.contains(needle), "man page lacks {needle}");
+    }
+    assert!(
+        !man.contains("factop\\-train(1)"),
+        "points to a page that does not exist"
+    );
     // Usage errors come from clap: exit code 2 and the possible values.
     let (code, _, stderr) = run(&["completions", "tcsh-not-a-shell"]);
     assert_eq!(code, 2);
