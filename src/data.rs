@@ -326,6 +326,17 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         };
         let text = field(text_col)?;
         let label_raw = field(label_col)?;
+        let too_long = |what: &str, len: usize| Error::Limit {
+            path: path.into(),
+            line,
+            message: format!(
+                "the {what} is {len} bytes; a cell may have at most {} bytes (1 MiB)",
+                crate::limits::MAX_CELL_BYTES
+            ),
+        };
+        if text.len() > crate::limits::MAX_CELL_BYTES {
+            return Err(too_long("text", text.len()));
+        }
         let label = Label::parse(label_raw).ok_or_else(|| {
             err(
                 line,
@@ -336,7 +347,13 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
             )
         })?;
         let id = match id_col {
-            Some(c) => Some(field(c)?.to_string()),
+            Some(c) => {
+                let id = field(c)?;
+                if id.len() > crate::limits::MAX_CELL_BYTES {
+                    return Err(too_long("id", id.len()));
+                }
+                Some(id.to_string())
+            }
             None => None,
         };
         if text.trim().is_empty() {
@@ -414,6 +431,20 @@ fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_cell_is_refused_with_its_line() {
+        let big = "x".repeat(crate::limits::MAX_CELL_BYTES + 1);
+        let e = parse_str("a.csv", &format!("text,label\nok,fact\n{big},fact\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("a.csv:3: the text is 1048577 bytes; a cell may have at most"),
+            "{e}"
+        );
+        let fits = "y".repeat(crate::limits::MAX_CELL_BYTES);
+        assert!(parse_str("a.csv", &format!("text,label\n{fits},fact\n")).is_ok());
+    }
 
     fn parse_str(name: &str, s: &str) -> Result<Dataset> {
         parse(Path::new(name), s.as_bytes(), &DataOptions::default())

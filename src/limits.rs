@@ -12,6 +12,12 @@ pub const MAX_MODEL_FILE_BYTES: u64 = 256 << 20;
 /// newlines at all).
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
+/// Longest text (or id) cell of a labelled data file: 1 MiB. A sentence, even a long
+/// paragraph, is far shorter; the limit bounds the memory one row's analysis takes
+/// (a 200 MB cell once took training to 15 GB), and a longer cell is refused with its
+/// line number.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+
 /// Longest word n-gram a model may use.
 pub const MAX_NGRAM: usize = 4;
 
