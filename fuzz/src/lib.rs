@@ -429,3 +429,99 @@ pub fn check_stream(data: &[u8]) {
         (Err(bad), Ok(_)) => panic!("invalid UTF-8 input accepted: {bad}"),
     }
 }
+
+/// Target `encoder_file`: the accurate tier's weights reader on arbitrary bytes. A file
+/// either parses or is a model error naming it; never a panic, an out-of-bounds read or
+/// an absurd allocation. When the bytes parse, the network is built (or refused) and
+/// its tokenizer runs on text taken from the same bytes: every id it gives is a piece
+/// of the file's vocabulary.
+pub fn check_encoder_file(data: &[u8]) {
+    use factop::encoder::forward::Network;
+    use factop::encoder::tokenizer::{TokenBuffers, Tokenizer};
+    use factop::encoder::weights::EncoderFile;
+    let path = Path::new("fuzz.bin");
+    // The bytes as a file, and as a file behind a valid-looking magic.
+    let mut with_magic = b"E5S1".to_vec();
+    with_magic.extend_from_slice(data);
+    for bytes in [data, &with_magic[..]] {
+        let file = match EncoderFile::parse(bytes, path) {
+            Ok(f) => f,
+            Err(e) => {
+                assert!(matches!(e, Error::Model { .. }), "not a model error: {e}");
+                continue;
+            }
+        };
+        let _ = Network::new(&file);
+        let pieces = file.tokenizer.pieces.len();
+        let tok = Tokenizer::new(file.tokenizer.clone());
+        let text = text_of(data);
+        let (mut buf, mut ids) = (TokenBuffers::default(), Vec::new());
+        tok.encode_into(&text, &mut buf, &mut ids);
+        assert!(
+            ids.iter().all(|&i| (i as usize) < pieces),
+            "an id outside the vocabulary"
+        );
+    }
+}
+
+/// Target `output_path`: [`factop::io::write_atomic`] into a scratch folder, with the
+/// output's name and what already sits at it (nothing, a regular file, a link to a
+/// victim file, a folder, a link at a would-be temporary name) chosen by the input.
+/// Whatever happens, the victim file is never changed, no temporary file is left, and a
+/// write that succeeds leaves exactly the bytes written.
+pub fn check_output_path(data: &[u8]) {
+    let Some((&setup, rest)) = data.split_first() else {
+        return;
+    };
+    let (name, body) = match rest.iter().position(|&b| b == 0) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &b""[..]),
+    };
+    // A plain file name: no separators, not `.`/`..`, not empty, not too long.
+    let name: String = String::from_utf8_lossy(name)
+        .chars()
+        .filter(|&c| c != '/' && c != '\0')
+        .take(100)
+        .collect();
+    if name.is_empty() || name == "." || name == ".." || name == "victim" {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("factop-fuzz-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = dir.join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    let out = dir.join(&name);
+    match setup % 5 {
+        1 => std::fs::write(&out, b"old").unwrap(),
+        2 => std::os::unix::fs::symlink(&victim, &out).unwrap(),
+        3 => std::fs::create_dir(&out).unwrap(),
+        4 => {
+            let planted = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let _ = std::os::unix::fs::symlink(&victim, planted);
+        }
+        _ => {}
+    }
+    let result = factop::io::write_atomic(&out, body);
+    assert_eq!(
+        std::fs::read(&victim).unwrap(),
+        b"precious",
+        "the victim changed"
+    );
+    match (result, setup % 5) {
+        (Ok(()), 0 | 1 | 4) => assert_eq!(std::fs::read(&out).unwrap(), body),
+        (Ok(()), s) => panic!("wrote through a link or over a folder (setup {s})"),
+        (Err(_), 0 | 1 | 4) => panic!("a plain write failed"),
+        (Err(_), _) => {}
+    }
+    let leftovers = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.ends_with(".tmp") && e.file_type().is_ok_and(|t| t.is_file())
+        })
+        .count();
+    assert_eq!(leftovers, 0, "a temporary file was left behind");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -259,4 +259,45 @@ mod tests {
         let checked = TrainParams::default().check().unwrap();
         assert_eq!(checked.params(), &TrainParams::default());
     }
+
+    proptest::proptest! {
+        /// Every numeric setting, drawn from anywhere in f64 (NaN and infinities too):
+        /// `check` accepts the parameters exactly when every value is in its documented
+        /// range (`crate::limits`), and otherwise names the first bad one.
+        #[test]
+        fn check_accepts_exactly_the_documented_ranges(
+            alpha in proptest::num::f64::ANY,
+            cue_scale in proptest::num::f64::ANY,
+            tolerance in proptest::num::f64::ANY,
+            encoder_scale in proptest::num::f64::ANY,
+            threshold in proptest::num::f64::ANY,
+            folds in 0usize..300,
+            iterations in 0u64..200_000,
+        ) {
+            let mut p = TrainParams {
+                alpha,
+                tolerance,
+                max_iterations: iterations,
+                threshold: Some(threshold),
+                threshold_folds: folds,
+                encoder: Some(EncoderTraining {
+                    spec: &crate::encoder::E5_SMALL,
+                    scale: Some(encoder_scale),
+                }),
+                ..Default::default()
+            };
+            p.features.cue_scale = cue_scale;
+            let ok = ALPHA.contains(&alpha)
+                && CUE_SCALE.contains(&cue_scale)
+                && TOLERANCE.contains(&tolerance)
+                && ENCODER_SCALE.contains(&encoder_scale)
+                && crate::limits::THRESHOLD.contains(&threshold)
+                && THRESHOLD_FOLDS.contains(&folds)
+                && MAX_ITERATIONS.contains(&iterations);
+            match p.check() {
+                Ok(c) => proptest::prop_assert!(ok && c.params() == &p),
+                Err(e) => proptest::prop_assert!(!ok && matches!(e, Error::Param(_)), "{e}"),
+            }
+        }
+    }
 }
