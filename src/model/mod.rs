@@ -215,6 +215,12 @@ impl Classifier {
         self.file.threshold
     }
 
+    /// Whether the model has a sentence-encoder block (the accurate tier): each sentence
+    /// then costs a transformer pass, milliseconds instead of microseconds.
+    pub fn has_encoder(&self) -> bool {
+        self.file.encoder.is_some()
+    }
+
     /// The language of the model's pipeline.
     pub fn language(&self) -> crate::language::Language {
         self.file.features.language
