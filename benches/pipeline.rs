@@ -78,6 +78,40 @@ fn bench_classify(c: &mut Criterion) {
     group.finish();
 }
 
+/// The accurate tier: one sentence through the e5-small encoder, and the demo article
+/// with `en-e5`. Needs the encoder weights installed (`factop encoder install`); without
+/// them these two benchmarks are left out, with a note.
+fn bench_encoder(c: &mut Criterion) {
+    let model = match Classifier::builtin("en-e5") {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("encoder benchmarks left out: {e}");
+            return;
+        }
+    };
+    let encoder = match factop::encoder::Encoder::installed(&factop::encoder::E5_SMALL, "bench") {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("encoder benchmarks left out: {e}");
+            return;
+        }
+    };
+    let doc = article();
+    let mut group = c.benchmark_group("encoder");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1));
+    let mut buffers = factop::encoder::Buffers::default();
+    let mut out = vec![0f32; encoder.dim()];
+    group.bench_function("embed_sentence", |b| {
+        b.iter(|| encoder.embed(black_box(SENTENCE), &mut buffers, &mut out))
+    });
+    group.throughput(Throughput::Bytes(doc.len() as u64));
+    group.bench_function("en_e5_document", |b| {
+        b.iter(|| model.classify_document(black_box(&doc), None))
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(20)
@@ -88,6 +122,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_segment, bench_featurize, bench_classify
+    targets = bench_segment, bench_featurize, bench_classify, bench_encoder
 }
 criterion_main!(benches);
