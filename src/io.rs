@@ -99,6 +99,14 @@ impl AtomicFile {
             .unwrap_or_else(|| "output".into());
         let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
         let (tmp, f) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
+        // The replaced file's permissions from the start, so that a private file's new
+        // contents are never readable by others while they are written.
+        if let Some(p) = &permissions {
+            if let Err(e) = f.set_permissions(p.clone()) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(path, e));
+            }
+        }
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,

@@ -451,7 +451,12 @@ pub fn check_encoder_file(data: &[u8]) {
                 continue;
             }
         };
-        let _ = Network::new(&file);
+        if let Ok(net) = Network::new(&file) {
+            // A network that builds must embed without a panic.
+            let mut buf = factop::encoder::Buffers::default();
+            let mut out = vec![0f32; net.dim()];
+            net.embed("a b", &mut buf, &mut out);
+        }
         let pieces = file.tokenizer.pieces.len();
         let tok = Tokenizer::new(file.tokenizer.clone());
         let text = text_of(data);

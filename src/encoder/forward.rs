@@ -81,6 +81,18 @@ impl Network {
             });
         }
         let words = file.tensor("emb.word", s.vocab * h, true)?.bytes.to_vec();
+        let finite = super::quant::scales_finite(&words)
+            && layers.iter().all(|l| {
+                [&l.q, &l.k, &l.v, &l.attn_out, &l.ff_in, &l.ff_out]
+                    .iter()
+                    .all(|m| m.is_finite())
+            });
+        if !finite {
+            return Err(crate::Error::model(
+                "<encoder>",
+                "not a valid e5-small encoder file (a weight scale is not finite)",
+            ));
+        }
         let mut token_type = vec("emb.type", s.token_types.max(1) * h)?;
         token_type.truncate(h);
         let tokenizer = Tokenizer::new(file.tokenizer.clone());

@@ -40,6 +40,21 @@ impl QMatrix {
     }
 }
 
+impl QMatrix {
+    /// Whether every block scale and bias is finite (a damaged file can hold an f16
+    /// infinity or NaN, which would make every embedding NaN).
+    pub fn is_finite(&self) -> bool {
+        self.scale.iter().chain(&self.bias).all(|x| x.is_finite())
+    }
+}
+
+/// Whether every block scale of stored 4-bit rows is finite.
+pub fn scales_finite(bytes: &[u8]) -> bool {
+    bytes
+        .chunks_exact(2 + QK / 2)
+        .all(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]])).is_finite())
+}
+
 /// Unpack `n` 4-bit weights: values 0..=15 and one scale per block.
 pub fn unpack(bytes: &[u8], n: usize) -> (Vec<u8>, Vec<f32>) {
     let mut w = Vec::with_capacity(n);

@@ -176,6 +176,9 @@ impl<'a> EncoderFile<'a> {
             || hidden % heads != 0
             || hidden % QK != 0
             || ff % QK != 0
+            || ff == 0
+            || layers == 0
+            || vocab == 0
             || positions < 3
             || !(eps.is_finite() && eps > 0.0)
         {
@@ -234,7 +237,8 @@ impl<'a> EncoderFile<'a> {
             at: 0,
             path,
         };
-        let mut normalisation = Vec::with_capacity(n_norm);
+        // Each entry takes at least 5 bytes: no more can fit in the map's bytes.
+        let mut normalisation = Vec::with_capacity(n_norm.min(norm_len / 5));
         for _ in 0..n_norm {
             let cp = nm.u32("normalisation map")?;
             let k = nm.u8("normalisation map")? as usize;

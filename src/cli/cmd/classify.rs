@@ -319,8 +319,10 @@ pub fn looks_like_markup(start: &[u8]) -> bool {
     let lower = start.to_ascii_lowercase();
     let mut count = 0;
     for tag in TAGS {
-        count += lower.windows(tag.len()).filter(|w| w == &tag).count();
-        if count >= 3 || (tag == b"<!doctype" || tag == b"<?xml") && count > 0 {
+        let here = lower.windows(tag.len()).filter(|w| w == &tag).count();
+        let declaration = tag == b"<!doctype" || tag == b"<?xml";
+        count += here;
+        if count >= 3 || (declaration && here > 0) {
             return true;
         }
     }
