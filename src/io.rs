@@ -166,6 +166,13 @@ impl Drop for AtomicFile {
 /// an existing file or link of that name makes it try another name).
 fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     use std::hash::{BuildHasher, Hasher};
+    // At most 100 bytes of the output's name, so that the temporary name stays within
+    // the 255-byte limit of file names whenever the output's own name does.
+    let mut cut = name.len().min(100);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let name = &name[..cut];
     let mut last = None;
     for attempt in 0..16u32 {
         // RandomState is seeded from the operating system's randomness per process;
@@ -241,6 +248,15 @@ mod tests {
         write_atomic(&out, b"model").unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), b"model");
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn an_output_with_a_long_name_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("é".repeat(120) + ".json");
+        write_atomic(&p, b"x").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"x");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
