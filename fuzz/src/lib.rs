@@ -482,11 +482,16 @@ pub fn check_output_path(data: &[u8]) {
         Some(i) => (&rest[..i], &rest[i + 1..]),
         None => (rest, &b""[..]),
     };
-    // A plain file name: no separators, not `.`/`..`, not empty, not too long.
+    // A plain file name: no separators, not `.`/`..`, not empty, and within the
+    // 255-byte limit of file names (a longer name cannot be created at all).
+    let mut name_bytes = 0;
     let name: String = String::from_utf8_lossy(name)
         .chars()
         .filter(|&c| c != '/' && c != '\0')
-        .take(100)
+        .take_while(|c| {
+            name_bytes += c.len_utf8();
+            name_bytes <= 255
+        })
         .collect();
     if name.is_empty() || name == "." || name == ".." || name == "victim" {
         return;
