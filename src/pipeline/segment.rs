@@ -83,7 +83,7 @@ pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span
         quote_close: None,
         pair_fail_until: [0; MAX_QUOTE_PAIRS],
         straight_fail_until: 0,
-        all_lowercase: std::cell::Cell::new(None),
+        lowercase_line: std::cell::Cell::new(None),
     }
 }
 
@@ -144,9 +144,9 @@ struct Segmenter<'a> {
     pair_fail_until: [usize; MAX_QUOTE_PAIRS],
     /// No `"` occurs from the last failed search up to this offset.
     straight_fail_until: usize,
-    /// Whether the text has lower-case letters and no capital at all (asked only when
-    /// a sentence might start with a lower-case letter, then remembered).
-    all_lowercase: std::cell::Cell<Option<bool>>,
+    /// The last line asked about by [`Segmenter::all_lowercase`]: its byte range and
+    /// whether it has lower-case letters and no capital at all.
+    lowercase_line: std::cell::Cell<Option<(usize, usize, bool)>>,
 }
 
 impl Iterator for Segmenter<'_> {
@@ -476,7 +476,7 @@ impl<'a> Segmenter<'a> {
         // ("the council met. it voted."), where nothing else marks sentence starts.
         let upper = next.is_uppercase()
             || (next.is_alphabetic() && !next.is_lowercase())
-            || (next.is_lowercase() && self.all_lowercase());
+            || (next.is_lowercase() && self.all_lowercase(i));
         let digit = next.is_ascii_digit();
         let opener = self.is_opener(next);
         let is_boundary = if strong {
@@ -498,15 +498,27 @@ impl<'a> Segmenter<'a> {
         (run_end, is_boundary.then_some(q))
     }
 
-    /// Whether the whole text is written in lower case (some lower-case letters, no
-    /// capitals).
-    fn all_lowercase(&self) -> bool {
-        if let Some(known) = self.all_lowercase.get() {
-            return known;
+    /// Whether the line holding byte `at` is written in lower case (some lower-case
+    /// letters, no capitals). Lines, not the whole text: a line break always ends a
+    /// sentence, so segmenting a document and segmenting each of its lines must agree
+    /// (the streaming reader does the latter).
+    fn all_lowercase(&self, at: usize) -> bool {
+        if let Some((start, end, known)) = self.lowercase_line.get() {
+            if (start..end).contains(&at) {
+                return known;
+            }
         }
+        let start = self.text[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_line_break(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = self.text[at..]
+            .find(is_line_break)
+            .map_or(self.text.len(), |i| at + i);
         let mut lower = false;
         let mut upper = false;
-        for c in self.text.chars() {
+        for c in self.text[start..end].chars() {
             if c.is_uppercase() {
                 upper = true;
                 break;
@@ -514,7 +526,8 @@ impl<'a> Segmenter<'a> {
             lower |= c.is_lowercase();
         }
         let answer = lower && !upper;
-        self.all_lowercase.set(Some(answer));
+        self.lowercase_line
+            .set(Some((start, end.max(at + 1), answer)));
         answer
     }
 
@@ -794,7 +807,14 @@ mod tests {
                 "e.g. this stays."
             ]
         );
-        // With capitals anywhere, a lower-case word after a period is no sentence start.
+        // Line by line: a lower-case line splits even in a document with capitals
+        // elsewhere, exactly as when the line is segmented on its own.
+        let doc = "The Council met.\nit voted. it left.";
+        assert_eq!(
+            sents(doc),
+            vec!["The Council met.", "it voted.", "it left."]
+        );
+        // With capitals on the line, a lower-case word after a period is no sentence start.
         assert_eq!(
             sents("The rate rose approx. five points. Then it fell."),
             vec!["The rate rose approx. five points.", "Then it fell."]
