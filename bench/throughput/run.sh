@@ -12,6 +12,10 @@
 #   --runs N           timed runs per system (default 5; the median is reported)
 #   --no-build         do not run `cargo build --release` (use target/release/factop as is)
 #   --skip-peers       time factop and wc only (no Python venv needed)
+#   --distinct         time on distinct text instead of the repeated corpus: the CSV
+#                      sentences once plus seeded variants with content words replaced by
+#                      dictionary words (Debian's wamerican-large, installed if missing),
+#                      100,000 distinct lines; writes results-distinct.md
 #
 # Environment:
 #   FACTOP_BIN         factop binary to time (default: target/release/factop, built first).
@@ -28,12 +32,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-big=0 build=1 skip_peers=0 runs=5 big_max=300
+big=0 build=1 skip_peers=0 runs=5 big_max=300 distinct=0
 while (($#)); do
     case "$1" in
         --big) big=1 ;;
         --no-build) build=0 ;;
         --skip-peers) skip_peers=1 ;;
+        --distinct) distinct=1 ;;
         --runs) runs="${2:?--runs needs a value}"; shift ;;
         --runs=*) runs="${1#*=}" ;;
         --big-max-seconds) big_max="${2:?--big-max-seconds needs a value}"; shift ;;
@@ -118,13 +123,27 @@ fi
 export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 # --- corpus ----------------------------------------------------------------------
-corpus="$here/corpus.txt"
-"$py" "$here/throughput.py" corpus --data-dir data --out "$corpus" \
-    --min-sentences "${MIN_SENTENCES:-100000}"
+results="$here/results.md"
+if ((distinct)); then
+    words=/usr/share/dict/american-english-large
+    if [[ ! -f $words ]]; then
+        echo "[throughput] installing Debian's wamerican-large (the word list)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq && apt-get install -y -qq wamerican-large >/dev/null
+    fi
+    corpus="$here/corpus-distinct.txt"
+    results="$here/results-distinct.md"
+    "$py" "$here/throughput.py" corpus --data-dir data --out "$corpus" \
+        --min-sentences "${MIN_SENTENCES:-100000}" --distinct "$words"
+else
+    corpus="$here/corpus.txt"
+    "$py" "$here/throughput.py" corpus --data-dir data --out "$corpus" \
+        --min-sentences "${MIN_SENTENCES:-100000}"
+fi
 
 # --- measurements ----------------------------------------------------------------
 args=(bench --root "$root" --data-dir data --factop "$bin" --factop-source "$src_bin" --corpus "$corpus"
-    --runs "$runs" --out "$here/results.md" --tmp-dir "$tmp" --big-max-seconds "$big_max")
+    --runs "$runs" --out "$results" --tmp-dir "$tmp" --big-max-seconds "$big_max")
 if ((big)); then args+=(--big); fi
 if ((skip_peers)); then args+=(--skip-peers); fi
 "$py" "$here/throughput.py" "${args[@]}"
