@@ -52,6 +52,7 @@ pub struct Buffers {
     tmp: Vec<f32>,
     mid: Vec<f32>,
     probs: Vec<f32>,
+    mean: Vec<f32>,
     acts: QActs,
     text: String,
 }
@@ -143,12 +144,13 @@ impl Network {
         let window = self.shape.positions - 2;
         out[..h].fill(0.0);
         let mut total = 0f64;
-        let mut mean = vec![0f32; h];
-        let chunks: Vec<&[u32]> = if content.is_empty() {
-            vec![&content[..]]
-        } else {
-            content.chunks(window).collect()
-        };
+        let mut mean = std::mem::take(&mut buf.mean);
+        mean.resize(h, 0.0);
+        // An empty text still runs once, as `<s> </s>`.
+        let empty: &[u32] = &[];
+        let chunks = content
+            .chunks(window)
+            .chain(content.is_empty().then_some(empty));
         for chunk in chunks {
             let mut ids = std::mem::take(&mut buf.ids);
             ids.clear();
@@ -164,6 +166,7 @@ impl Network {
             total += weight as f64;
         }
         buf.content = content;
+        buf.mean = mean;
         let inv = (1.0 / total) as f32;
         let mut norm = 0f32;
         for o in out[..h].iter_mut() {

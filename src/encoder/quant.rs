@@ -240,18 +240,8 @@ mod x86 {
     /// The processor must support AVX2 and FMA.
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn matmul_avx2(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
-        check(m, a, y, tokens);
-        let mut o0 = 0;
-        while o0 + GROUP <= m.rows {
-            // SAFETY: rows o0..o0 + GROUP exist; sizes checked above.
-            unsafe { rows::<GROUP, false>(m, a, y, tokens, o0) };
-            o0 += GROUP;
-        }
-        while o0 < m.rows {
-            // SAFETY: as above, one row.
-            unsafe { rows::<1, false>(m, a, y, tokens, o0) };
-            o0 += 1;
-        }
+        // SAFETY: AVX2 and FMA, as this function requires.
+        unsafe { all_rows::<false>(m, a, y, tokens) }
     }
 
     /// [`matmul_avx2`] with the AVX-VNNI byte dot product, which gives the same
@@ -261,16 +251,27 @@ mod x86 {
     /// The processor must support AVX2, FMA and AVX-VNNI.
     #[target_feature(enable = "avx2,fma,avxvnni")]
     pub unsafe fn matmul_vnni(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
+        // SAFETY: AVX2, FMA and AVX-VNNI, as this function requires.
+        unsafe { all_rows::<true>(m, a, y, tokens) }
+    }
+
+    /// Every output row, in groups of [`GROUP`] then one by one; inlined into each
+    /// kernel so it is compiled for that kernel's features.
+    ///
+    /// # Safety
+    /// AVX2 and FMA (and AVX-VNNI when `VNNI`).
+    #[inline(always)]
+    unsafe fn all_rows<const VNNI: bool>(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
         check(m, a, y, tokens);
         let mut o0 = 0;
         while o0 + GROUP <= m.rows {
             // SAFETY: rows o0..o0 + GROUP exist; sizes checked above.
-            unsafe { rows::<GROUP, true>(m, a, y, tokens, o0) };
+            unsafe { rows::<GROUP, VNNI>(m, a, y, tokens, o0) };
             o0 += GROUP;
         }
         while o0 < m.rows {
             // SAFETY: as above, one row.
-            unsafe { rows::<1, true>(m, a, y, tokens, o0) };
+            unsafe { rows::<1, VNNI>(m, a, y, tokens, o0) };
             o0 += 1;
         }
     }

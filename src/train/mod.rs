@@ -234,14 +234,7 @@ impl CheckedParams {
                 records.len()
             )));
         }
-        let prepared;
-        let this = match self.prepared(records)? {
-            Some(p) => {
-                prepared = p;
-                &prepared
-            }
-            None => self,
-        };
+        let this = &*self.prepared(records)?;
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = this.threshold_folds;
         let scales: Vec<Option<f64>> = if search_scale {
@@ -292,21 +285,18 @@ impl CheckedParams {
     }
 
     /// With an encoder: these parameters with every record's embedding computed once
-    /// (on all cores), for all the fits that follow. `None` without an encoder or when
-    /// already prepared.
-    fn prepared(&self, records: &[&Record]) -> Result<Option<CheckedParams>> {
-        let Some(e) = &self.encoder else {
-            return Ok(None);
+    /// (on all cores), for all the fits that follow; without one, or when already
+    /// prepared, these parameters as they are.
+    fn prepared(&self, records: &[&Record]) -> Result<std::borrow::Cow<'_, CheckedParams>> {
+        let Some(e) = self.encoder.filter(|_| self.embedder.is_none()) else {
+            return Ok(std::borrow::Cow::Borrowed(self));
         };
-        if self.embedder.is_some() {
-            return Ok(None);
-        }
         let encoder = Encoder::installed(e.spec, "training")?;
         let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut p = self.clone();
         p.embedder = Some(Arc::new(Embedder::remembering(encoder, &texts, threads)));
-        Ok(Some(p))
+        Ok(std::borrow::Cow::Owned(p))
     }
 
     fn to_classifier(
@@ -394,14 +384,7 @@ impl CheckedParams {
                 records.len()
             )));
         }
-        let prepared;
-        let this = match self.prepared(records)? {
-            Some(p) => {
-                prepared = p;
-                &prepared
-            }
-            None => self,
-        };
+        let this = &*self.prepared(records)?;
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, self.seed);
         let mut reports = Vec::new();
