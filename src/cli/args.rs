@@ -9,7 +9,7 @@ use factop::encoder::EncoderSpec;
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
 use factop::pipeline::cues::{self, CueGroup};
-use factop::train::{Balance, EncoderTraining, TrainParams};
+use factop::train::{Balance, EncoderTraining, Solver, TrainParams};
 use std::path::PathBuf;
 
 /// A library enum whose values are flag values: every value, its name and its help.
@@ -72,6 +72,18 @@ impl Named for Delimiter {
     }
     fn about(self) -> &'static str {
         Delimiter::about(self)
+    }
+}
+
+impl Named for Solver {
+    fn all() -> &'static [Self] {
+        &Solver::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn about(self) -> &'static str {
+        Solver::about(self)
     }
 }
 
@@ -232,6 +244,10 @@ pub struct TuningArgs {
     /// Class balancing of the training rows.
     #[arg(long, value_parser = named::<Balance>(), default_value = "none")]
     pub balance: Balance,
+    /// Optimiser implementation: the dense reference fit or the sparse one (same
+    /// objective and L-BFGS); auto is dense up to 2^25 rows x features cells.
+    #[arg(long, value_parser = named::<Solver>(), default_value = "auto")]
+    pub solver: Solver,
     /// Fix the decision threshold instead of choosing it by cross-validation.
     #[arg(long = "fixed-threshold")]
     pub fixed_threshold: Option<f64>,
@@ -298,6 +314,7 @@ impl TuningArgs {
                     spec,
                     scale: self.encoder_scale,
                 }),
+            solver: self.solver,
         }
     }
 }

@@ -55,6 +55,9 @@ pub struct TrainingRecord {
     pub seed: u64,
     /// Out-of-fold macro-F1 at the chosen threshold (absent for a fixed threshold).
     pub cv_macro_f1: Option<f64>,
+    /// `sparse` when the final fit ran over sparse rows; absent for linfa's dense fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solver: Option<String>,
     /// Training rows used.
     pub rows: usize,
     /// The training files.

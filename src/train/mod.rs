@@ -9,8 +9,11 @@
 
 pub mod folds;
 pub mod params;
+pub mod sparse;
 
-pub use params::{Balance, CheckedParams, EncoderTraining, TrainParams, ENCODER_SCALES};
+pub use params::{
+    Balance, CheckedParams, EncoderTraining, Solver, TrainParams, DENSE_CELLS, ENCODER_SCALES,
+};
 
 use crate::data::{Dataset, Label, Record};
 use crate::encoder::Encoder;
@@ -38,8 +41,9 @@ pub struct Fitted {
     pub featurizer: Featurizer,
     /// Weights and intercept of the logit of P(opinion).
     pub linear: Linear,
-    /// linfa's own fitted model (its positive class may be either label).
-    pub linfa: linfa_logistic::FittedLogisticRegression<f64, Label>,
+    /// linfa's own fitted model (its positive class may be either label), when the
+    /// dense fit ran.
+    pub linfa: Option<linfa_logistic::FittedLogisticRegression<f64, Label>>,
 }
 
 impl TrainParams {
@@ -95,9 +99,41 @@ impl CheckedParams {
             order.extend(oversample(&labels, self.seed));
         }
         let d = featurizer.n_features();
+        let mut row = Vec::new();
+        if self.solver.is_sparse(order.len(), d) {
+            let mut rows = sparse::Csr::new(d);
+            let mut cache: Vec<Option<(usize, usize)>> = vec![None; records.len()];
+            let mut flat: Vec<(u32, f64)> = Vec::new();
+            for &k in &order {
+                let (a, b) = *cache[k].get_or_insert_with(|| {
+                    featurizer.row_into(&records[k].text, &mut scratch, &mut row);
+                    let a = flat.len();
+                    flat.extend_from_slice(&row);
+                    (a, flat.len())
+                });
+                rows.push_row(&flat[a..b]);
+            }
+            drop(flat);
+            let positive: Vec<bool> = order
+                .iter()
+                .map(|&k| records[k].label == Label::Opinion)
+                .collect();
+            let fit = sparse::fit(
+                &rows,
+                &positive,
+                self.alpha,
+                self.max_iterations,
+                self.tolerance,
+            )
+            .map_err(Error::Fit)?;
+            return Ok(Fitted {
+                featurizer,
+                linear: Linear::new(fit.intercept, fit.weights),
+                linfa: None,
+            });
+        }
         let mut x = Array2::<f64>::zeros((order.len(), d).f());
         let mut y = Array1::from_elem(order.len(), Label::Fact);
-        let mut row = Vec::new();
         let mut rows: Vec<Vec<(u32, f64)>> = Vec::with_capacity(records.len());
         for r in records {
             featurizer.row_into(&r.text, &mut scratch, &mut row);
@@ -125,7 +161,7 @@ impl CheckedParams {
         Ok(Fitted {
             featurizer,
             linear,
-            linfa: model,
+            linfa: Some(model),
         })
     }
 
@@ -331,6 +367,7 @@ impl CheckedParams {
                 threshold_folds: self.threshold_folds,
                 seed: self.seed,
                 cv_macro_f1: cv_macro_f1.map(|x| (x * 1e6).round() / 1e6),
+                solver: fitted.linfa.is_none().then(|| "sparse".into()),
                 rows,
                 data: data
                     .iter()
@@ -545,8 +582,9 @@ mod tests {
             }
             sparse.push(fitted.linear.probability(&row));
         }
-        let linfa = fitted.linfa.predict_probabilities(&dense);
-        let opinion_is_positive = fitted.linfa.labels().pos.class == Label::Opinion;
+        let model = fitted.linfa.as_ref().expect("a small set fits densely");
+        let linfa = model.predict_probabilities(&dense);
+        let opinion_is_positive = model.labels().pos.class == Label::Opinion;
         for (p_sparse, p_linfa) in sparse.iter().zip(linfa.iter()) {
             let p_linfa = if opinion_is_positive {
                 *p_linfa

@@ -44,6 +44,58 @@ impl Balance {
     }
 }
 
+/// Which optimiser implementation fits the logistic weights. Both minimise the same
+/// objective with the same L-BFGS settings; they differ in speed and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Solver {
+    /// Dense while the rows × features matrix has at most [`DENSE_CELLS`] cells, sparse
+    /// above.
+    Auto,
+    /// linfa-logistic over a dense rows × features matrix (the reference fit).
+    Dense,
+    /// The same objective and optimiser over compressed sparse rows
+    /// ([`crate::train::sparse`]).
+    Sparse,
+}
+
+/// The largest rows × features matrix [`Solver::Auto`] fits densely: 2^25 cells
+/// (256 MiB of f64). Every built-in model is below it, so they keep linfa's exact bytes;
+/// above it the dense fit's time and memory grow past what the sparse one needs by
+/// orders of magnitude.
+pub const DENSE_CELLS: usize = 1 << 25;
+
+impl Solver {
+    /// Every choice, in the order the command line lists them.
+    pub const ALL: [Solver; 3] = [Solver::Auto, Solver::Dense, Solver::Sparse];
+
+    /// The name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Solver::Auto => "auto",
+            Solver::Dense => "dense",
+            Solver::Sparse => "sparse",
+        }
+    }
+
+    /// What the choice does, in one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            Solver::Auto => "Dense up to 2^25 matrix cells (rows x features), sparse above",
+            Solver::Dense => "linfa-logistic on a dense matrix (the reference fit)",
+            Solver::Sparse => "The same objective and L-BFGS over sparse rows",
+        }
+    }
+
+    /// Whether a fit of `rows` × `columns` runs sparse.
+    pub fn is_sparse(self, rows: usize, columns: usize) -> bool {
+        match self {
+            Solver::Auto => rows.saturating_mul(columns) > DENSE_CELLS,
+            Solver::Dense => false,
+            Solver::Sparse => true,
+        }
+    }
+}
+
 /// Hyperparameters of training, unchecked. [`TrainParams::check`] turns them into
 /// [`CheckedParams`], the only type that can fit (linfa's `ParamGuard` pattern).
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +121,8 @@ pub struct TrainParams {
     /// The accurate tier: a sentence encoder block after the TF-IDF and cue blocks.
     /// Default: none (the fast tier).
     pub encoder: Option<EncoderTraining>,
+    /// The optimiser implementation. Default: [`Solver::Auto`].
+    pub solver: Solver,
 }
 
 /// How the encoder block of an accurate-tier model is trained.
@@ -97,6 +151,7 @@ impl Default for TrainParams {
             threshold_folds: 5,
             seed: 42,
             encoder: None,
+            solver: Solver::Auto,
         }
     }
 }

@@ -9,4 +9,5 @@ mod languages;
 mod model_reproduction;
 mod robustness;
 mod segment_props;
+mod solver;
 mod util;
