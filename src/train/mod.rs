@@ -167,19 +167,32 @@ impl CheckedParams {
 
     /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
     pub fn out_of_fold(&self, records: &[&Record], k: usize, seed: u64) -> Result<Vec<f64>> {
-        self.out_of_fold_with(records, k, seed, &mut |_, _| {})
+        Ok(self
+            .out_of_fold_with(records, k, seed, false, &mut |_, _| {})?
+            .0)
     }
 
+    /// Out-of-fold probabilities from `k` folds and, with `and_final`, the fit on all
+    /// `records` as one more job beside the folds: the jobs share the cores, so the
+    /// final fit does not wait for the last fold.
     fn out_of_fold_with(
         &self,
         records: &[&Record],
         k: usize,
         seed: u64,
+        and_final: bool,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<Vec<f64>> {
+    ) -> Result<(Vec<f64>, Option<Fitted>)> {
+        enum Done {
+            Fold(Vec<(usize, f64)>),
+            Final(Box<Fitted>),
+        }
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
-        let fold_probs = |f: usize| -> Result<Vec<(usize, f64)>> {
+        let job = |f: usize| -> Result<Done> {
+            if f == k {
+                return Ok(Done::Final(Box::new(self.fit_core(records)?)));
+            }
             let train: Vec<&Record> = (0..records.len())
                 .filter(|&i| folds[i] != f)
                 .map(|i| records[i])
@@ -187,29 +200,38 @@ impl CheckedParams {
             check_classes(&train)?;
             let fitted = self.fit_core(&train)?;
             let (mut scratch, mut row) = (Scratch::default(), Vec::new());
-            Ok((0..records.len())
-                .filter(|&i| folds[i] == f)
-                .map(|i| {
-                    fitted
-                        .featurizer
-                        .row_into(&records[i].text, &mut scratch, &mut row);
-                    (i, fitted.linear.probability(&row))
-                })
-                .collect())
+            Ok(Done::Fold(
+                (0..records.len())
+                    .filter(|&i| folds[i] == f)
+                    .map(|i| {
+                        fitted
+                            .featurizer
+                            .row_into(&records[i].text, &mut scratch, &mut row);
+                        (i, fitted.linear.probability(&row))
+                    })
+                    .collect(),
+            ))
         };
-        // The folds are independent: fit them on all cores. Each fold's result does not
-        // depend on which thread computed it, so the output is deterministic.
+        // The jobs are independent: run them on all cores, the final fit (the largest)
+        // first. Each job's result does not depend on which thread computed it, so the
+        // output is deterministic.
+        let jobs: Vec<usize> = if and_final {
+            std::iter::once(k).chain(0..k).collect()
+        } else {
+            (0..k).collect()
+        };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(k);
+            .min(jobs.len());
         let mut probs = vec![0.0; records.len()];
+        let mut fitted = None;
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = std::sync::mpsc::channel();
             for t in 0..threads {
-                let (tx, fold_probs) = (tx.clone(), &fold_probs);
+                let (tx, job, jobs) = (tx.clone(), &job, &jobs);
                 scope.spawn(move || {
-                    for f in (t..k).step_by(threads) {
-                        if tx.send(fold_probs(f)).is_err() {
+                    for &f in jobs.iter().skip(t).step_by(threads) {
+                        if tx.send(job(f)).is_err() {
                             return;
                         }
                     }
@@ -218,14 +240,15 @@ impl CheckedParams {
             drop(tx);
             progress(0, k + 1);
             for (done, result) in rx.into_iter().enumerate() {
-                for (i, p) in result? {
-                    probs[i] = p;
+                match result? {
+                    Done::Fold(p) => p.into_iter().for_each(|(i, p)| probs[i] = p),
+                    Done::Final(f) => fitted = Some(*f),
                 }
                 progress(done + 1, k + 1);
             }
             Ok(())
         })?;
-        Ok(probs)
+        Ok((probs, fitted))
     }
 
     /// Train a classifier on all rows of `data`.
@@ -284,15 +307,20 @@ impl CheckedParams {
         // threshold wins (ties: the smaller scale).
         let mut best: Option<(f64, f64, Option<f64>)> = None;
         let mut trials = Vec::new();
+        // Without a scale search the final fit does not depend on the folds: it runs
+        // beside them.
+        let mut fitted = None;
         if total > 1 {
             for (i, scale) in scales.iter().enumerate() {
                 let params = match scale {
                     Some(s) => this.with_encoder_scale(*s),
                     None => this.clone(),
                 };
-                let probs = params.out_of_fold_with(records, folds, self.seed, &mut |d, _| {
-                    progress(i * folds + d.min(folds), total)
-                })?;
+                let (probs, f) =
+                    params.out_of_fold_with(records, folds, self.seed, !search_scale, &mut |d, _| {
+                        progress(i * folds + d.min(folds), total)
+                    })?;
+                fitted = f;
                 let (t, f1) = best_threshold(&labels, &probs);
                 if let Some(s) = scale {
                     trials.push(ScaleTrial {
@@ -314,8 +342,13 @@ impl CheckedParams {
             Some(s) => this.with_encoder_scale(s),
             None => this.clone(),
         };
-        progress(total - 1, total);
-        let fitted = final_params.fit_core(records)?;
+        let fitted = match fitted {
+            Some(f) => f,
+            None => {
+                progress(total - 1, total);
+                final_params.fit_core(records)?
+            }
+        };
         progress(total, total);
         final_params.to_classifier(fitted, threshold, cv_macro_f1, records.len(), data, trials)
     }
