@@ -36,24 +36,42 @@ impl VocabBuilder {
     /// Select the vocabulary: document frequency at least `min_df`, at most
     /// `max_features` terms (0 means no cap).
     pub fn build(self, min_df: u32, max_features: usize) -> Vocabulary {
-        let mut kept: Vec<(String, u32)> = self
-            .df
-            .into_iter()
-            .filter(|(_, df)| *df >= min_df.max(1))
-            .collect();
-        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        if max_features > 0 {
-            kept.truncate(max_features);
-        }
-        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let n = f64::from(self.docs);
-        let idf = kept
-            .iter()
-            .map(|(_, df)| ((1.0 + n) / (1.0 + f64::from(*df))).ln() + 1.0)
-            .collect();
-        let terms = kept.into_iter().map(|(t, _)| t).collect();
-        Vocabulary::new(terms, idf)
+        let counted: Vec<(&str, u32)> = self.df.iter().map(|(t, &df)| (t.as_str(), df)).collect();
+        select(counted, self.docs, min_df, max_features).0
     }
+}
+
+/// The vocabulary of `docs` documents from each n-gram's document frequency (in any
+/// order): the rule of [`VocabBuilder::build`]. Also returns, for each position of
+/// `counted`, its feature index (`u32::MAX`: not kept).
+pub fn select(
+    counted: Vec<(&str, u32)>,
+    docs: u32,
+    min_df: u32,
+    max_features: usize,
+) -> (Vocabulary, Vec<u32>) {
+    let mut column = vec![u32::MAX; counted.len()];
+    let mut kept: Vec<(usize, &str, u32)> = counted
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, df))| *df >= min_df.max(1))
+        .map(|(i, (t, df))| (i, t, df))
+        .collect();
+    kept.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(b.1)));
+    if max_features > 0 {
+        kept.truncate(max_features);
+    }
+    kept.sort_unstable_by(|a, b| a.1.cmp(b.1));
+    let n = f64::from(docs);
+    let idf = kept
+        .iter()
+        .map(|(_, _, df)| ((1.0 + n) / (1.0 + f64::from(*df))).ln() + 1.0)
+        .collect();
+    for (j, (i, _, _)) in kept.iter().enumerate() {
+        column[*i] = j as u32;
+    }
+    let terms = kept.into_iter().map(|(_, t, _)| t.to_string()).collect();
+    (Vocabulary::new(terms, idf), column)
 }
 
 /// The selected terms, their idf, and a lookup table.

@@ -7,6 +7,7 @@
 //! training data (default), and optionally by oversampling the minority class
 //! (`--balance oversample`).
 
+mod analysed;
 pub mod folds;
 pub mod params;
 pub mod sparse;
@@ -26,9 +27,8 @@ use crate::model::file::{
 };
 use crate::model::linear::Linear;
 use crate::model::{Classifier, ScoreBuffers};
-use crate::pipeline::analyzer::{Analyzer, Scratch};
 use crate::pipeline::cues::N_CUES;
-use crate::pipeline::vocab::VocabBuilder;
+use analysed::Analysed;
 use folds::{oversample, stratified_folds};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
@@ -57,67 +57,73 @@ impl TrainParams {
 impl CheckedParams {
     /// Fit one logistic model on `records` (no threshold choice).
     pub fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
-        let analyzer = Analyzer::new(self.features.clone());
-        let mut scratch = Scratch::default();
-        let mut builder = VocabBuilder::new();
-        let mut raw_cues: Vec<[f64; N_CUES]> = Vec::with_capacity(records.len());
-        let mut grams: Vec<String> = Vec::new();
-        for r in records {
-            let mut c = [0.0; N_CUES];
-            grams.clear();
-            analyzer.analyze(&r.text, &mut scratch, Some(&mut c), |g| {
-                grams.push(g.to_string())
-            });
-            builder.add_document(grams.iter().map(String::as_str));
-            raw_cues.push(c);
-        }
-        let f = &self.features;
-        let vocab = builder.build(f.min_df, f.max_features);
-        let mut blocks: Vec<Box<dyn FeatureBlock>> = vec![
-            Box::new(TfidfBlock::new(
-                vocab,
-                f.ngram_min,
-                f.ngram_max,
-                f.sublinear_tf,
-            )),
-            Box::new(CueBlock::fit(f, &raw_cues)),
-        ];
-        if let Some(e) = &self.encoder {
-            let embedder = match &self.embedder {
-                Some(m) => m.clone(),
-                None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
-            };
-            let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
-            let scale = e.scale.unwrap_or(ENCODER_SCALES[0]);
-            blocks.push(Box::new(EncoderBlock::fit(embedder, &texts, scale)));
-        }
-        let featurizer = Featurizer::new(f.clone(), blocks);
+        let analysed = Analysed::new(&self.features, records);
+        let all: Vec<usize> = (0..records.len()).collect();
+        Ok(self.fit_rows(&analysed, records, &all, &[])?.0)
+    }
 
-        let mut order: Vec<usize> = (0..records.len()).collect();
+    /// Fit one logistic model on the records `train` (indices into `records`, which
+    /// `analysed` holds), and return it with P(opinion) of each record in `score`.
+    fn fit_rows(
+        &self,
+        analysed: &Analysed,
+        records: &[&Record],
+        train: &[usize],
+        score: &[usize],
+    ) -> Result<(Fitted, Vec<(usize, f64)>)> {
+        let f = &self.features;
+        let (vocab, column) = analysed.vocabulary(train, f.min_df, f.max_features);
+        let raw_cues: Vec<[f64; N_CUES]> = train.iter().map(|&i| *analysed.cues(i)).collect();
+        let cues = CueBlock::fit(f, &raw_cues);
+        let encoder = match &self.encoder {
+            Some(e) => {
+                let embedder = match &self.embedder {
+                    Some(m) => m.clone(),
+                    None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
+                };
+                let texts: Vec<&str> = train.iter().map(|&i| records[i].text.as_str()).collect();
+                let scale = e.scale.unwrap_or(ENCODER_SCALES[0]);
+                Some(EncoderBlock::fit(embedder, &texts, scale))
+            }
+            None => None,
+        };
+        let (v, c) = (vocab.len() as u32, cues.width() as u32);
+        // Each record's row, as `Featurizer::row_into` would give it.
+        let row_of = |i: usize, row: &mut Vec<(u32, f64)>| {
+            row.clear();
+            analysed.tfidf_into(i, &vocab, &column, f.sublinear_tf, row);
+            cues.append_raw(analysed.cues(i), v, row);
+            if let Some(e) = &encoder {
+                e.append_text(&records[i].text, v + c, row);
+            }
+        };
+        let mut order: Vec<usize> = (0..train.len()).collect();
         if self.balance == Balance::Oversample {
-            let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
+            let labels: Vec<Label> = train.iter().map(|&i| records[i].label).collect();
             order.extend(oversample(&labels, self.seed));
         }
-        let d = featurizer.n_features();
+        let d = (v + c) as usize + encoder.as_ref().map_or(0, |e| e.width());
         let mut row = Vec::new();
-        if self.solver.is_sparse(order.len(), d) {
-            let mut rows = sparse::Csr::new(d);
-            let mut cache: Vec<Option<(usize, usize)>> = vec![None; records.len()];
-            let mut flat: Vec<(u32, f64)> = Vec::new();
-            for &k in &order {
-                let (a, b) = *cache[k].get_or_insert_with(|| {
-                    featurizer.row_into(&records[k].text, &mut scratch, &mut row);
-                    let a = flat.len();
-                    flat.extend_from_slice(&row);
-                    (a, flat.len())
-                });
-                rows.push_row(&flat[a..b]);
-            }
-            drop(flat);
-            let positive: Vec<bool> = order
-                .iter()
-                .map(|&k| records[k].label == Label::Opinion)
-                .collect();
+        let mut rows = sparse::Csr::new(d);
+        for &i in train {
+            row_of(i, &mut row);
+            rows.push_row(&row);
+        }
+        let mut scored = sparse::Csr::new(d);
+        for &i in score {
+            row_of(i, &mut row);
+            scored.push_row(&row);
+        }
+        let positive: Vec<bool> = order
+            .iter()
+            .map(|&k| records[train[k]].label == Label::Opinion)
+            .collect();
+        let (linear, linfa) = if self.solver.is_sparse(order.len(), d) {
+            let rows = if order.len() > train.len() {
+                rows.select(&order)
+            } else {
+                rows
+            };
             let fit = sparse::fit(
                 &rows,
                 &positive,
@@ -126,43 +132,66 @@ impl CheckedParams {
                 self.tolerance,
             )
             .map_err(Error::Fit)?;
-            return Ok(Fitted {
-                featurizer,
-                linear: Linear::new(fit.intercept, fit.weights),
-                linfa: None,
-            });
-        }
-        let mut x = Array2::<f64>::zeros((order.len(), d).f());
-        let mut y = Array1::from_elem(order.len(), Label::Fact);
-        let mut rows: Vec<Vec<(u32, f64)>> = Vec::with_capacity(records.len());
-        for r in records {
-            featurizer.row_into(&r.text, &mut scratch, &mut row);
-            rows.push(row.clone());
-        }
-        for (i, &k) in order.iter().enumerate() {
-            for &(j, v) in &rows[k] {
-                x[(i, j as usize)] = v;
-            }
-            y[i] = records[k].label;
-        }
-        let model = LogisticRegression::default()
-            .alpha(self.alpha)
-            .max_iterations(self.max_iterations)
-            .gradient_tolerance(self.tolerance)
-            .fit(&linfa::Dataset::new(x, y))
-            .map_err(|e| Error::Fit(e.to_string()))?;
-        let sign = if model.labels().pos.class == Label::Opinion {
-            1.0
+            (Linear::new(fit.intercept, fit.weights), None)
         } else {
-            -1.0
+            let mut x = Array2::<f64>::zeros((order.len(), d).f());
+            let mut y = Array1::from_elem(order.len(), Label::Fact);
+            for (n, &k) in order.iter().enumerate() {
+                for (&j, &value) in rows.row_parts(k).0.iter().zip(rows.row_parts(k).1) {
+                    x[(n, j as usize)] = value;
+                }
+                y[n] = if positive[n] {
+                    Label::Opinion
+                } else {
+                    Label::Fact
+                };
+            }
+            drop(rows);
+            let model = LogisticRegression::default()
+                .alpha(self.alpha)
+                .max_iterations(self.max_iterations)
+                .gradient_tolerance(self.tolerance)
+                .fit(&linfa::Dataset::new(x, y))
+                .map_err(|e| Error::Fit(e.to_string()))?;
+            let sign = if model.labels().pos.class == Label::Opinion {
+                1.0
+            } else {
+                -1.0
+            };
+            let weights: Vec<f64> = model.params().iter().map(|w| sign * w).collect();
+            (Linear::new(sign * model.intercept(), weights), Some(model))
         };
-        let weights: Vec<f64> = model.params().iter().map(|w| sign * w).collect();
-        let linear = Linear::new(sign * model.intercept(), weights);
-        Ok(Fitted {
-            featurizer,
-            linear,
-            linfa: Some(model),
-        })
+        let probs = score
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let (cols, values) = scored.row_parts(n);
+                let pairs: Vec<(u32, f64)> =
+                    cols.iter().copied().zip(values.iter().copied()).collect();
+                (i, linear.probability(&pairs))
+            })
+            .collect();
+        let mut blocks: Vec<Box<dyn FeatureBlock>> = vec![
+            Box::new(TfidfBlock::new(
+                vocab,
+                f.ngram_min,
+                f.ngram_max,
+                f.sublinear_tf,
+            )),
+            Box::new(cues),
+        ];
+        if let Some(e) = encoder {
+            blocks.push(Box::new(e));
+        }
+        let featurizer = Featurizer::new(f.clone(), blocks);
+        Ok((
+            Fitted {
+                featurizer,
+                linear,
+                linfa,
+            },
+            probs,
+        ))
     }
 
     /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
@@ -189,28 +218,19 @@ impl CheckedParams {
         }
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
+        let analysed = Analysed::new(&self.features, records);
         let job = |f: usize| -> Result<Done> {
             if f == k {
-                return Ok(Done::Final(Box::new(self.fit_core(records)?)));
+                let all: Vec<usize> = (0..records.len()).collect();
+                let (fitted, _) = self.fit_rows(&analysed, records, &all, &[])?;
+                return Ok(Done::Final(Box::new(fitted)));
             }
-            let train: Vec<&Record> = (0..records.len())
-                .filter(|&i| folds[i] != f)
-                .map(|i| records[i])
-                .collect();
-            check_classes(&train)?;
-            let fitted = self.fit_core(&train)?;
-            let (mut scratch, mut row) = (Scratch::default(), Vec::new());
-            Ok(Done::Fold(
-                (0..records.len())
-                    .filter(|&i| folds[i] == f)
-                    .map(|i| {
-                        fitted
-                            .featurizer
-                            .row_into(&records[i].text, &mut scratch, &mut row);
-                        (i, fitted.linear.probability(&row))
-                    })
-                    .collect(),
-            ))
+            let (train, held_out): (Vec<usize>, Vec<usize>) =
+                (0..records.len()).partition(|&i| folds[i] != f);
+            let train_records: Vec<&Record> = train.iter().map(|&i| records[i]).collect();
+            check_classes(&train_records)?;
+            let (_, probs) = self.fit_rows(&analysed, records, &train, &held_out)?;
+            Ok(Done::Fold(probs))
         };
         // The jobs are independent: run them on all cores, the final fit (the largest)
         // first. Each job's result does not depend on which thread computed it, so the
@@ -316,10 +336,13 @@ impl CheckedParams {
                     Some(s) => this.with_encoder_scale(*s),
                     None => this.clone(),
                 };
-                let (probs, f) =
-                    params.out_of_fold_with(records, folds, self.seed, !search_scale, &mut |d, _| {
-                        progress(i * folds + d.min(folds), total)
-                    })?;
+                let (probs, f) = params.out_of_fold_with(
+                    records,
+                    folds,
+                    self.seed,
+                    !search_scale,
+                    &mut |d, _| progress(i * folds + d.min(folds), total),
+                )?;
                 fitted = f;
                 let (t, f1) = best_threshold(&labels, &probs);
                 if let Some(s) = scale {
@@ -556,7 +579,7 @@ pub fn best_threshold(truth: &[Label], probs: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::analyzer::FeatureSettings;
+    use crate::pipeline::analyzer::{FeatureSettings, Scratch};
 
     #[test]
     fn best_threshold_separates() {
@@ -572,6 +595,52 @@ mod tests {
             text: text.into(),
             label,
             line: 0,
+        }
+    }
+
+    /// The rows a fit builds from the shared analysis give bit for bit the
+    /// probabilities of the fitted featurizer's own rows, for unigrams to trigrams,
+    /// both tf forms and oversampling, with either solver.
+    #[test]
+    fn shared_rows_equal_the_featurizer_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let data = crate::data::load(&root.join("data/dev.csv"), &Default::default()).unwrap();
+        let records: Vec<&Record> = data.records.iter().collect();
+        let analysed_with = |p: &CheckedParams| Analysed::new(&p.features, &records);
+        let (train, score): (Vec<usize>, Vec<usize>) = (0..records.len()).partition(|i| i % 3 != 0);
+        for (ngram_max, sublinear_tf, balance, solver) in [
+            (2, true, Balance::None, Solver::Sparse),
+            (3, false, Balance::Oversample, Solver::Dense),
+            (1, true, Balance::Oversample, Solver::Sparse),
+        ] {
+            let params = TrainParams {
+                features: FeatureSettings {
+                    ngram_max,
+                    sublinear_tf,
+                    ..Default::default()
+                },
+                balance,
+                solver,
+                ..Default::default()
+            }
+            .check()
+            .unwrap();
+            let analysed = analysed_with(&params);
+            let (fitted, probs) = params
+                .fit_rows(&analysed, &records, &train, &score)
+                .unwrap();
+            assert_eq!(probs.len(), score.len());
+            let (mut scratch, mut row) = (Scratch::default(), Vec::new());
+            for (i, p) in probs {
+                fitted
+                    .featurizer
+                    .row_into(&records[i].text, &mut scratch, &mut row);
+                assert_eq!(
+                    p.to_bits(),
+                    fitted.linear.probability(&row).to_bits(),
+                    "row {i}"
+                );
+            }
         }
     }
 

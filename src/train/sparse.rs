@@ -58,9 +58,22 @@ impl Csr {
         self.columns
     }
 
-    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+    /// Row `i`'s columns and values.
+    pub fn row_parts(&self, i: usize) -> (&[u32], &[f64]) {
         let (a, b) = (self.starts[i], self.starts[i + 1]);
         (&self.indices[a..b], &self.values[a..b])
+    }
+
+    /// The rows `order` (repeats allowed), in that order.
+    pub fn select(&self, order: &[usize]) -> Csr {
+        let mut out = Csr::new(self.columns);
+        for &i in order {
+            let (a, b) = (self.starts[i], self.starts[i + 1]);
+            out.indices.extend_from_slice(&self.indices[a..b]);
+            out.values.extend_from_slice(&self.values[a..b]);
+            out.starts.push(out.indices.len());
+        }
+        out
     }
 }
 
@@ -128,7 +141,7 @@ impl Problem<'_> {
             let (w, b) = (&p.as_slice().expect("contiguous")[..d], p[d]);
             let margins = (0..self.x.rows())
                 .map(|i| {
-                    let (cols, vals) = self.x.row(i);
+                    let (cols, vals) = self.x.row_parts(i);
                     let z = cols
                         .iter()
                         .zip(vals)
@@ -180,7 +193,7 @@ impl Gradient for Problem<'_> {
             for (i, &m) in margins.iter().enumerate() {
                 // d/dz of -log(sigmoid(y z)) = y (sigmoid(y z) - 1)
                 let r = self.y[i] * (1.0 / (1.0 + (-m).exp()) - 1.0);
-                let (cols, vals) = self.x.row(i);
+                let (cols, vals) = self.x.row_parts(i);
                 for (&j, &v) in cols.iter().zip(vals) {
                     gs[j as usize] += v * r;
                 }

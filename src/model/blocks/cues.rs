@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, ModelFile};
 use crate::pipeline::analyzer::{Analysis, FeatureSettings};
-use crate::pipeline::cues::CUES;
+use crate::pipeline::cues::{CUES, N_CUES};
 use std::path::Path;
 
 /// The fitted cue block.
@@ -33,7 +33,7 @@ impl CueBlock {
     /// Fit the standardisation on raw cue values of the training rows (all cues per
     /// row; the enabled ones are used). A cue that (all but) never varies gets
     /// multiplier 0 (see [`MIN_CUE_SD`]).
-    pub fn fit(settings: &FeatureSettings, raw: &[[f64; crate::pipeline::cues::N_CUES]]) -> Self {
+    pub fn fit(settings: &FeatureSettings, raw: &[[f64; N_CUES]]) -> Self {
         let n = raw.len() as f64;
         let (mut mean, mut multiplier) = (Vec::new(), Vec::new());
         for c in settings.cue_indices() {
@@ -48,6 +48,15 @@ impl CueBlock {
             });
         }
         CueBlock::new(settings, mean, multiplier)
+    }
+
+    /// Append the columns for a sentence's raw cue values (what [`FeatureBlock::append`]
+    /// does with the analysis's cues; training calls it on cues it analysed once).
+    pub(crate) fn append_raw(&self, raw: &[f64; N_CUES], base: u32, row: &mut Vec<(u32, f64)>) {
+        for (k, &c) in self.index.iter().enumerate() {
+            let v = (raw[c] - self.mean[k]) * self.multiplier[k];
+            row.push((base + k as u32, v));
+        }
     }
 
     /// Read and check the block from a model file: the block and its weights.
@@ -134,11 +143,7 @@ impl FeatureBlock for CueBlock {
     }
 
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
-        let raw = analysis.cues();
-        for (k, &c) in self.index.iter().enumerate() {
-            let v = (raw[c] - self.mean[k]) * self.multiplier[k];
-            row.push((base + k as u32, v));
-        }
+        self.append_raw(analysis.cues(), base, row);
     }
 
     fn save(&self, weights: &[f64], file: &mut ModelFile) {

@@ -110,6 +110,17 @@ pub struct EncoderBlock {
 }
 
 impl EncoderBlock {
+    /// Append the columns for `text` (what [`FeatureBlock::append`] does with the
+    /// analysis's text).
+    pub(crate) fn append_text(&self, text: &str, base: u32, row: &mut Vec<(u32, f64)>) {
+        self.embedder.with(text, |e| {
+            for (k, &v) in e.iter().enumerate() {
+                let x = (v as f64 - self.mean[k]) * self.multiplier[k];
+                row.push((base + k as u32, x));
+            }
+        });
+    }
+
     /// Fit the standardisation on the embeddings of the training `texts`, times
     /// `scale`. A dimension that (all but) never varies gets multiplier 0.
     pub fn fit(embedder: Arc<Embedder>, texts: &[&str], scale: f64) -> Self {
@@ -241,12 +252,7 @@ impl FeatureBlock for EncoderBlock {
     }
 
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
-        self.embedder.with(analysis.text(), |e| {
-            for (k, &v) in e.iter().enumerate() {
-                let x = (v as f64 - self.mean[k]) * self.multiplier[k];
-                row.push((base + k as u32, x));
-            }
-        });
+        self.append_text(analysis.text(), base, row);
     }
 
     fn save(&self, weights: &[f64], file: &mut ModelFile) {
