@@ -245,7 +245,7 @@ pub struct TuningArgs {
     #[arg(long, value_parser = named::<Balance>(), default_value = "none")]
     pub balance: Balance,
     /// Optimiser implementation: the dense reference fit or the sparse one (same
-    /// objective and L-BFGS); auto is dense up to 2^25 rows x features cells.
+    /// objective and L-BFGS); auto is dense up to 2^23 rows x features cells.
     #[arg(long, value_parser = named::<Solver>(), default_value = "auto")]
     pub solver: Solver,
     /// Fix the decision threshold instead of choosing it by cross-validation.

@@ -106,6 +106,22 @@ impl Analysed {
         (vocab, column)
     }
 
+    /// How many terms [`Analysed::vocabulary`] would keep for `rows`.
+    pub fn vocabulary_size(&self, rows: &[usize], min_df: u32, max_features: usize) -> usize {
+        let mut df = vec![0u32; self.grams.len()];
+        for &i in rows {
+            for &(id, _) in self.counts(i) {
+                df[id as usize] += 1;
+            }
+        }
+        let kept = df.iter().filter(|&&d| d >= min_df.max(1)).count();
+        if max_features > 0 {
+            kept.min(max_features)
+        } else {
+            kept
+        }
+    }
+
     /// Append sentence `i`'s TF-IDF columns (from column 0) over `vocab`, whose
     /// columns by n-gram id are `column`.
     pub fn tfidf_into(

@@ -59,7 +59,33 @@ impl CheckedParams {
     pub fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
         let analysed = Analysed::new(&self.features, records);
         let all: Vec<usize> = (0..records.len()).collect();
-        Ok(self.fit_rows(&analysed, records, &all, &[])?.0)
+        let this = self.with_solver_for(&analysed, records);
+        Ok(this.fit_rows(&analysed, records, &all, &[])?.0)
+    }
+
+    /// These parameters with [`Solver::Auto`] resolved once for a whole training run on
+    /// `records`, by the size of its final fit (rows after balancing × columns), so
+    /// that the fold fits and the final one use the same solver.
+    fn with_solver_for(&self, analysed: &Analysed, records: &[&Record]) -> CheckedParams {
+        let mut this = self.clone();
+        if self.solver == Solver::Auto {
+            let f = &self.features;
+            let all: Vec<usize> = (0..records.len()).collect();
+            let columns = analysed.vocabulary_size(&all, f.min_df, f.max_features)
+                + f.cue_indices().len()
+                + self.encoder.map_or(0, |e| e.spec.dim);
+            let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
+            let rows = match self.balance {
+                Balance::None => records.len(),
+                Balance::Oversample => 2 * opinion.max(records.len() - opinion),
+            };
+            this.set_solver(if Solver::Auto.is_sparse(rows, columns) {
+                Solver::Sparse
+            } else {
+                Solver::Dense
+            });
+        }
+        this
     }
 
     /// Fit one logistic model on the records `train` (indices into `records`, which
@@ -196,8 +222,10 @@ impl CheckedParams {
 
     /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
     pub fn out_of_fold(&self, records: &[&Record], k: usize, seed: u64) -> Result<Vec<f64>> {
-        Ok(self
-            .out_of_fold_with(records, k, seed, false, &mut |_, _| {})?
+        let analysed = Analysed::new(&self.features, records);
+        let this = self.with_solver_for(&analysed, records);
+        Ok(this
+            .out_of_fold_with(&analysed, records, k, seed, false, &mut |_, _| {})?
             .0)
     }
 
@@ -206,6 +234,7 @@ impl CheckedParams {
     /// final fit does not wait for the last fold.
     fn out_of_fold_with(
         &self,
+        analysed: &Analysed,
         records: &[&Record],
         k: usize,
         seed: u64,
@@ -218,18 +247,17 @@ impl CheckedParams {
         }
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
-        let analysed = Analysed::new(&self.features, records);
         let job = |f: usize| -> Result<Done> {
             if f == k {
                 let all: Vec<usize> = (0..records.len()).collect();
-                let (fitted, _) = self.fit_rows(&analysed, records, &all, &[])?;
+                let (fitted, _) = self.fit_rows(analysed, records, &all, &[])?;
                 return Ok(Done::Final(Box::new(fitted)));
             }
             let (train, held_out): (Vec<usize>, Vec<usize>) =
                 (0..records.len()).partition(|&i| folds[i] != f);
             let train_records: Vec<&Record> = train.iter().map(|&i| records[i]).collect();
             check_classes(&train_records)?;
-            let (_, probs) = self.fit_rows(&analysed, records, &train, &held_out)?;
+            let (_, probs) = self.fit_rows(analysed, records, &train, &held_out)?;
             Ok(Done::Fold(probs))
         };
         // The jobs are independent: run them on all cores, the final fit (the largest)
@@ -313,7 +341,9 @@ impl CheckedParams {
                 records.len()
             )));
         }
-        let this = &*self.prepared(records)?;
+        let prepared = self.prepared(records)?;
+        let analysed = Analysed::new(&self.features, records);
+        let this = &prepared.with_solver_for(&analysed, records);
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = this.threshold_folds;
         let scales: Vec<Option<f64>> = if search_scale {
@@ -337,6 +367,7 @@ impl CheckedParams {
                     None => this.clone(),
                 };
                 let (probs, f) = params.out_of_fold_with(
+                    &analysed,
                     records,
                     folds,
                     self.seed,
@@ -369,7 +400,8 @@ impl CheckedParams {
             Some(f) => f,
             None => {
                 progress(total - 1, total);
-                final_params.fit_core(records)?
+                let all: Vec<usize> = (0..records.len()).collect();
+                final_params.fit_rows(&analysed, records, &all, &[])?.0
             }
         };
         progress(total, total);
@@ -477,7 +509,8 @@ impl CheckedParams {
                 records.len()
             )));
         }
-        let this = &*self.prepared(records)?;
+        let prepared = self.prepared(records)?;
+        let this = &prepared.with_solver_for(&Analysed::new(&self.features, records), records);
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, self.seed);
         let mut reports = Vec::new();
