@@ -1,36 +1,60 @@
 #!/usr/bin/env bash
-# Training cost against training-set size: wall time and peak RSS of the default
-# `factop train` (5 threshold folds + the final fit) on 1k, 5k, 20k and 50k sentences.
-# Sets larger than train + dev (1,292 sentences) are drawn with replacement from it
-# (seeded), so their vocabulary does not grow: the feature count stays at the
-# vocabulary of train + dev (capped at 8,000), and the cost grows with rows.
+# Training cost against training-set size: `factop train` (the default: 5 threshold
+# folds and the final fit; one fit with a fixed threshold; the dense linfa fit on the
+# smaller sets) next to scikit-learn (TF-IDF + lbfgs logistic regression with the same
+# settings, one fit, the whole Python process), on 1,000 to 200,000 labelled
+# sentences. The sets are the English train + dev rows, then labelled variants of them
+# with content words replaced by Zipf-drawn words of Debian's wamerican-large (seeded;
+# distinct texts, so the vocabulary grows with the rows; see train_cost.py). Runs are
+# interleaved; medians are reported. Writes bench/train_cost/results.md.
 #
-# Usage: bench/train_cost/run.sh [FACTOP] [SIZES...]
+# Usage (from the repository root):
+#   bash bench/train_cost/run.sh [--runs N] [--sizes 1000,5000,...] [--dense-max N] [--no-build]
+#
+# Environment: FACTOP_BIN (default target/release/factop, built first), PYTHON and
+# THROUGHPUT_VENV as for bench/throughput/run.sh (the same pinned scikit-learn venv).
 set -euo pipefail
-factop=${1:-target/release/factop}
-shift || true
-sizes=${*:-1000 5000 20000 50000}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
-echo
-echo "| sentences | terms + cues | wall time (s) | peak RSS (MB) |"
-echo "|---:|---:|---:|---:|"
-for n in $sizes; do
-    python3 - "$n" "$tmp/train.csv" <<'PY'
-import csv, random, sys
-n, out = int(sys.argv[1]), sys.argv[2]
-rows = [r for f in ("data/train.csv", "data/dev.csv") for r in csv.DictReader(open(f, encoding="utf-8"))]
-rng = random.Random(7)
-pick = rows[:n] if n <= len(rows) else rows + [rng.choice(rows) for _ in range(n - len(rows))]
-with open(out, "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["id", "text", "label"])
-    for i, r in enumerate(pick):
-        w.writerow([i, r["text"], r["label"]])
-PY
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$factop" train --data "$tmp/train.csv" --output "$tmp/m.json" 2>"$tmp/log"
-    read -r wall rss < "$tmp/time"
-    feats=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(len(m["vocabulary"]) + len(m["cues"]))' "$tmp/m.json")
-    echo "| $n | $feats | $wall | $((rss / 1024)) |"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+runs=3 sizes="" dense_max=5000 build=1
+while (($#)); do
+    case "$1" in
+        --runs) runs="${2:?}"; shift ;;
+        --sizes) sizes="${2:?}"; shift ;;
+        --dense-max) dense_max="${2:?}"; shift ;;
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$here/run.sh" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "error: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
 done
+
+words=/usr/share/dict/american-english-large
+if [[ ! -f $words ]]; then
+    echo "[train_cost] installing Debian's wamerican-large (the word list)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq wamerican-large >/dev/null
+fi
+
+src_bin="${FACTOP_BIN:-target/release/factop}"
+if [[ -z "${FACTOP_BIN:-}" ]] && ((build)); then
+    cargo build --release --quiet
+fi
+tmp="$(mktemp -d /tmp/factop-train-cost.XXXXXX)"
+trap 'rm -rf "$tmp"' EXIT
+cp -p "$src_bin" "$tmp/factop-bench"
+
+# shellcheck source=bench/venv.sh
+source "$root/bench/venv.sh"
+venv="${THROUGHPUT_VENV:-$root/bench/throughput/.venv}"
+ensure_venv train_cost "$venv" "$root/bench/throughput/requirements.txt"
+
+export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+args=(--factop "$tmp/factop-bench" --python "$venv/bin/python" --words "$words"
+      --sets "$tmp/sets" --runs "$runs" --dense-max "$dense_max" --load "$(cut -d' ' -f1-3 /proc/loadavg)")
+[[ -n "$sizes" ]] && args+=(--sizes "$sizes")
+"$venv/bin/python" "$here/train_cost.py" bench "${args[@]}" > "$tmp/results.md"
+mv "$tmp/results.md" "$here/results.md"
+cat "$here/results.md"

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 /// The analysed sentences.
 pub struct Analysed {
     /// Each distinct n-gram, by id.
-    grams: Vec<String>,
+    grams: Vec<Box<str>>,
     /// Sentence `i`'s (n-gram id, count) pairs are `pairs[starts[i]..starts[i + 1]]`,
     /// by id.
     starts: Vec<usize>,
@@ -31,7 +31,8 @@ impl Analysed {
     pub fn new(features: &FeatureSettings, records: &[&Record]) -> Analysed {
         let analyzer = Analyzer::new(features.clone());
         let mut scratch = Scratch::default();
-        let mut id_of: FxHashMap<String, u32> = FxHashMap::default();
+        // Each n-gram's text is held once: by the map while analysing, then by `grams`.
+        let mut id_of: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut a = Analysed {
             grams: Vec::new(),
             starts: vec![0],
@@ -46,9 +47,8 @@ impl Analysed {
                 let id = match id_of.get(g) {
                     Some(&id) => id,
                     None => {
-                        let id = a.grams.len() as u32;
-                        a.grams.push(g.to_string());
-                        id_of.insert(g.to_string(), id);
+                        let id = id_of.len() as u32;
+                        id_of.insert(g.into(), id);
                         id
                     }
                 };
@@ -64,7 +64,18 @@ impl Analysed {
             a.starts.push(a.pairs.len());
             a.cues.push(c);
         }
+        let mut grams: Vec<(u32, Box<str>)> = id_of.into_iter().map(|(g, id)| (id, g)).collect();
+        grams.sort_unstable_by_key(|&(id, _)| id);
+        a.grams = grams.into_iter().map(|(_, g)| g).collect();
+        a.pairs.shrink_to_fit();
         a
+    }
+
+    /// At most how many TF-IDF values the sentences `rows` have.
+    pub fn max_terms(&self, rows: &[usize]) -> usize {
+        rows.iter()
+            .map(|&i| self.starts[i + 1] - self.starts[i])
+            .sum()
     }
 
     fn counts(&self, i: usize) -> &[(u32, u32)] {
@@ -91,12 +102,13 @@ impl Analysed {
                 df[id as usize] += 1;
             }
         }
+        // Only n-grams that can be kept (most of a large set's n-grams occur once).
         let present: Vec<u32> = (0..df.len() as u32)
-            .filter(|&g| df[g as usize] > 0)
+            .filter(|&g| df[g as usize] >= min_df.max(1))
             .collect();
         let counted = present
             .iter()
-            .map(|&g| (self.grams[g as usize].as_str(), df[g as usize]))
+            .map(|&g| (&*self.grams[g as usize], df[g as usize]))
             .collect();
         let (vocab, kept) = select(counted, rows.len() as u32, min_df, max_features);
         let mut column = vec![u32::MAX; self.grams.len()];

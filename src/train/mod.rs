@@ -130,12 +130,14 @@ impl CheckedParams {
         }
         let d = (v + c) as usize + encoder.as_ref().map_or(0, |e| e.width());
         let mut row = Vec::new();
-        let mut rows = sparse::Csr::new(d);
+        let dense_width = d - v as usize;
+        let capacity = |set: &[usize]| analysed.max_terms(set) + set.len() * dense_width;
+        let mut rows = sparse::Csr::with_capacity(d, train.len(), capacity(train));
         for &i in train {
             row_of(i, &mut row);
             rows.push_row(&row);
         }
-        let mut scored = sparse::Csr::new(d);
+        let mut scored = sparse::Csr::with_capacity(d, score.len(), capacity(score));
         for &i in score {
             row_of(i, &mut row);
             scored.push_row(&row);

@@ -38,6 +38,18 @@ impl Csr {
         }
     }
 
+    /// An empty matrix with room for `rows` rows of `nonzeros` values in all.
+    pub fn with_capacity(columns: usize, rows: usize, nonzeros: usize) -> Csr {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        Csr {
+            starts,
+            indices: Vec::with_capacity(nonzeros),
+            values: Vec::with_capacity(nonzeros),
+            columns,
+        }
+    }
+
     /// Append one row of `(column, value)` pairs (columns below [`Csr::columns`]).
     pub fn push_row(&mut self, row: &[(u32, f64)]) {
         for &(j, v) in row {
@@ -66,7 +78,11 @@ impl Csr {
 
     /// The rows `order` (repeats allowed), in that order.
     pub fn select(&self, order: &[usize]) -> Csr {
-        let mut out = Csr::new(self.columns);
+        let nonzeros = order
+            .iter()
+            .map(|&i| self.starts[i + 1] - self.starts[i])
+            .sum();
+        let mut out = Csr::with_capacity(self.columns, order.len(), nonzeros);
         for &i in order {
             let (a, b) = (self.starts[i], self.starts[i + 1]);
             out.indices.extend_from_slice(&self.indices[a..b]);
