@@ -106,15 +106,29 @@ struct WordCache {
 }
 
 impl WordCache {
+    /// The word's bytes in the low 15 bytes (little-endian) and its length in the top
+    /// one. Built from overlapping loads (repeated bytes OR to themselves) rather than
+    /// by copying into a buffer, whose narrow stores the wide load would wait for.
     fn pack(word: &str) -> Option<u128> {
         let b = word.as_bytes();
-        if b.len() > 15 {
-            return None;
-        }
-        let mut key = [0u8; 16];
-        key[..b.len()].copy_from_slice(b);
-        key[15] = b.len() as u8;
-        Some(u128::from_le_bytes(key))
+        let n = b.len();
+        let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+        let (lo, hi) = match n {
+            0 => (0, 0),
+            1..=3 => {
+                let (a, m, z) = (b[0] as u64, b[n / 2] as u64, b[n - 1] as u64);
+                (a | m << (8 * (n / 2)) | z << (8 * (n - 1)), 0)
+            }
+            4..=7 => {
+                let (a, z) = (u32_at(0) as u64, u32_at(n - 4) as u64);
+                (a | z << (8 * (n - 4)), 0)
+            }
+            8 => (u64_at(0), 0),
+            9..=15 => (u64_at(0), u64_at(n - 8) >> (8 * (16 - n))),
+            _ => return None,
+        };
+        Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
     }
 
     fn get(&self, word: &str) -> Option<&CachedWord> {
@@ -405,6 +419,32 @@ mod tests {
                 "in <num>", "<num>", "<num> ?", "?"
             ]
         );
+    }
+
+    #[test]
+    fn word_cache_keys_are_the_bytes_and_the_length() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmno",
+            "é",
+            "naïve",
+            "über-groß",
+        ];
+        for w in words {
+            let b = w.as_bytes();
+            let mut key = [0u8; 16];
+            key[..b.len()].copy_from_slice(b);
+            key[15] = b.len() as u8;
+            assert_eq!(WordCache::pack(w), Some(u128::from_le_bytes(key)), "{w}");
+        }
+        assert_eq!(WordCache::pack("abcdefghijklmnop"), None);
     }
 
     #[test]

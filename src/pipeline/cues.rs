@@ -465,7 +465,13 @@ pub fn compute(
         }
     }
     let outside = words_outside.max(1) as f64;
-    let ln1p = |n: usize| (n as f64).ln_1p();
+    // Most counts are small: their logarithms come from a table (the same values).
+    static LN1P: std::sync::LazyLock<[f64; 64]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|n| (n as f64).ln_1p()));
+    let ln1p = |n: usize| match LN1P.get(n) {
+        Some(&v) => v,
+        None => (n as f64).ln_1p(),
+    };
     let has_quote = quote_marks > 0;
     *out = [
         f64::from(report_outside as u8),
