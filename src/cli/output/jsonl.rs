@@ -8,15 +8,22 @@ use factop::{Label, Result};
 use serde::Serialize;
 use std::io::Write;
 
-/// One jsonl record: the source and id, then the fields of
-/// [`factop::model::SentenceResult`] in its order (spelled out rather than
-/// `#[serde(flatten)]`, which serialises through a map and is several times slower).
+/// The part of a jsonl record that is the same for every sentence of a document: its
+/// source, id and model. It is serialised once per document; each record is this
+/// prefix, then [`JsonlTail`] without its opening brace.
 #[derive(Serialize)]
-struct JsonlSentence<'a> {
+struct JsonlHead<'a> {
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a serde_json::Value>,
     model: &'a ModelInfo,
+}
+
+/// The rest of a jsonl record: the fields of [`factop::model::SentenceResult`] in its
+/// order (spelled out rather than `#[serde(flatten)]`, which serialises through a map
+/// and is several times slower).
+#[derive(Serialize)]
+struct JsonlTail<'a> {
     index: usize,
     start: usize,
     end: usize,
@@ -30,12 +37,20 @@ struct JsonlSentence<'a> {
 /// The JSON Lines writer.
 pub struct Jsonl<W> {
     out: W,
+    /// The current document's record prefix: `{"source":…,"model":{…},`.
+    head: Vec<u8>,
+    /// One record's tail, reused.
+    tail: Vec<u8>,
 }
 
 impl<W: Write> Jsonl<W> {
     /// A JSON Lines writer on `out`.
     pub fn new(out: W) -> Self {
-        Jsonl { out }
+        Jsonl {
+            out,
+            head: Vec::new(),
+            tail: Vec::new(),
+        }
     }
 }
 
@@ -44,16 +59,23 @@ impl<W: Write> Format for Jsonl<W> {
         Ok(())
     }
 
-    fn begin_document(&mut self, _doc: &Document) -> Result<()> {
+    fn begin_document(&mut self, doc: &Document) -> Result<()> {
+        let head = JsonlHead {
+            source: &doc.source,
+            id: doc.id.as_ref(),
+            model: &doc.model,
+        };
+        self.head.clear();
+        serde_json::to_writer(&mut self.head, &head).map_err(|e| io(e.into()))?;
+        // `{...}` becomes `{...,`: the tail's fields follow.
+        self.head.pop();
+        self.head.push(b',');
         Ok(())
     }
 
-    fn line(&mut self, doc: &Document, line: &Line<'_>) -> Result<()> {
+    fn line(&mut self, _doc: &Document, line: &Line<'_>) -> Result<()> {
         for s in line.sentences {
-            let rec = JsonlSentence {
-                source: &doc.source,
-                id: doc.id.as_ref(),
-                model: &doc.model,
+            let tail = JsonlTail {
                 index: s.index,
                 start: s.start,
                 end: s.end,
@@ -62,8 +84,11 @@ impl<W: Write> Format for Jsonl<W> {
                 opinion_probability: s.opinion_probability,
                 explanation: s.explanation.as_ref(),
             };
-            serde_json::to_writer(&mut self.out, &rec).map_err(|e| io(e.into()))?;
-            self.out.write_all(b"\n").map_err(io)?;
+            self.tail.clear();
+            serde_json::to_writer(&mut self.tail, &tail).map_err(|e| io(e.into()))?;
+            self.tail.push(b'\n');
+            self.out.write_all(&self.head).map_err(io)?;
+            self.out.write_all(&self.tail[1..]).map_err(io)?;
         }
         flush_if_drained(&mut self.out, line)
     }
