@@ -26,12 +26,12 @@ fn fold(c: char) -> char {
 /// through with control characters turned into spaces.
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
-    if text.is_ascii() {
-        if text.bytes().all(|b| (b' '..0x7f).contains(&b) && b != b'`') {
-            out.push_str(text);
-        } else {
-            out.extend(text.chars().map(fold));
-        }
+    // One pass decides the common case: printable ASCII with no backquote is its own
+    // normal form.
+    if text.bytes().all(|b| (b' '..0x7f).contains(&b) && b != b'`') {
+        out.push_str(text);
+    } else if text.is_ascii() {
+        out.extend(text.chars().map(fold));
     } else if unicode_normalization::is_nfkc_quick(text.chars())
         == unicode_normalization::IsNormalized::Yes
     {
