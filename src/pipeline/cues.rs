@@ -416,10 +416,11 @@ pub fn compute(
                 if inside {
                     continue;
                 }
-                for (bit, count) in counts.iter_mut().enumerate() {
-                    if f & (1 << bit) != 0 && ![11, 12, 13].contains(&bit) {
-                        *count += 1;
-                    }
+                // Each other flag of the 16 counted ones: its set bits only.
+                let mut bits = f & 0xFFFF & !(1 << 11 | 1 << 12 | 1 << 13);
+                while bits != 0 {
+                    counts[bits.trailing_zeros() as usize] += 1;
+                    bits &= bits - 1;
                 }
                 if f & F_REPORT != 0 {
                     report_outside = true;
