@@ -84,7 +84,7 @@ pub struct Scratch {
 }
 
 /// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
-const STEM_CACHE_WORDS: usize = 1 << 16;
+const STEM_CACHE_WORDS: usize = 1 << 17;
 
 /// What the pipeline knows about one word once it has seen it.
 #[derive(Debug)]
