@@ -76,6 +76,7 @@ pub struct Scratch {
     stem_buf: String,
     words: WordCache,
     words_owner: u64,
+    word_keys: Vec<Option<u128>>,
     word_cues: Vec<cues::WordCues>,
     ids: Vec<u32>,
     found: Vec<u32>,
@@ -87,7 +88,7 @@ pub struct Scratch {
 const STEM_CACHE_WORDS: usize = 1 << 17;
 
 /// What the pipeline knows about one word once it has seen it.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct CachedWord {
     stem: Box<str>,
     cues: cues::WordCues,
@@ -96,13 +97,101 @@ struct CachedWord {
 }
 
 /// Each word's stem, cue information and vocabulary id, keyed by its lowercase form.
-/// Words of up to 15 bytes (nearly all) are keyed by their bytes and length packed in
-/// a `u128`, so a hit costs one integer hash and one bucket read, with no string
-/// comparison through a pointer; longer words are keyed by the string.
+/// Words of 1 to 15 bytes (nearly all) are keyed by their bytes and length packed in a
+/// `u128`, in an open-addressing table ([`ShortTable`]) whose slots a sentence can ask
+/// the processor to fetch before it looks them up; longer words are keyed by the
+/// string.
 #[derive(Debug, Default)]
 struct WordCache {
-    short: FxHashMap<u128, CachedWord>,
+    short: ShortTable,
     long: FxHashMap<Box<str>, CachedWord>,
+}
+
+/// Open addressing with linear probing: each slot holds a packed key and its entry in
+/// one 64-byte line; key 0 (no word packs to it but the empty one, which is kept
+/// elsewhere) marks an empty slot. At most three quarters of the slots are used.
+#[derive(Debug, Default)]
+struct ShortTable {
+    slots: Vec<(u128, CachedWord)>,
+    len: usize,
+}
+
+impl ShortTable {
+    fn start(&self, key: u128) -> usize {
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        let h = (lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        ((h ^ (h >> 32)) as usize) & (self.slots.len() - 1)
+    }
+
+    /// Ask the processor to fetch `key`'s first slot.
+    fn prefetch(&self, key: u128) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let slot: *const (u128, CachedWord) = &self.slots[self.start(key)];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: prefetching is a hint with no effect on memory; SSE is part of x86-64.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch(slot.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
+    }
+
+    fn get(&self, key: u128) -> Option<&CachedWord> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(key);
+        loop {
+            let (k, w) = &self.slots[i];
+            if *k == key {
+                return Some(w);
+            }
+            if *k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Insert a key that is not in the table.
+    fn insert(&mut self, key: u128, entry: CachedWord) {
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            let size = (2 * self.slots.len()).max(1024);
+            let old = std::mem::replace(&mut self.slots, Vec::with_capacity(size));
+            self.slots.resize_with(size, Default::default);
+            self.len = 0;
+            for (k, w) in old {
+                if k != 0 {
+                    self.place(k, w);
+                }
+            }
+        }
+        self.place(key, entry);
+    }
+
+    fn place(&mut self, key: u128, entry: CachedWord) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(key);
+        while self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, entry);
+        self.len += 1;
+    }
+
+    fn clear(&mut self) {
+        if self.len > 0 {
+            for slot in &mut self.slots {
+                if slot.0 != 0 {
+                    *slot = Default::default();
+                }
+            }
+            self.len = 0;
+        }
+    }
 }
 
 impl WordCache {
@@ -131,25 +220,43 @@ impl WordCache {
         Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
     }
 
+    /// The key a word is cached under in the short table, if it has one.
+    fn key(word: &str) -> Option<u128> {
+        Self::pack(word).filter(|&k| k != 0)
+    }
+
+    #[cfg(test)]
     fn get(&self, word: &str) -> Option<&CachedWord> {
-        match Self::pack(word) {
-            Some(k) => self.short.get(&k),
+        self.get_keyed(Self::key(word), word)
+    }
+
+    fn get_keyed(&self, key: Option<u128>, word: &str) -> Option<&CachedWord> {
+        match key {
+            Some(k) => self.short.get(k),
             None => self.long.get(word),
         }
     }
 
+    #[cfg(test)]
     fn insert(&mut self, word: &str, entry: CachedWord) {
+        self.insert_keyed(Self::key(word), word, entry);
+    }
+
+    /// Insert a word that is not cached.
+    fn insert_keyed(&mut self, key: Option<u128>, word: &str, entry: CachedWord) {
         if self.len() >= STEM_CACHE_WORDS {
             self.clear();
         }
-        match Self::pack(word) {
+        match key {
             Some(k) => self.short.insert(k, entry),
-            None => self.long.insert(word.into(), entry),
-        };
+            None => {
+                self.long.insert(word.into(), entry);
+            }
+        }
     }
 
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len + self.long.len()
     }
 
     fn clear(&mut self) {
@@ -264,11 +371,24 @@ impl Analyzer {
         let mut lower = recycle_strs(std::mem::take(&mut scratch.lower_buf));
         lower.extend(spans(&scratch.lower, &scratch.lower_ends));
         scratch.word_cues.clear();
+        // Look-ups of rare words miss every processor cache: the sentence's slots are
+        // asked for first, so that those misses overlap.
+        scratch.word_keys.clear();
         for (tok, lw) in tokens.iter().zip(&lower) {
+            let key = (tok.kind == TokenKind::Word)
+                .then(|| WordCache::key(lw))
+                .flatten();
+            if let Some(k) = key {
+                scratch.words.short.prefetch(k);
+            }
+            scratch.word_keys.push(key);
+        }
+        for (i, (tok, lw)) in tokens.iter().zip(&lower).enumerate() {
             if tok.kind == TokenKind::Word {
                 // Stemming and lexicon look-ups dominate featurisation time: remember
                 // each word's stem and cue information.
-                if let Some(w) = scratch.words.get(lw) {
+                let key = scratch.word_keys[i];
+                if let Some(w) = scratch.words.get_keyed(key, lw) {
                     if ids.is_none() {
                         scratch.terms.push_str(&w.stem);
                     }
@@ -287,7 +407,7 @@ impl Analyzer {
                         cues: wc,
                         id,
                     };
-                    scratch.words.insert(lw, entry);
+                    scratch.words.insert_keyed(key, lw, entry);
                     if ids.is_none() {
                         scratch.terms.push_str(&scratch.stem_buf);
                     }
@@ -467,8 +587,9 @@ mod tests {
         for (i, w) in words.iter().enumerate() {
             cache.insert(w, entry(i as u32));
         }
-        assert_eq!(cache.short.len(), 5);
-        assert_eq!(cache.long.len(), 2);
+        // The empty word packs to 0, the empty-slot mark: it goes with the long ones.
+        assert_eq!(cache.short.len, 4);
+        assert_eq!(cache.long.len(), 3);
         for (i, w) in words.iter().enumerate() {
             assert_eq!(cache.get(w).map(|e| e.id), Some(i as u32), "{w}");
         }
@@ -476,5 +597,32 @@ mod tests {
         assert!(cache.get("a\0").is_none());
         assert!(cache.get("fifteen-bytes-").is_none());
         assert_ne!(WordCache::pack("a"), WordCache::pack("a\0"));
+    }
+
+    /// The short table grows, finds every word it holds and none it does not, and
+    /// the cache empties itself at its bound.
+    #[test]
+    fn word_cache_grows_finds_and_empties_at_its_bound() {
+        let entry = |id| CachedWord {
+            stem: "x".into(),
+            cues: cues::WordCues::default(),
+            id,
+        };
+        let word = |i: usize| format!("w{i:x}");
+        let mut cache = WordCache::default();
+        for i in 0..STEM_CACHE_WORDS {
+            cache.insert(&word(i), entry(i as u32));
+        }
+        assert_eq!(cache.len(), STEM_CACHE_WORDS);
+        assert!(4 * cache.short.len <= 3 * cache.short.slots.len());
+        for i in (0..STEM_CACHE_WORDS).step_by(97) {
+            assert_eq!(cache.get(&word(i)).map(|e| e.id), Some(i as u32));
+        }
+        assert!(cache.get(&word(STEM_CACHE_WORDS)).is_none());
+        // One more word: the cache starts afresh with it.
+        cache.insert(&word(STEM_CACHE_WORDS), entry(7));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get(&word(0)).is_none());
+        assert_eq!(cache.get(&word(STEM_CACHE_WORDS)).map(|e| e.id), Some(7));
     }
 }
