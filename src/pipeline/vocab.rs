@@ -171,7 +171,19 @@ pub struct WordIds {
     unigram: Vec<u32>,
     /// (first word id, second word id) → feature index.
     bigram: FxHashMap<u64, u32>,
+    /// A bit per hashed word pair, set for every pair in `bigram`: most pairs of a
+    /// sentence are in no vocabulary term, and one bit in a table the size of the
+    /// first-level cache rules them out without a look-up.
+    bigram_bits: Vec<u64>,
     unigrams_on: bool,
+}
+
+/// Bits in [`WordIds`]'s pair filter (8 KiB).
+const PAIR_BITS: usize = 1 << 16;
+
+/// The filter bit of a word pair.
+fn pair_bit(pair: u64) -> usize {
+    (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
 }
 
 #[cfg(test)]
@@ -212,10 +224,16 @@ impl WordIds {
                 _ => return None,
             }
         }
+        let mut bigram_bits = vec![0u64; PAIR_BITS / 64];
+        for &pair in bigram.keys() {
+            let b = pair_bit(pair);
+            bigram_bits[b / 64] |= 1 << (b % 64);
+        }
         Some(WordIds {
             words,
             unigram,
             bigram,
+            bigram_bits,
             unigrams_on: ngram_min <= 1,
         })
     }
@@ -240,8 +258,12 @@ impl WordIds {
             }
             if let Some(&next) = ids.get(i + 1) {
                 if next != u32::MAX {
-                    if let Some(&f) = self.bigram.get(&(u64::from(id) << 32 | u64::from(next))) {
-                        row.push(f);
+                    let pair = u64::from(id) << 32 | u64::from(next);
+                    let b = pair_bit(pair);
+                    if self.bigram_bits[b / 64] & (1 << (b % 64)) != 0 {
+                        if let Some(&f) = self.bigram.get(&pair) {
+                            row.push(f);
+                        }
                     }
                 }
             }
