@@ -53,7 +53,8 @@ ensure_venv train_cost "$venv" "$root/bench/throughput/requirements.txt"
 
 export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 args=(--factop "$tmp/factop-bench" --python "$venv/bin/python" --words "$words"
-      --sets "$tmp/sets" --runs "$runs" --dense-max "$dense_max" --load "$(cut -d' ' -f1-3 /proc/loadavg)")
+      --sets "$tmp/sets" --runs "$runs" --dense-max "$dense_max" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
+      --head "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (uncommitted changes)')")
 [[ -n "$sizes" ]] && args+=(--sizes "$sizes")
 "$venv/bin/python" "$here/train_cost.py" bench "${args[@]}" > "$tmp/results.md"
 mv "$tmp/results.md" "$here/results.md"
