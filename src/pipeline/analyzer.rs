@@ -112,15 +112,29 @@ struct WordCache {
 /// elsewhere) marks an empty slot. At most three quarters of the slots are used.
 #[derive(Debug, Default)]
 struct ShortTable {
-    slots: Vec<(u128, CachedWord)>,
+    slots: Vec<Slot>,
     len: usize,
 }
 
+/// A key and its entry, aligned to a cache line so that one prefetch fetches it whole.
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Slot {
+    key: u128,
+    word: CachedWord,
+}
+
 impl ShortTable {
+    /// The key's first slot: every bit of the key reaches the low bits (the
+    /// finaliser of MurmurHash3's 64-bit hash).
     fn start(&self, key: u128) -> usize {
-        let (lo, hi) = (key as u64, (key >> 64) as u64);
-        let h = (lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        ((h ^ (h >> 32)) as usize) & (self.slots.len() - 1)
+        let mut h = key as u64 ^ ((key >> 64) as u64).rotate_left(29);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        h ^= h >> 33;
+        (h as usize) & (self.slots.len() - 1)
     }
 
     /// Ask the processor to fetch `key`'s first slot.
@@ -128,7 +142,7 @@ impl ShortTable {
         if self.slots.is_empty() {
             return;
         }
-        let slot: *const (u128, CachedWord) = &self.slots[self.start(key)];
+        let slot: *const Slot = &self.slots[self.start(key)];
         #[cfg(target_arch = "x86_64")]
         // SAFETY: prefetching is a hint with no effect on memory; SSE is part of x86-64.
         unsafe {
@@ -145,11 +159,11 @@ impl ShortTable {
         let mask = self.slots.len() - 1;
         let mut i = self.start(key);
         loop {
-            let (k, w) = &self.slots[i];
-            if *k == key {
-                return Some(w);
+            let slot = &self.slots[i];
+            if slot.key == key {
+                return Some(&slot.word);
             }
-            if *k == 0 {
+            if slot.key == 0 {
                 return None;
             }
             i = (i + 1) & mask;
@@ -163,9 +177,9 @@ impl ShortTable {
             let old = std::mem::replace(&mut self.slots, Vec::with_capacity(size));
             self.slots.resize_with(size, Default::default);
             self.len = 0;
-            for (k, w) in old {
-                if k != 0 {
-                    self.place(k, w);
+            for slot in old {
+                if slot.key != 0 {
+                    self.place(slot.key, slot.word);
                 }
             }
         }
@@ -175,17 +189,17 @@ impl ShortTable {
     fn place(&mut self, key: u128, entry: CachedWord) {
         let mask = self.slots.len() - 1;
         let mut i = self.start(key);
-        while self.slots[i].0 != 0 {
+        while self.slots[i].key != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (key, entry);
+        self.slots[i] = Slot { key, word: entry };
         self.len += 1;
     }
 
     fn clear(&mut self) {
         if self.len > 0 {
             for slot in &mut self.slots {
-                if slot.0 != 0 {
+                if slot.key != 0 {
                     *slot = Default::default();
                 }
             }

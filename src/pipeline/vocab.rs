@@ -172,8 +172,8 @@ pub struct WordIds {
     /// (first word id, second word id) → feature index.
     bigram: FxHashMap<u64, u32>,
     /// A bit per hashed word pair, set for every pair in `bigram`: most pairs of a
-    /// sentence are in no vocabulary term, and one bit in a table the size of the
-    /// first-level cache rules them out without a look-up.
+    /// sentence are in no vocabulary term, and one bit in an 8 KiB table (small enough
+    /// to stay in the processor's nearest caches) rules them out without a look-up.
     bigram_bits: Vec<u64>,
     unigrams_on: bool,
 }

@@ -512,7 +512,12 @@ impl CheckedParams {
             )));
         }
         let prepared = self.prepared(records)?;
-        let this = &prepared.with_solver_for(&Analysed::new(&self.features, records), records);
+        let this = &match self.solver {
+            Solver::Auto => {
+                prepared.with_solver_for(&Analysed::new(&self.features, records), records)
+            }
+            _ => prepared.into_owned(),
+        };
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, self.seed);
         let mut reports = Vec::new();

@@ -95,6 +95,7 @@ impl Csr {
 
 /// The fitted weights (one per column) and intercept of the logit of the positive
 /// class.
+#[derive(Debug, Clone)]
 pub struct SparseFit {
     /// One weight per column.
     pub weights: Vec<f64>,
@@ -111,6 +112,14 @@ pub fn fit(
     tolerance: f64,
 ) -> Result<SparseFit, String> {
     assert_eq!(x.rows(), positive.len(), "one label per row");
+    // linfa-logistic's own checks, with its messages: a non-finite value would keep
+    // the line search from ever ending, and one class has no finite optimum.
+    if x.values.iter().any(|v| !v.is_finite()) {
+        return Err("Values must be finite and not `Inf`, `-Inf` or `NaN`".into());
+    }
+    if positive.iter().all(|&p| p) || !positive.iter().any(|&p| p) {
+        return Err("Fewer than two classes for logistic regression".into());
+    }
     let problem = Problem {
         x,
         y: positive
@@ -260,6 +269,22 @@ mod tests {
             let numeric = (problem.cost(&a).unwrap() - problem.cost(&b).unwrap()) / (2.0 * h);
             assert!((numeric - g[k]).abs() < 1e-6, "{k}: {numeric} vs {}", g[k]);
         }
+    }
+
+    #[test]
+    fn bad_input_is_refused_like_linfa_refuses_it() {
+        let (x, y) = small();
+        assert!(fit(&x, &[true; 6], 1.0, 100, 1e-4)
+            .unwrap_err()
+            .contains("two classes"));
+        assert!(fit(&Csr::new(3), &[], 1.0, 100, 1e-4).is_err());
+        let mut bad = x.clone();
+        bad.push_row(&[(1, f64::NAN)]);
+        let mut labels = y.clone();
+        labels.push(true);
+        assert!(fit(&bad, &labels, 1.0, 100, 1e-4)
+            .unwrap_err()
+            .contains("finite"));
     }
 
     #[test]
