@@ -37,3 +37,17 @@ ensure_venv() {
         --only-binary=:all: -r "$req"
     echo "$want" >"$stamp"
 }
+
+# Sourced by the benchmark scripts: Debian's wamerican-large word list, installed when
+# missing (the distinct-text corpora draw their words from it).
+#
+#   words=$(ensure_wordlist TAG)
+ensure_wordlist() {
+    local tag=$1 words=/usr/share/dict/american-english-large
+    if [[ ! -f $words ]]; then
+        echo "[$tag] installing Debian's wamerican-large (the word list)" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wamerican-large >/dev/null
+    fi
+    echo "$words"
+}

@@ -125,12 +125,9 @@ export PYTHONHASHSEED=0 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS
 # --- corpus ----------------------------------------------------------------------
 results="$here/results.md"
 if ((distinct)); then
-    words=/usr/share/dict/american-english-large
-    if [[ ! -f $words ]]; then
-        echo "[throughput] installing Debian's wamerican-large (the word list)" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq && apt-get install -y -qq wamerican-large >/dev/null
-    fi
+    # shellcheck source=bench/venv.sh
+    source "$root/bench/venv.sh"
+    words=$(ensure_wordlist throughput)
     corpus="$here/corpus-distinct.txt"
     results="$here/results-distinct.md"
     "$py" "$here/throughput.py" corpus --data-dir data --out "$corpus" \

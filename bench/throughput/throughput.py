@@ -134,6 +134,36 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+class ZipfWords:
+    """Dictionary words for variants of real sentences: the word list's lower-case,
+    letters-only words of 4 or more letters in a seeded random order, drawn with
+    weight 1/rank (Zipf frequencies). bench/train_cost uses it too."""
+
+    def __init__(self, word_list: str, rng) -> None:
+        self.vocab = sorted({w for w in word_list.split() if w.isalpha() and w.islower() and len(w) >= 4})
+        rng.shuffle(self.vocab)
+        self.cum: list[float] = []
+        acc = 0.0
+        for r in range(len(self.vocab)):
+            acc += 1.0 / (r + 1)
+            self.cum.append(acc)
+
+    def variant(self, base: str, rng) -> str | None:
+        """`base` with each content word (letters only, 4 or more, not a stop word)
+        replaced by a drawn word, keeping an initial capital; None when it has none."""
+        slots = [m for m in _WORD.finditer(base) if len(m.group()) >= 4 and m.group().lower() not in STOPWORDS]
+        if not slots:
+            return None
+        picks = rng.choices(self.vocab, cum_weights=self.cum, k=len(slots))
+        parts, at = [], 0
+        for m, new in zip(slots, picks):
+            parts.append(base[at : m.start()])
+            parts.append(new.capitalize() if m.group()[0].isupper() else new)
+            at = m.end()
+        parts.append(base[at:])
+        return "".join(parts)
+
+
 def cmd_corpus_distinct(args: argparse.Namespace) -> int:
     """Distinct text: every CSV sentence once, then variants of them in which each
     content word (letters only, 4 or more, not a stop word) is replaced by a dictionary
@@ -164,32 +194,12 @@ def cmd_corpus_distinct(args: argparse.Namespace) -> int:
             if s_ not in seen:
                 seen.add(s_)
                 lines.append(s_)
-        vocab = sorted(
-            {w for w in raw.decode("utf-8", "replace").split() if w.isalpha() and w.islower() and len(w) >= 4}
-        )
         rng = random.Random(args.seed)
-        rng.shuffle(vocab)
-        weights = [1.0 / (r + 1) for r in range(len(vocab))]
-        cum: list[float] = []
-        acc = 0.0
-        for w in weights:
-            acc += w
-            cum.append(acc)
+        words = ZipfWords(raw.decode("utf-8", "replace"), rng)
         real = len(lines)
         while len(lines) < args.min_sentences:
-            base = rng.choice(sentences)
-            slots = [m for m in _WORD.finditer(base) if len(m.group()) >= 4 and m.group().lower() not in STOPWORDS]
-            if not slots:
-                continue
-            picks = rng.choices(vocab, cum_weights=cum, k=len(slots))
-            parts, at = [], 0
-            for m, new in zip(slots, picks):
-                parts.append(base[at : m.start()])
-                parts.append(new.capitalize() if m.group()[0].isupper() else new)
-                at = m.end()
-            parts.append(base[at:])
-            line = "".join(parts)
-            if line not in seen:
+            line = words.variant(rng.choice(sentences), rng)
+            if line is not None and line not in seen:
                 seen.add(line)
                 lines.append(line)
         tmp = out.with_name(out.name + ".tmp")

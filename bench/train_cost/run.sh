@@ -31,12 +31,9 @@ while (($#)); do
     shift
 done
 
-words=/usr/share/dict/american-english-large
-if [[ ! -f $words ]]; then
-    echo "[train_cost] installing Debian's wamerican-large (the word list)" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq wamerican-large >/dev/null
-fi
+# shellcheck source=bench/venv.sh
+source "$root/bench/venv.sh"
+words=$(ensure_wordlist train_cost)
 
 src_bin="${FACTOP_BIN:-target/release/factop}"
 if [[ -z "${FACTOP_BIN:-}" ]] && ((build)); then
@@ -46,8 +43,6 @@ tmp="$(mktemp -d /tmp/factop-train-cost.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 cp -p "$src_bin" "$tmp/factop-bench"
 
-# shellcheck source=bench/venv.sh
-source "$root/bench/venv.sh"
 venv="${THROUGHPUT_VENV:-$root/bench/throughput/.venv}"
 ensure_venv train_cost "$venv" "$root/bench/throughput/requirements.txt"
 

@@ -14,21 +14,14 @@ import argparse
 import csv
 import os
 import random
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WORD = re.compile(r"[A-Za-z]+")
-STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been
-    being it its this that these those he she they we you i his her their our your my me
-    him them us not no nor so than then there here what which who whom whose when where
-    why how all any both each few more most other some such only own same too very can
-    will just should would could also into over after before about said says""".split()
-)
+sys.path.insert(0, str(ROOT / "bench" / "throughput"))
+from throughput import ZipfWords  # noqa: E402  (the distinct corpus's word draws)
 
 
 def read_rows() -> list[tuple[str, str]]:
@@ -41,36 +34,20 @@ def read_rows() -> list[tuple[str, str]]:
 
 def make_set(words: Path, out: Path, n: int, seed: int) -> None:
     """The English train + dev rows once (in file order), then labelled variants of
-    them: each content word (letters only, 4 or more, not a stop word) of a randomly
-    chosen row is replaced by a dictionary word drawn with Zipf frequencies (rank r has
-    weight 1/r over the word list in a seeded random order); the variant keeps the
-    row's label. Distinct texts only, so the vocabulary grows with the rows. The first
-    N rows of the same seed are the same at every N."""
+    them: a randomly chosen row with its content words replaced by Zipf-drawn
+    dictionary words, exactly as bench/throughput's distinct corpus draws them
+    (`ZipfWords`); the variant keeps the row's label. Distinct texts only, so the
+    vocabulary grows with the rows. The first N rows of the same seed are the same at
+    every N."""
     rows = read_rows()
-    vocab = sorted(
-        {w for w in words.read_text("utf-8", "replace").split() if w.isalpha() and w.islower() and len(w) >= 4}
-    )
     rng = random.Random(seed)
-    rng.shuffle(vocab)
-    cum, acc = [], 0.0
-    for r in range(len(vocab)):
-        acc += 1.0 / (r + 1)
-        cum.append(acc)
+    draw = ZipfWords(words.read_text("utf-8", "replace"), rng)
     seen = {t for t, _ in rows}
     out_rows = list(rows[:n])
     while len(out_rows) < n:
         text, label = rng.choice(rows)
-        slots = [m for m in WORD.finditer(text) if len(m.group()) >= 4 and m.group().lower() not in STOPWORDS]
-        if not slots:
-            continue
-        picks = rng.choices(vocab, cum_weights=cum, k=len(slots))
-        parts, at = [], 0
-        for m, new in zip(slots, picks):
-            parts += [text[at : m.start()], new.capitalize() if m.group()[0].isupper() else new]
-            at = m.end()
-        parts.append(text[at:])
-        variant = "".join(parts)
-        if variant not in seen:
+        variant = draw.variant(text, rng)
+        if variant is not None and variant not in seen:
             seen.add(variant)
             out_rows.append((variant, label))
     tmp = out.with_name(out.name + ".tmp")
