@@ -76,7 +76,7 @@ pub struct Scratch {
     stem_buf: String,
     words: WordCache,
     words_owner: u64,
-    word_keys: Vec<Option<u128>>,
+    word_keys: Vec<Option<ShortKey>>,
     word_cues: Vec<cues::WordCues>,
     ids: Vec<u32>,
     found: Vec<u32>,
@@ -124,21 +124,36 @@ struct Slot {
     word: CachedWord,
 }
 
-impl ShortTable {
-    /// The key's first slot: every bit of the key reaches the low bits (the
-    /// finaliser of MurmurHash3's 64-bit hash).
-    fn start(&self, key: u128) -> usize {
-        let mut h = key as u64 ^ ((key >> 64) as u64).rotate_left(29);
+/// A word's packed bytes and their hash, computed once per token for the prefetch and
+/// the look-up.
+#[derive(Debug, Clone, Copy)]
+struct ShortKey {
+    packed: u128,
+    hash: u64,
+}
+
+impl ShortKey {
+    /// The key of a packed word (never 0): every bit of it reaches the hash's low bits
+    /// (the finaliser of MurmurHash3's 64-bit hash).
+    fn new(packed: u128) -> ShortKey {
+        let mut h = packed as u64 ^ ((packed >> 64) as u64).rotate_left(29);
         h ^= h >> 33;
         h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
         h ^= h >> 33;
         h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
         h ^= h >> 33;
-        (h as usize) & (self.slots.len() - 1)
+        ShortKey { packed, hash: h }
+    }
+}
+
+impl ShortTable {
+    /// The key's first slot.
+    fn start(&self, key: ShortKey) -> usize {
+        (key.hash as usize) & (self.slots.len() - 1)
     }
 
     /// Ask the processor to fetch `key`'s first slot.
-    fn prefetch(&self, key: u128) {
+    fn prefetch(&self, key: ShortKey) {
         if self.slots.is_empty() {
             return;
         }
@@ -152,7 +167,7 @@ impl ShortTable {
         let _ = slot;
     }
 
-    fn get(&self, key: u128) -> Option<&CachedWord> {
+    fn get(&self, key: ShortKey) -> Option<&CachedWord> {
         if self.slots.is_empty() {
             return None;
         }
@@ -160,7 +175,7 @@ impl ShortTable {
         let mut i = self.start(key);
         loop {
             let slot = &self.slots[i];
-            if slot.key == key {
+            if slot.key == key.packed {
                 return Some(&slot.word);
             }
             if slot.key == 0 {
@@ -171,7 +186,7 @@ impl ShortTable {
     }
 
     /// Insert a key that is not in the table.
-    fn insert(&mut self, key: u128, entry: CachedWord) {
+    fn insert(&mut self, key: ShortKey, entry: CachedWord) {
         if 4 * (self.len + 1) > 3 * self.slots.len() {
             let size = (2 * self.slots.len()).max(1024);
             let old = std::mem::replace(&mut self.slots, Vec::with_capacity(size));
@@ -179,20 +194,23 @@ impl ShortTable {
             self.len = 0;
             for slot in old {
                 if slot.key != 0 {
-                    self.place(slot.key, slot.word);
+                    self.place(ShortKey::new(slot.key), slot.word);
                 }
             }
         }
         self.place(key, entry);
     }
 
-    fn place(&mut self, key: u128, entry: CachedWord) {
+    fn place(&mut self, key: ShortKey, entry: CachedWord) {
         let mask = self.slots.len() - 1;
         let mut i = self.start(key);
         while self.slots[i].key != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = Slot { key, word: entry };
+        self.slots[i] = Slot {
+            key: key.packed,
+            word: entry,
+        };
         self.len += 1;
     }
 
@@ -235,8 +253,8 @@ impl WordCache {
     }
 
     /// The key a word is cached under in the short table, if it has one.
-    fn key(word: &str) -> Option<u128> {
-        Self::pack(word).filter(|&k| k != 0)
+    fn key(word: &str) -> Option<ShortKey> {
+        Self::pack(word).filter(|&k| k != 0).map(ShortKey::new)
     }
 
     #[cfg(test)]
@@ -244,7 +262,7 @@ impl WordCache {
         self.get_keyed(Self::key(word), word)
     }
 
-    fn get_keyed(&self, key: Option<u128>, word: &str) -> Option<&CachedWord> {
+    fn get_keyed(&self, key: Option<ShortKey>, word: &str) -> Option<&CachedWord> {
         match key {
             Some(k) => self.short.get(k),
             None => self.long.get(word),
@@ -257,7 +275,7 @@ impl WordCache {
     }
 
     /// Insert a word that is not cached.
-    fn insert_keyed(&mut self, key: Option<u128>, word: &str, entry: CachedWord) {
+    fn insert_keyed(&mut self, key: Option<ShortKey>, word: &str, entry: CachedWord) {
         if self.len() >= STEM_CACHE_WORDS {
             self.clear();
         }

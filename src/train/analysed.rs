@@ -87,6 +87,17 @@ impl Analysed {
         &self.cues[i]
     }
 
+    /// In how many of the sentences `rows` each n-gram id occurs.
+    fn document_frequencies(&self, rows: &[usize]) -> Vec<u32> {
+        let mut df = vec![0u32; self.grams.len()];
+        for &i in rows {
+            for &(id, _) in self.counts(i) {
+                df[id as usize] += 1;
+            }
+        }
+        df
+    }
+
     /// The vocabulary of the sentences `rows` (the rule of
     /// [`crate::pipeline::vocab::VocabBuilder::build`]) and each n-gram id's column in
     /// it (`u32::MAX`: not kept).
@@ -96,12 +107,7 @@ impl Analysed {
         min_df: u32,
         max_features: usize,
     ) -> (Vocabulary, Vec<u32>) {
-        let mut df = vec![0u32; self.grams.len()];
-        for &i in rows {
-            for &(id, _) in self.counts(i) {
-                df[id as usize] += 1;
-            }
-        }
+        let df = self.document_frequencies(rows);
         // Only n-grams that can be kept (most of a large set's n-grams occur once).
         let present: Vec<u32> = (0..df.len() as u32)
             .filter(|&g| df[g as usize] >= min_df.max(1))
@@ -120,12 +126,7 @@ impl Analysed {
 
     /// How many terms [`Analysed::vocabulary`] would keep for `rows`.
     pub fn vocabulary_size(&self, rows: &[usize], min_df: u32, max_features: usize) -> usize {
-        let mut df = vec![0u32; self.grams.len()];
-        for &i in rows {
-            for &(id, _) in self.counts(i) {
-                df[id as usize] += 1;
-            }
-        }
+        let df = self.document_frequencies(rows);
         let kept = df.iter().filter(|&&d| d >= min_df.max(1)).count();
         if max_features > 0 {
             kept.min(max_features)

@@ -165,7 +165,8 @@ impl CheckedParams {
             let mut x = Array2::<f64>::zeros((order.len(), d).f());
             let mut y = Array1::from_elem(order.len(), Label::Fact);
             for (n, &k) in order.iter().enumerate() {
-                for (&j, &value) in rows.row_parts(k).0.iter().zip(rows.row_parts(k).1) {
+                let (cols, values) = rows.row_parts(k);
+                for (&j, &value) in cols.iter().zip(values) {
                     x[(n, j as usize)] = value;
                 }
                 y[n] = if positive[n] {
@@ -194,9 +195,9 @@ impl CheckedParams {
             .enumerate()
             .map(|(n, &i)| {
                 let (cols, values) = scored.row_parts(n);
-                let pairs: Vec<(u32, f64)> =
-                    cols.iter().copied().zip(values.iter().copied()).collect();
-                (i, linear.probability(&pairs))
+                row.clear();
+                row.extend(cols.iter().copied().zip(values.iter().copied()));
+                (i, linear.probability(&row))
             })
             .collect();
         let mut blocks: Vec<Box<dyn FeatureBlock>> = vec![
