@@ -97,16 +97,28 @@ def corpus_stamp(data_dir: Path, min_sentences: int) -> str:
     return h.hexdigest()
 
 
+def is_current(out: Path, stamp: str) -> bool:
+    """Whether `out` was built by the recipe `stamp` (its stamp file's first line)."""
+    stamp_path = out.with_name(out.name + ".stamp")
+    return out.is_file() and stamp_path.is_file() and stamp_path.read_text().split("\n")[0] == stamp
+
+
+def csv_sentences(data_dir: Path) -> list[str]:
+    """The text column of every CSV file, in order."""
+    sentences: list[str] = []
+    for name in CSV_FILES:
+        sentences += read_csv(data_dir / name)[0]
+    return sentences
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     out: Path = args.out
     stamp_path = out.with_name(out.name + ".stamp")
     stamp = corpus_stamp(args.data_dir, args.min_sentences)
-    if out.is_file() and stamp_path.is_file() and stamp_path.read_text().split("\n")[0] == stamp:
+    if is_current(out, stamp):
         log(f"reusing {out}")
     else:
-        sentences: list[str] = []
-        for name in CSV_FILES:
-            sentences += read_csv(args.data_dir / name)[0]
+        sentences = csv_sentences(args.data_dir)
         if not sentences:
             raise SystemExit("error: no sentences in the CSV files")
         reps = math.ceil(args.min_sentences / len(sentences))
@@ -182,12 +194,10 @@ def cmd_corpus_distinct(args: argparse.Namespace) -> int:
         corpus_stamp(args.data_dir, args.min_sentences),
     )
     stamp_path = out.with_name(out.name + ".stamp")
-    if out.is_file() and stamp_path.is_file() and stamp_path.read_text().split("\n")[0] == stamp:
+    if is_current(out, stamp):
         log(f"reusing {out}")
     else:
-        sentences: list[str] = []
-        for name in CSV_FILES:
-            sentences += read_csv(args.data_dir / name)[0]
+        sentences = csv_sentences(args.data_dir)
         seen: set[str] = set()
         lines: list[str] = []
         for s_ in sentences:
