@@ -91,8 +91,187 @@ pub fn tokenize_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     }
 }
 
-/// The same rules as [`tokenize_into`], on bytes, for ASCII text.
+/// The same rules as [`tokenize_into`], for ASCII text, 64 bytes at a time: each byte's
+/// class becomes a bit of a mask, a token is a run of set bits, and the byte loop of
+/// [`tokenize_ascii_bytes`] runs only on the rare run that holds a joiner.
 fn tokenize_ascii<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
+    let b = text.as_bytes();
+    let mut pos = 0;
+    while pos < b.len() {
+        let rest = &b[pos..];
+        let masks = if rest.len() >= 64 {
+            ByteClasses::of(rest[..64].try_into().expect("64 bytes"))
+        } else {
+            // The bytes past the end read as zero: neither a word byte nor a mark,
+            // as the byte loop reads them.
+            let mut block = [0u8; 64];
+            block[..rest.len()].copy_from_slice(rest);
+            ByteClasses::of(&block)
+        };
+        // When text follows the block, whether its last byte joins a token needs the
+        // next byte: only tokens that end by bit 62 are taken, and the next block
+        // starts at the first token not taken.
+        let whole = rest.len() <= 64;
+        let word = masks.alpha | masks.digit;
+        let joins = (masks.apostrophe & (masks.alpha << 1) & (masks.alpha >> 1))
+            | (masks.separator & (masks.digit << 1) & (masks.digit >> 1));
+        let run = word | joins;
+        let mut events = (run & !(run << 1)) | masks.mark;
+        let mut next = if whole { rest.len() } else { 63 };
+        while events != 0 {
+            let at = events.trailing_zeros();
+            events &= events - 1;
+            if !whole && at > 62 {
+                break;
+            }
+            if masks.mark >> at & 1 != 0 {
+                let i = pos + at as usize;
+                out.push(Token {
+                    text: &text[i..i + 1],
+                    kind: TokenKind::Mark,
+                });
+                continue;
+            }
+            let len = (run >> at).trailing_ones();
+            if !whole && at + len > 62 {
+                if at == 0 {
+                    // A run longer than the block: the byte loop takes it.
+                    next = run_end(b, pos);
+                    tokenize_ascii_bytes(&text[pos..pos + next], out);
+                } else {
+                    next = at as usize;
+                }
+                break;
+            }
+            let (start, end) = (pos + at as usize, pos + (at + len) as usize);
+            if joins >> at & (u64::MAX >> (64 - len)) != 0 {
+                // A joiner applies only to its token's sort (`'` in words, `.,:` in
+                // numbers), which the byte loop decides.
+                tokenize_ascii_bytes(&text[start..end], out);
+            } else {
+                out.push(Token {
+                    text: &text[start..end],
+                    kind: if masks.digit >> at & 1 != 0 {
+                        TokenKind::Number
+                    } else {
+                        TokenKind::Word
+                    },
+                });
+            }
+        }
+        pos += next;
+    }
+}
+
+/// The length of the run of word bytes and joiners that starts at `b[from]`, by the
+/// masks' rule: a joiner between two bytes of its sort, whatever the token's.
+fn run_end(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < b.len() {
+        let d = b[i];
+        let joins = i > from
+            && ((d == b'\'' && b[i - 1].is_ascii_alphabetic())
+                || (matches!(d, b'.' | b',' | b':') && b[i - 1].is_ascii_digit()))
+            && b.get(i + 1).is_some_and(|n| {
+                if d == b'\'' {
+                    n.is_ascii_alphabetic()
+                } else {
+                    n.is_ascii_digit()
+                }
+            });
+        if !(d.is_ascii_alphanumeric() || joins) {
+            break;
+        }
+        i += 1;
+    }
+    i - from
+}
+
+/// One bit per byte of a 64-byte block (bit `i` for byte `i`) for each class the
+/// ASCII tokenizer looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ByteClasses {
+    alpha: u64,
+    digit: u64,
+    /// `'`
+    apostrophe: u64,
+    /// `.`, `,` and `:`, which join digits.
+    separator: u64,
+    /// `!`, `?` and `"`.
+    mark: u64,
+}
+
+impl ByteClasses {
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 64]) -> ByteClasses {
+        use std::arch::x86_64::*;
+        let mut c = ByteClasses::default();
+        for k in 0..4 {
+            // SAFETY: SSE2 is part of x86-64; the load reads 16 of the block's 64 bytes.
+            let m = unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
+                // x <= limit, unsigned, as min(x, limit) == x.
+                let at_most = |x: __m128i, limit: u8| {
+                    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(limit as i8)), x)
+                };
+                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let alpha = at_most(_mm_sub_epi8(folded, _mm_set1_epi8(b'a' as i8)), 25);
+                let digit = at_most(_mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)), 9);
+                let separator = _mm_or_si128(_mm_or_si128(eq(b'.'), eq(b',')), eq(b':'));
+                let mark = _mm_or_si128(_mm_or_si128(eq(b'!'), eq(b'?')), eq(b'"'));
+                let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16);
+                [
+                    bits(alpha),
+                    bits(digit),
+                    bits(eq(b'\'')),
+                    bits(separator),
+                    bits(mark),
+                ]
+            };
+            let shift = 16 * k;
+            c.alpha |= m[0] << shift;
+            c.digit |= m[1] << shift;
+            c.apostrophe |= m[2] << shift;
+            c.separator |= m[3] << shift;
+            c.mark |= m[4] << shift;
+        }
+        c
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 64]) -> ByteClasses {
+        ByteClasses::of_bytes(block)
+    }
+
+    /// [`ByteClasses::of`], a byte at a time.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    fn of_bytes(block: &[u8; 64]) -> ByteClasses {
+        let mut c = ByteClasses::default();
+        for (i, &x) in block.iter().enumerate() {
+            let bit = 1u64 << i;
+            if x.is_ascii_alphabetic() {
+                c.alpha |= bit;
+            }
+            if x.is_ascii_digit() {
+                c.digit |= bit;
+            }
+            if x == b'\'' {
+                c.apostrophe |= bit;
+            }
+            if matches!(x, b'.' | b',' | b':') {
+                c.separator |= bit;
+            }
+            if matches!(x, b'!' | b'?' | b'"') {
+                c.mark |= bit;
+            }
+        }
+        c
+    }
+}
+
+/// The rules of [`tokenize_into`] on ASCII bytes, a byte at a time.
+fn tokenize_ascii_bytes<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -151,6 +330,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn texts(s: &str) -> Vec<&str> {
         tokenize(s).into_iter().map(|t| t.text).collect()
@@ -204,6 +384,55 @@ mod tests {
             let mut general = tokenize(&general_text);
             general.pop();
             assert_eq!(fast, general, "{s}");
+        }
+    }
+
+    /// Text drawn from the bytes the rules treat differently, in runs long enough to
+    /// cross the 64-byte blocks.
+    fn ascii_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(b"aZ09'.,:!?\" -x".to_vec()),
+            0..300,
+        )
+        .prop_map(|b| String::from_utf8(b).expect("ASCII"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_masks_match_the_byte_loop(text in ascii_text()) {
+            let mut masked = Vec::new();
+            tokenize_ascii(&text, &mut masked);
+            let mut bytes = Vec::new();
+            tokenize_ascii_bytes(&text, &mut bytes);
+            proptest::prop_assert_eq!(masked, bytes);
+        }
+
+        #[test]
+        fn byte_classes_match_byte_by_byte(block in proptest::array::uniform32(0u8..128)) {
+            let mut full = [0u8; 64];
+            full[..32].copy_from_slice(&block);
+            full[32..].copy_from_slice(&block);
+            full.reverse();
+            proptest::prop_assert_eq!(ByteClasses::of(&full), ByteClasses::of_bytes(&full));
+        }
+    }
+
+    #[test]
+    fn long_runs_and_block_edges_match_the_byte_loop() {
+        let long_word = "x".repeat(150);
+        for text in [
+            long_word.clone(),
+            format!("{long_word}'s 1,000"),
+            format!("{}1.5 a'b", " ".repeat(61)),
+            format!("{}don't {}3,4", "a ".repeat(31), "9".repeat(70)),
+            "a".repeat(64),
+            format!("{}!", "b".repeat(63)),
+        ] {
+            let mut masked = Vec::new();
+            tokenize_ascii(&text, &mut masked);
+            let mut bytes = Vec::new();
+            tokenize_ascii_bytes(&text, &mut bytes);
+            assert_eq!(masked, bytes, "{text}");
         }
     }
 
