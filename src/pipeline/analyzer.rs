@@ -383,25 +383,37 @@ impl Analyzer {
         let mut tokens = recycle_tokens(std::mem::take(&mut scratch.token_buf));
         tokenize_into(&scratch.norm, &mut tokens);
         scratch.lower.clear();
-        scratch.lower_ends.clear();
         scratch.terms.clear();
         scratch.term_ends.clear();
-        for tok in &tokens {
-            if tok.kind == TokenKind::Word && tok.text.is_ascii() {
-                let from = scratch.lower.len();
-                scratch.lower.push_str(tok.text);
-                scratch.lower[from..].make_ascii_lowercase();
-            } else if tok.kind == TokenKind::Word {
-                scratch
-                    .lower
-                    .extend(tok.text.chars().flat_map(char::to_lowercase));
-            } else {
-                scratch.lower.push_str(tok.text);
-            }
-            scratch.lower_ends.push(scratch.lower.len());
-        }
         let mut lower = recycle_strs(std::mem::take(&mut scratch.lower_buf));
-        lower.extend(spans(&scratch.lower, &scratch.lower_ends));
+        if scratch.norm.is_ascii() {
+            // The whole sentence lowercased at once; a word's lowercase form is its
+            // span there, and other tokens stay as they are.
+            scratch.lower.push_str(&scratch.norm);
+            scratch.lower.make_ascii_lowercase();
+            let base = scratch.norm.as_ptr() as usize;
+            lower.extend(tokens.iter().map(|tok| {
+                if tok.kind == TokenKind::Word {
+                    let from = tok.text.as_ptr() as usize - base;
+                    &scratch.lower[from..from + tok.text.len()]
+                } else {
+                    tok.text
+                }
+            }));
+        } else {
+            scratch.lower_ends.clear();
+            for tok in &tokens {
+                if tok.kind == TokenKind::Word {
+                    scratch
+                        .lower
+                        .extend(tok.text.chars().flat_map(char::to_lowercase));
+                } else {
+                    scratch.lower.push_str(tok.text);
+                }
+                scratch.lower_ends.push(scratch.lower.len());
+            }
+            lower.extend(spans(&scratch.lower, &scratch.lower_ends));
+        }
         scratch.word_cues.clear();
         // Look-ups of rare words miss every processor cache: the sentence's slots are
         // asked for first, so that those misses overlap.
