@@ -88,9 +88,11 @@ pub struct Scratch {
 const STEM_CACHE_WORDS: usize = 1 << 17;
 
 /// What the pipeline knows about one word once it has seen it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct CachedWord {
-    stem: Box<str>,
+    /// The stem's number in the cache's stem arena (`u32::MAX` when the analysis that
+    /// met the word asked for word ids, which need no stems).
+    stem: u32,
     cues: cues::WordCues,
     /// Word id in the model's [`WordIds`] (`u32::MAX`: none).
     id: u32,
@@ -100,15 +102,18 @@ struct CachedWord {
 /// Words of 1 to 15 bytes (nearly all) are keyed by their bytes and length packed in a
 /// `u128`, in an open-addressing table ([`ShortTable`]) whose slots a sentence can ask
 /// the processor to fetch before it looks them up; longer words are keyed by the
-/// string.
+/// string. Stems live in one arena, so that a word costs no allocation of its own.
 #[derive(Debug, Default)]
 struct WordCache {
     short: ShortTable,
     long: FxHashMap<Box<str>, CachedWord>,
+    /// Every stem, one after another; stem `i` ends at `stem_ends[i]`.
+    stems: String,
+    stem_ends: Vec<u32>,
 }
 
 /// Open addressing with linear probing: each slot holds a packed key and its entry in
-/// one 64-byte line; key 0 (no word packs to it but the empty one, which is kept
+/// 32 bytes, half a cache line; key 0 (no word packs to it but the empty one, which is kept
 /// elsewhere) marks an empty slot. At most three quarters of the slots are used.
 #[derive(Debug, Default)]
 struct ShortTable {
@@ -116,13 +121,16 @@ struct ShortTable {
     len: usize,
 }
 
-/// A key and its entry, aligned to a cache line so that one prefetch fetches it whole.
+/// A key and its entry, aligned to half a cache line so that one prefetch fetches it
+/// whole.
 #[derive(Debug, Default)]
-#[repr(align(64))]
+#[repr(align(32))]
 struct Slot {
     key: u128,
     word: CachedWord,
 }
+
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
 
 /// A word's packed bytes and their hash, computed once per token for the prefetch and
 /// the look-up.
@@ -167,7 +175,7 @@ impl ShortTable {
         let _ = slot;
     }
 
-    fn get(&self, key: ShortKey) -> Option<&CachedWord> {
+    fn get(&self, key: ShortKey) -> Option<CachedWord> {
         if self.slots.is_empty() {
             return None;
         }
@@ -176,7 +184,7 @@ impl ShortTable {
         loop {
             let slot = &self.slots[i];
             if slot.key == key.packed {
-                return Some(&slot.word);
+                return Some(slot.word);
             }
             if slot.key == 0 {
                 return None;
@@ -258,27 +266,50 @@ impl WordCache {
     }
 
     #[cfg(test)]
-    fn get(&self, word: &str) -> Option<&CachedWord> {
+    fn get(&self, word: &str) -> Option<CachedWord> {
         self.get_keyed(Self::key(word), word)
     }
 
-    fn get_keyed(&self, key: Option<ShortKey>, word: &str) -> Option<&CachedWord> {
+    fn get_keyed(&self, key: Option<ShortKey>, word: &str) -> Option<CachedWord> {
         match key {
             Some(k) => self.short.get(k),
-            None => self.long.get(word),
+            None => self.long.get(word).copied(),
         }
+    }
+
+    /// Stem number `i` (see [`CachedWord::stem`]).
+    fn stem(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.stem_ends[i - 1] };
+        &self.stems[start as usize..self.stem_ends[i] as usize]
     }
 
     #[cfg(test)]
-    fn insert(&mut self, word: &str, entry: CachedWord) {
-        self.insert_keyed(Self::key(word), word, entry);
+    fn insert(&mut self, word: &str, stem: Option<&str>, cues: cues::WordCues, id: u32) {
+        self.insert_keyed(Self::key(word), word, stem, cues, id);
     }
 
-    /// Insert a word that is not cached.
-    fn insert_keyed(&mut self, key: Option<ShortKey>, word: &str, entry: CachedWord) {
+    /// Insert a word that is not cached, with its stem when it is to be kept.
+    fn insert_keyed(
+        &mut self,
+        key: Option<ShortKey>,
+        word: &str,
+        stem: Option<&str>,
+        cues: cues::WordCues,
+        id: u32,
+    ) {
         if self.len() >= STEM_CACHE_WORDS {
             self.clear();
         }
+        let stem = match stem {
+            Some(text) => {
+                self.stems.push_str(text);
+                self.stem_ends.push(self.stems.len() as u32);
+                self.stem_ends.len() as u32 - 1
+            }
+            None => u32::MAX,
+        };
+        let entry = CachedWord { stem, cues, id };
         match key {
             Some(k) => self.short.insert(k, entry),
             None => {
@@ -294,6 +325,8 @@ impl WordCache {
     fn clear(&mut self) {
         self.short.clear();
         self.long.clear();
+        self.stems.clear();
+        self.stem_ends.clear();
     }
 }
 
@@ -434,7 +467,7 @@ impl Analyzer {
                 let key = scratch.word_keys[i];
                 if let Some(w) = scratch.words.get_keyed(key, lw) {
                     if ids.is_none() {
-                        scratch.terms.push_str(&w.stem);
+                        scratch.terms.push_str(scratch.words.stem(w.stem));
                     }
                     scratch.word_cues.push(w.cues);
                     scratch.ids.push(w.id);
@@ -446,12 +479,8 @@ impl Analyzer {
                         None => cues::WordCues::default(),
                     };
                     let id = ids.map_or(u32::MAX, |(l, _)| l.word_id(&scratch.stem_buf));
-                    let entry = CachedWord {
-                        stem: scratch.stem_buf.as_str().into(),
-                        cues: wc,
-                        id,
-                    };
-                    scratch.words.insert_keyed(key, lw, entry);
+                    let stem = ids.is_none().then_some(scratch.stem_buf.as_str());
+                    scratch.words.insert_keyed(key, lw, stem, wc, id);
                     if ids.is_none() {
                         scratch.terms.push_str(&scratch.stem_buf);
                     }
@@ -613,11 +642,6 @@ mod tests {
 
     #[test]
     fn word_cache_keys_short_and_long_words_apart() {
-        let entry = |id| CachedWord {
-            stem: "x".into(),
-            cues: cues::WordCues::default(),
-            id,
-        };
         let mut cache = WordCache::default();
         let words = [
             "a",
@@ -628,14 +652,18 @@ mod tests {
             "zürich",
             "",
         ];
+        let stem_of = |w: &str| format!("{}~", w.to_uppercase());
         for (i, w) in words.iter().enumerate() {
-            cache.insert(w, entry(i as u32));
+            let stem = stem_of(w);
+            cache.insert(w, Some(&stem), cues::WordCues::default(), i as u32);
         }
         // The empty word packs to 0, the empty-slot mark: it goes with the long ones.
         assert_eq!(cache.short.len, 4);
         assert_eq!(cache.long.len(), 3);
         for (i, w) in words.iter().enumerate() {
-            assert_eq!(cache.get(w).map(|e| e.id), Some(i as u32), "{w}");
+            let found = cache.get(w).expect("cached");
+            assert_eq!(found.id, i as u32, "{w}");
+            assert_eq!(cache.stem(found.stem), stem_of(w), "{w}");
         }
         // same bytes, different lengths: different keys
         assert!(cache.get("a\0").is_none());
@@ -647,15 +675,13 @@ mod tests {
     /// the cache empties itself at its bound.
     #[test]
     fn word_cache_grows_finds_and_empties_at_its_bound() {
-        let entry = |id| CachedWord {
-            stem: "x".into(),
-            cues: cues::WordCues::default(),
-            id,
+        let entry = |cache: &mut WordCache, w: &str, id| {
+            cache.insert(w, None, cues::WordCues::default(), id);
         };
         let word = |i: usize| format!("w{i:x}");
         let mut cache = WordCache::default();
         for i in 0..STEM_CACHE_WORDS {
-            cache.insert(&word(i), entry(i as u32));
+            entry(&mut cache, &word(i), i as u32);
         }
         assert_eq!(cache.len(), STEM_CACHE_WORDS);
         assert!(4 * cache.short.len <= 3 * cache.short.slots.len());
@@ -664,7 +690,7 @@ mod tests {
         }
         assert!(cache.get(&word(STEM_CACHE_WORDS)).is_none());
         // One more word: the cache starts afresh with it.
-        cache.insert(&word(STEM_CACHE_WORDS), entry(7));
+        entry(&mut cache, &word(STEM_CACHE_WORDS), 7);
         assert_eq!(cache.len(), 1);
         assert!(cache.get(&word(0)).is_none());
         assert_eq!(cache.get(&word(STEM_CACHE_WORDS)).map(|e| e.id), Some(7));

@@ -180,8 +180,11 @@ const F_ADVERB_SUFFIX: u32 = 1 << 17;
 #[derive(Debug)]
 pub struct Lexicon {
     flags: FxHashMap<&'static str, u32>,
-    subjectivity: FxHashMap<String, f64>,
-    valence: FxHashMap<String, f64>,
+    /// Each scored stem's entry in `scores`.
+    scored: FxHashMap<String, u32>,
+    /// (subjectivity, valence) of each scored stem, NaN where a lexicon has no score;
+    /// entry 0 is the unscored word's, both NaN.
+    scores: Vec<(f64, f64)>,
     rules: &'static CueLexicon,
 }
 
@@ -244,10 +247,21 @@ impl Lexicon {
                 Some((w, v.parse::<f64>().ok()?))
             }),
         );
+        let mut scored: FxHashMap<String, u32> = FxHashMap::default();
+        let mut scores = vec![(f64::NAN, f64::NAN)];
+        for stem in subjectivity.keys().chain(valence.keys()) {
+            if !scored.contains_key(stem) {
+                scored.insert(stem.clone(), scores.len() as u32);
+                scores.push((
+                    subjectivity.get(stem).copied().unwrap_or(f64::NAN),
+                    valence.get(stem).copied().unwrap_or(f64::NAN),
+                ));
+            }
+        }
         Lexicon {
             flags,
-            subjectivity,
-            valence,
+            scored,
+            scores,
             rules,
         }
     }
@@ -281,9 +295,20 @@ impl Lexicon {
         };
         WordCues {
             flags: self.flags.get(lower).copied().unwrap_or(0) | shape,
-            subjectivity: self.subjectivity.get(stem).copied().unwrap_or(f64::NAN),
-            valence: self.valence.get(stem).copied().unwrap_or(f64::NAN),
+            scores: self.scored.get(stem).copied().unwrap_or(0),
         }
+    }
+
+    /// A word's lexicon subjectivity, if the lexicon has one.
+    fn subjectivity(&self, word: WordCues) -> Option<f64> {
+        let s = self.scores[word.scores as usize].0;
+        (!s.is_nan()).then_some(s)
+    }
+
+    /// A word's lexicon valence, if the lexicon has one.
+    fn valence(&self, word: WordCues) -> Option<f64> {
+        let v = self.scores[word.scores as usize].1;
+        (!v.is_nan()).then_some(v)
     }
 }
 
@@ -305,34 +330,13 @@ pub fn groups_for(language: Language, requested: &[CueGroup]) -> Vec<CueGroup> {
     g
 }
 
-/// What the word lists and lexicons say about one word. Callers may cache it per word.
-/// Lexicon scores are NaN when the word is not in the lexicon (24 bytes in all, so
-/// that a cached word fits a cache line with its key and stem).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What the word lists and lexicons of one [`Lexicon`] say about one word: its class
+/// flags and its entry in the lexicon's score table (8 bytes, so that a cached word
+/// takes half a cache line with its key). Callers may cache it per word and lexicon.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WordCues {
     flags: u32,
-    subjectivity: f64,
-    valence: f64,
-}
-
-impl Default for WordCues {
-    fn default() -> Self {
-        WordCues {
-            flags: 0,
-            subjectivity: f64::NAN,
-            valence: f64::NAN,
-        }
-    }
-}
-
-impl WordCues {
-    fn subjectivity(&self) -> Option<f64> {
-        (!self.subjectivity.is_nan()).then_some(self.subjectivity)
-    }
-
-    fn valence(&self) -> Option<f64> {
-        (!self.valence.is_nan()).then_some(self.valence)
-    }
+    scores: u32,
 }
 
 /// Compute every cue for one sentence. `tokens` are the sentence's tokens (case kept),
@@ -449,7 +453,7 @@ pub fn compute(
                         }
                     }
                 }
-                let (subj, val) = (wc.subjectivity(), wc.valence());
+                let (subj, val) = (lexicon.subjectivity(wc), lexicon.valence(wc));
                 if words_outside == 1 && f & F_ADVERB_SUFFIX != 0 {
                     opening_adverb = subj.unwrap_or(0.0) > 0.0 || val.unwrap_or(0.0) != 0.0;
                 }
