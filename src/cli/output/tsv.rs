@@ -7,11 +7,14 @@ use factop::model::Summary;
 use factop::stream::Line;
 use factop::Result;
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// The TSV writer.
 pub struct Tsv<W: Write> {
     out: csv::Writer<W>,
+    /// The probability's text, reused from row to row.
+    probability: String,
 }
 
 impl<W: Write> Tsv<W> {
@@ -22,7 +25,10 @@ impl<W: Write> Tsv<W> {
             .quote_style(csv::QuoteStyle::Never)
             .has_headers(false)
             .from_writer(out);
-        Tsv { out }
+        Tsv {
+            out,
+            probability: String::new(),
+        }
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -70,16 +76,24 @@ impl<W: Write> Format for Tsv<W> {
             None => String::new(),
         };
         let source = field(&doc.source);
+        let (mut index, mut start, mut end) = (
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+        );
         for s in line.sentences {
+            self.probability.clear();
+            write!(self.probability, "{}", s.opinion_probability)
+                .map_err(|e| io(std::io::Error::other(e)))?;
             self.out
                 .write_record([
                     source.as_ref(),
                     &id,
-                    &s.index.to_string(),
-                    &s.start.to_string(),
-                    &s.end.to_string(),
+                    index.format(s.index),
+                    start.format(s.start),
+                    end.format(s.end),
                     s.label.as_str(),
-                    &s.opinion_probability.to_string(),
+                    &self.probability,
                     &field(&s.text),
                 ])
                 .map_err(csv_error)?;
