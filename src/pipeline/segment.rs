@@ -115,6 +115,45 @@ const INTERESTING: [bool; 256] = {
     t
 };
 
+/// The first byte at or after `from` and before `limit` that [`INTERESTING`] marks, or
+/// `limit`. Blocks of 16 bytes are tested with vector compares first; the table finds
+/// the byte within the first block that holds one.
+fn skip_plain(bytes: &[u8], from: usize, limit: usize) -> usize {
+    let mut pos = from;
+    #[cfg(target_arch = "x86_64")]
+    while pos + 16 <= limit {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86-64; the load reads bytes[pos..pos + 16], which
+        // `pos + 16 <= limit <= bytes.len()` keeps in bounds.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(bytes.as_ptr().add(pos).cast());
+            let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
+            // \t..\r are 0x09..0x0D: the line breaks 0x0A..0x0D and the tab, which the
+            // table then skips.
+            let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x0D)), v);
+            let marks = _mm_or_si128(
+                _mm_or_si128(eq(b'.'), eq(b'?')),
+                _mm_or_si128(eq(b'!'), eq(b'"')),
+            );
+            let lead = _mm_or_si128(_mm_or_si128(eq(0xC2), eq(0xD8)), eq(0xE2));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, marks), lead))
+        };
+        if mask != 0 {
+            pos += mask.trailing_zeros() as usize;
+            if INTERESTING[usize::from(bytes[pos])] {
+                return pos;
+            }
+            pos += 1;
+            continue;
+        }
+        pos += 16;
+    }
+    while pos < limit && !INTERESTING[usize::from(bytes[pos])] {
+        pos += 1;
+    }
+    pos
+}
+
 /// How a single period after a token is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Abbrev {
@@ -162,12 +201,7 @@ impl Iterator for Segmenter<'_> {
                 continue;
             }
             let limit = len.min(self.start + MAX_SENTENCE_BYTES);
-            while self.pos < limit {
-                match self.bytes.get(self.pos) {
-                    Some(&c) if !INTERESTING[usize::from(c)] => self.pos += 1,
-                    _ => break,
-                }
-            }
+            self.pos = skip_plain(self.bytes, self.pos, limit);
             let Some(&c) = self.bytes.get(self.pos) else {
                 // End of input.
                 if self.start < len {
@@ -698,6 +732,29 @@ fn is_line_break(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block scan stops where the byte-by-byte table scan stops, for every byte
+    /// value at every position of a block and limits inside and past it.
+    #[test]
+    fn skip_plain_stops_at_the_first_interesting_byte() {
+        for b in 0..=255u8 {
+            for at in 0..40 {
+                let mut text = vec![b'a'; 40];
+                text[at] = b;
+                for (from, limit) in [(0, 40), (0, at), (3, 40), (at, 40), (0, 17)] {
+                    let mut expected = from;
+                    while expected < limit && !INTERESTING[usize::from(text[expected])] {
+                        expected += 1;
+                    }
+                    assert_eq!(
+                        skip_plain(&text, from, limit),
+                        expected,
+                        "byte {b:#x} at {at}, {from}..{limit}"
+                    );
+                }
+            }
+        }
+    }
 
     const EN: Language = Language::English;
 
