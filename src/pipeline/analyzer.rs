@@ -75,7 +75,9 @@ pub struct Scratch {
     gram: String,
     stem_buf: String,
     words: WordCache,
-    words_owner: u64,
+    /// Whose entries the word cache holds: an analyzer's uid (its stems and lexicon),
+    /// and the uid of the word ids asked for, if any.
+    words_owner: Option<(u64, Option<u64>)>,
     word_keys: Vec<Option<ShortKey>>,
     word_cues: Vec<cues::WordCues>,
     ids: Vec<u32>,
@@ -86,6 +88,10 @@ pub struct Scratch {
 
 /// Most distinct words whose stems a [`Scratch`] remembers before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 17;
+/// Most bytes of stems and long words (over 15 bytes) the cache keeps before it starts
+/// afresh, so that its memory stays bounded however long the words are (and stem
+/// offsets fit a `u32`).
+const STEM_CACHE_BYTES: usize = 16 << 20;
 
 /// What the pipeline knows about one word once it has seen it.
 #[derive(Debug, Default, Clone, Copy)]
@@ -110,6 +116,8 @@ struct WordCache {
     /// Every stem, one after another; stem `i` ends at `stem_ends[i]`.
     stems: String,
     stem_ends: Vec<u32>,
+    /// Bytes of the long words' keys.
+    long_bytes: usize,
 }
 
 /// Open addressing with linear probing: each slot holds a packed key and its entry in
@@ -298,7 +306,9 @@ impl WordCache {
         cues: cues::WordCues,
         id: u32,
     ) {
-        if self.len() >= STEM_CACHE_WORDS {
+        let bytes = self.stems.len() + self.long_bytes;
+        let new_bytes = stem.map_or(0, str::len) + if key.is_none() { word.len() } else { 0 };
+        if self.len() >= STEM_CACHE_WORDS || bytes + new_bytes > STEM_CACHE_BYTES {
             self.clear();
         }
         let stem = match stem {
@@ -313,6 +323,7 @@ impl WordCache {
         match key {
             Some(k) => self.short.insert(k, entry),
             None => {
+                self.long_bytes += word.len();
                 self.long.insert(word.into(), entry);
             }
         }
@@ -327,6 +338,7 @@ impl WordCache {
         self.long.clear();
         self.stems.clear();
         self.stem_ends.clear();
+        self.long_bytes = 0;
     }
 }
 
@@ -336,17 +348,22 @@ pub struct Analyzer {
     settings: FeatureSettings,
     stemmer: Stemmer,
     lexicon: Option<&'static Lexicon>,
+    /// Tells the analyzers apart for a [`Scratch`]'s word cache, whose stems and cue
+    /// entries belong to one analyzer's language.
+    uid: u64,
 }
 
 impl Analyzer {
     /// An analyzer for `settings`.
     pub fn new(settings: FeatureSettings) -> Self {
+        static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let stemmer = Stemmer::new(settings.language);
         let lexicon = Lexicon::of(settings.language);
         Analyzer {
             settings,
             stemmer,
             lexicon,
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -376,7 +393,9 @@ impl Analyzer {
     }
 
     /// Analyse `text` once for the feature blocks: with `ids`, the terms' vocabulary word
-    /// ids; without, the terms' text; with `want_cues`, the raw cue values.
+    /// ids; without, the terms' text; with `want_cues`, the raw cue values. The `u64`
+    /// beside the word ids names them for `scratch`'s word cache: give each [`WordIds`]
+    /// its own (a [`Featurizer`](crate::model::blocks::Featurizer) uses its uid).
     pub fn analysis<'s>(
         &self,
         text: &'s str,
@@ -405,8 +424,9 @@ impl Analyzer {
         cues_out: Option<&mut [f64; N_CUES]>,
         ids: Option<(&WordIds, u64)>,
     ) {
-        // The word cache holds word ids of one featurizer at a time.
-        let owner = ids.map_or(0, |(_, uid)| uid);
+        // The word cache holds the stems and cues of one analyzer, and the word ids of
+        // one featurizer, at a time.
+        let owner = Some((self.uid, ids.map(|(_, uid)| uid)));
         if scratch.words_owner != owner {
             scratch.words.clear();
             scratch.words_owner = owner;
@@ -427,7 +447,9 @@ impl Analyzer {
             let base = scratch.norm.as_ptr() as usize;
             lower.extend(tokens.iter().map(|tok| {
                 if tok.kind == TokenKind::Word {
+                    // Every token is a slice of the normalised text.
                     let from = tok.text.as_ptr() as usize - base;
+                    debug_assert!(from + tok.text.len() <= scratch.norm.len());
                     &scratch.lower[from..from + tok.text.len()]
                 } else {
                     tok.text
@@ -612,6 +634,84 @@ mod tests {
                 "in <num>", "<num>", "<num> ?", "?"
             ]
         );
+    }
+
+    /// Everything one analysis gives: the n-grams (or word ids) and the raw cues.
+    fn analysed(
+        a: &Analyzer,
+        scratch: &mut Scratch,
+        text: &str,
+        ids: Option<(&WordIds, u64)>,
+    ) -> (Vec<String>, Vec<u32>, [f64; N_CUES]) {
+        let mut analysis = a.analysis(text, scratch, true, ids);
+        let cues = *analysis.cues();
+        let word_ids = analysis.word_ids_and_buffer().0.to_vec();
+        let mut grams = Vec::new();
+        if ids.is_none() {
+            analysis.for_each_gram(|g| grams.push(g.to_string()));
+        }
+        (grams, word_ids, cues)
+    }
+
+    /// One scratch shared by analyzers of different languages, with and without word
+    /// ids (whatever their uid), gives what a fresh scratch gives each time.
+    #[test]
+    fn a_shared_scratch_gives_what_a_fresh_one_gives() {
+        let text = "terrible awful wonderful great bad good excellent horrible amazing, he said";
+        let analyzers: Vec<Analyzer> = [
+            Language::English,
+            Language::German,
+            Language::Italian,
+            Language::Arabic,
+            Language::Bulgarian,
+        ]
+        .into_iter()
+        .map(|language| {
+            Analyzer::new(FeatureSettings {
+                language,
+                cue_groups: cues::groups_for(language, &CueGroup::ALL),
+                ..FeatureSettings::default()
+            })
+        })
+        .collect();
+        let vocab = super::super::vocab::Vocabulary::new(
+            vec!["terribl".into(), "great".into(), "he said".into()],
+            vec![1.0; 3],
+        );
+        let ids = WordIds::new(&vocab, 1, 2).expect("bigrams have word ids");
+        let mut shared = Scratch::default();
+        for round in 0..2 {
+            for uid in [None, Some(0), Some(7)] {
+                for a in &analyzers {
+                    let with = uid.map(|u| (&ids, u));
+                    let fresh = analysed(a, &mut Scratch::default(), text, with);
+                    let reused = analysed(a, &mut shared, text, with);
+                    assert_eq!(fresh.0, reused.0, "round {round}, {uid:?}");
+                    assert_eq!(fresh.1, reused.1, "round {round}, {uid:?}");
+                    assert_eq!(
+                        fresh.2.map(f64::to_bits),
+                        reused.2.map(f64::to_bits),
+                        "round {round}, {uid:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Long words count towards the cache's byte bound, which empties it.
+    #[test]
+    fn word_cache_empties_at_its_byte_bound() {
+        let mut cache = WordCache::default();
+        let long_word = |i: usize| format!("{i:08}{}", "x".repeat(1 << 20));
+        let mut most = 0;
+        for i in 0..40 {
+            let w = long_word(i);
+            cache.insert(&w, Some(&w), cues::WordCues::default(), i as u32);
+            assert!(cache.stems.len() + cache.long_bytes <= STEM_CACHE_BYTES);
+            assert_eq!(cache.get(&w).map(|e| e.id), Some(i as u32));
+            most = most.max(cache.len());
+        }
+        assert!(most >= 7 && cache.len() < 40, "{most} {}", cache.len());
     }
 
     #[test]

@@ -119,12 +119,13 @@ const INTERESTING: [bool; 256] = {
 /// `limit`. Blocks of 16 bytes are tested with vector compares first; the table finds
 /// the byte within the first block that holds one.
 fn skip_plain(bytes: &[u8], from: usize, limit: usize) -> usize {
+    let limit = limit.min(bytes.len());
     let mut pos = from;
     #[cfg(target_arch = "x86_64")]
     while pos + 16 <= limit {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of x86-64; the load reads bytes[pos..pos + 16], which
-        // `pos + 16 <= limit <= bytes.len()` keeps in bounds.
+        // `pos + 16 <= limit <= bytes.len()` (limit is capped above) keeps in bounds.
         let mask = unsafe {
             let v = _mm_loadu_si128(bytes.as_ptr().add(pos).cast());
             let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));

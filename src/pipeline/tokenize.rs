@@ -103,14 +103,15 @@ fn tokenize_ascii<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
             ByteClasses::of(rest[..64].try_into().expect("64 bytes"))
         } else {
             // The bytes past the end read as zero: neither a word byte nor a mark,
-            // as the byte loop reads them.
+            // like the space the byte loop reads there.
             let mut block = [0u8; 64];
             block[..rest.len()].copy_from_slice(rest);
             ByteClasses::of(&block)
         };
         // When text follows the block, whether its last byte joins a token needs the
-        // next byte: only tokens that end by bit 62 are taken, and the next block
-        // starts at the first token not taken.
+        // next byte: a token is taken only when the byte after it is at bit 62 or
+        // before (so that byte's class is certain), and the next block starts at the
+        // first token not taken.
         let whole = rest.len() <= 64;
         let word = masks.alpha | masks.digit;
         let joins = (masks.apostrophe & (masks.alpha << 1) & (masks.alpha >> 1))
