@@ -459,9 +459,9 @@ impl Analyzer {
             scratch.lower_ends.clear();
             for tok in &tokens {
                 if tok.kind == TokenKind::Word {
-                    scratch
-                        .lower
-                        .extend(tok.text.chars().flat_map(char::to_lowercase));
+                    for c in tok.text.chars() {
+                        super::chars::push_lowercase(c, &mut scratch.lower);
+                    }
                 } else {
                     scratch.lower.push_str(tok.text);
                 }

@@ -57,7 +57,9 @@ impl Stemmer {
                     lower.push_str(token.text);
                     lower.make_ascii_lowercase();
                 } else {
-                    lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                    for c in token.text.chars() {
+                        super::chars::push_lowercase(c, lower);
+                    }
                 }
                 out.push_str(&self.stem_lower(lower));
             }

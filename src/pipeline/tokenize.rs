@@ -26,7 +26,7 @@ pub struct Token<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    super::chars::is_alphanumeric(c)
 }
 
 /// Split normalised `text` into tokens, appended to `out` (cleared first).
