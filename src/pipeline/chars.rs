@@ -3,7 +3,7 @@
 //!
 //! The standard library answers `char::is_alphanumeric` and `char::to_lowercase` for
 //! letters outside ASCII with searches through its Unicode tables, which dominated the
-//! time of Arabic and Cyrillic text. Here each property is computed with those same
+//! time of Arabic and Cyrillic text (the normaliser keeps one more property this way). Here each property is computed with those same
 //! functions, once per block of the Basic Multilingual Plane the text uses, and kept in
 //! a bitmap shared by every thread; characters above the BMP ask the standard library
 //! each time. The answers are the standard library's by construction.
@@ -15,7 +15,7 @@ const BLOCKS: usize = 0x1_0000 / 64;
 
 /// One property of the BMP's characters, filled in a block at a time on first use.
 /// Filling is idempotent, so two threads that fill a block at once store the same bits.
-struct BlockCache {
+pub(crate) struct BlockCache {
     /// Bit `i` of block `b`: the property of code point `64 b + i`.
     bits: [AtomicU64; BLOCKS],
     /// Bit `b % 64` of word `b / 64`: block `b` is filled.
@@ -24,7 +24,8 @@ struct BlockCache {
 }
 
 impl BlockCache {
-    const fn new(property: fn(char) -> bool) -> BlockCache {
+    /// A cache of `property`, which must be a pure function of the character.
+    pub(crate) const fn new(property: fn(char) -> bool) -> BlockCache {
         BlockCache {
             bits: [const { AtomicU64::new(0) }; BLOCKS],
             filled: [const { AtomicU64::new(0) }; BLOCKS / 64],
@@ -32,7 +33,8 @@ impl BlockCache {
         }
     }
 
-    fn get(&self, c: char) -> bool {
+    /// `property(c)`.
+    pub(crate) fn get(&self, c: char) -> bool {
         let code = c as usize;
         if code >= 0x1_0000 {
             return (self.property)(c);

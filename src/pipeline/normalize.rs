@@ -4,6 +4,7 @@
 //! Case is kept here (cue features look at capitalisation); lowercasing happens when a
 //! token becomes a term (see [`super::stem`]).
 
+use super::chars::BlockCache;
 use unicode_normalization::UnicodeNormalization;
 
 /// Fold one character that NFKC leaves alone but which readers treat as the same mark.
@@ -24,10 +25,12 @@ fn fold(c: char) -> char {
 /// Normalise `text` into `out` (cleared first): NFKC, then quotes, apostrophes,
 /// dashes and all whitespace folded to their ASCII forms.
 ///
-/// Most text is printable ASCII with a few typographic marks: runs of printable ASCII
-/// are copied whole, and each run of other characters is folded as it stands when it
-/// is NFKC already. ASCII resets the NFKC quick check, so a text passes it when every
-/// such run does; when one does not, the whole text goes through NFKC.
+/// Most text is printable ASCII with a few typographic marks, or letters of one script:
+/// runs of printable ASCII, and of characters that are their own normal form with
+/// combining class 0 ([`NFKC_STABLE`]), are copied whole, and each run of other
+/// characters is folded as it stands when it is NFKC already. Both kinds of run reset
+/// the NFKC quick check, so a text passes it when every other run does; when one does
+/// not, the whole text goes through NFKC.
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     let bytes = text.as_bytes();
@@ -44,11 +47,21 @@ pub fn normalize_into(text: &str, out: &mut String) {
             from = plain + 1;
             continue;
         }
-        let end = plain
-            + bytes[plain..]
-                .iter()
-                .position(u8::is_ascii)
-                .unwrap_or(bytes.len() - plain);
+        // Characters that are their own normal form and fold, like the letters of most
+        // scripts, are copied as they are; they leave the quick check where ASCII does.
+        let stable = text[plain..]
+            .char_indices()
+            .find(|&(_, c)| c.is_ascii() || !NFKC_STABLE.get(c))
+            .map_or(text.len(), |(i, _)| plain + i);
+        if stable > plain {
+            out.push_str(&text[plain..stable]);
+            from = stable;
+            continue;
+        }
+        let end = text[plain..]
+            .char_indices()
+            .find(|&(_, c)| c.is_ascii() || NFKC_STABLE.get(c))
+            .map_or(text.len(), |(i, _)| plain + i);
         let run = &text[plain..end];
         if unicode_normalization::is_nfkc_quick(run.chars())
             != unicode_normalization::IsNormalized::Yes
@@ -61,6 +74,16 @@ pub fn normalize_into(text: &str, out: &mut String) {
         from = end;
     }
 }
+
+/// Characters that the NFKC quick check passes with combining class 0 (so they end any
+/// run the check looks at, as ASCII does) and that [`fold`] leaves alone: text made of
+/// them is its own normal form.
+static NFKC_STABLE: BlockCache = BlockCache::new(|c| {
+    unicode_normalization::is_nfkc_quick(std::iter::once(c))
+        == unicode_normalization::IsNormalized::Yes
+        && unicode_normalization::char::canonical_combining_class(c) == 0
+        && fold(c) == c
+});
 
 /// How many bytes at the start are printable ASCII other than the backquote (text that
 /// is its own normal form). Checked 32 bytes at a time without an early exit inside a
@@ -115,6 +138,9 @@ mod tests {
                     "\u{2033}", "\u{2011}", "\u{2014}", "\u{e9}", "e\u{301}", "\u{301}",
                     "\u{323}\u{301}", "\u{301}\u{323}", "\u{fb01}", "\u{a0}", "\u{61f}",
                     "\u{644}\u{627}", "\u{ff21}", "\u{2460}", "\u{1100}\u{1161}", "\u{ac00}",
+                    "\u{1161}", "\u{627}", "\u{654}", "\u{64e}", "\u{438}", "\u{306}", "\u{439}",
+                    "\u{915}\u{93c}", "\u{3300}", "\u{410}", "\u{3b1}\u{301}", "\u{1f600}",
+                    "\u{64f}", "\u{651}", "\u{315}",
                 ]),
                 0..40,
             )
@@ -122,6 +148,33 @@ mod tests {
             let text: String = pieces.concat();
             let expected: String = text.nfkc().map(fold).collect();
             proptest::prop_assert_eq!(normalize(&text), expected);
+        }
+
+        #[test]
+        fn any_text_is_nfkc_then_fold(chars in proptest::collection::vec(proptest::char::any(), 0..30)) {
+            let text: String = chars.into_iter().collect();
+            let expected: String = text.nfkc().map(fold).collect();
+            proptest::prop_assert_eq!(normalize(&text), expected);
+        }
+    }
+
+    /// Every character alone, after a letter it may compose with, and after a mark it
+    /// may have to be reordered with, normalises as NFKC then fold (this covers every
+    /// block of the stable-character cache).
+    #[test]
+    fn every_character_is_nfkc_then_fold() {
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            // U+0315 has combining class 232 and passes the quick check: a mark of a
+            // lower class after it must be reordered.
+            for text in [
+                format!("{c}"),
+                format!("\u{627}{c}"),
+                format!("x{c}a"),
+                format!("x\u{315}{c}"),
+            ] {
+                let expected: String = text.nfkc().map(fold).collect();
+                assert_eq!(normalize(&text), expected, "{c:?}");
+            }
         }
     }
 
