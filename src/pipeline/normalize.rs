@@ -27,7 +27,7 @@ fn fold(c: char) -> char {
 ///
 /// Most text is printable ASCII with a few typographic marks, or letters of one script:
 /// runs of printable ASCII, and of characters that are their own normal form with
-/// combining class 0 ([`NFKC_STABLE`]), are copied whole, and each run of other
+/// combining class 0 (`NFKC_STABLE`), are copied whole, and each run of other
 /// characters is folded as it stands when it is NFKC already. Both kinds of run reset
 /// the NFKC quick check, so a text passes it when every other run does; when one does
 /// not, the whole text goes through NFKC.
