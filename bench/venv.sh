@@ -51,3 +51,17 @@ ensure_wordlist() {
     fi
     echo "$words"
 }
+
+# Sourced by the benchmark scripts: the factop binary to measure, $FACTOP_BIN when set,
+# else target/release/factop, built first when BUILD is 1.
+#
+#   bin=$(ensure_factop TAG BUILD)
+ensure_factop() {
+    local tag=$1 build=$2 bin=${FACTOP_BIN:-target/release/factop}
+    if [[ -z "${FACTOP_BIN:-}" ]] && ((build)); then
+        echo "[$tag] cargo build --release" >&2
+        cargo build --release --quiet >&2
+    fi
+    [[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; return 1; }
+    echo "$bin"
+}

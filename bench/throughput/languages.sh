@@ -36,12 +36,9 @@ while (($#)); do
     shift
 done
 
-bin="${FACTOP_BIN:-target/release/factop}"
-if [[ -z "${FACTOP_BIN:-}" ]] && ((build)); then
-    echo "[languages] cargo build --release" >&2
-    cargo build --release --quiet
-fi
-[[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 1; }
+# shellcheck source=bench/venv.sh
+source "$root/bench/venv.sh"
+bin=$(ensure_factop languages "$build")
 
 tmp="$(mktemp -d /tmp/factop-languages.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT

@@ -31,12 +31,9 @@ while (($#)); do
 done
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time (GNU time) is needed: apt-get install time" >&2; exit 1; }
 
-bin="${FACTOP_BIN:-target/release/factop}"
-if [[ -z "${FACTOP_BIN:-}" ]] && ((build)); then
-    echo "[memory] cargo build --release" >&2
-    cargo build --release --quiet
-fi
-[[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 1; }
+# shellcheck source=bench/venv.sh
+source "$root/bench/venv.sh"
+bin=$(ensure_factop memory "$build")
 
 tmp="$(mktemp -d /tmp/factop-memory.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
