@@ -459,9 +459,7 @@ impl Analyzer {
             scratch.lower_ends.clear();
             for tok in &tokens {
                 if tok.kind == TokenKind::Word {
-                    for c in tok.text.chars() {
-                        super::chars::push_lowercase(c, &mut scratch.lower);
-                    }
+                    super::chars::push_lowercase(tok.text, &mut scratch.lower);
                 } else {
                     scratch.lower.push_str(tok.text);
                 }

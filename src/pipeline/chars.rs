@@ -78,14 +78,23 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-/// Append `c.to_lowercase()` to `out`.
-pub(crate) fn push_lowercase(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-    } else if OWN_LOWERCASE.get(c) {
-        out.push(c);
-    } else {
-        out.extend(c.to_lowercase());
+/// Append `word` lowercased character by character (`char::to_lowercase` of each) to
+/// `out`.
+pub(crate) fn push_lowercase(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if OWN_LOWERCASE.get(c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
 }
 
@@ -100,8 +109,25 @@ mod tests {
         for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
             lower.clear();
-            push_lowercase(c, &mut lower);
+            push_lowercase(c.encode_utf8(&mut [0; 4]), &mut lower);
             assert!(lower.chars().eq(c.to_lowercase()), "{c:?}");
+        }
+    }
+
+    /// Words, ASCII or not, are lowercased character by character.
+    #[test]
+    fn words_are_lowercased_character_by_character() {
+        for word in [
+            "Tillerson",
+            "\u{c4}rgerLICH",
+            "\u{3a3}\u{39f}\u{3a6}\u{399}\u{391}",
+            "\u{130}stanbul",
+            "",
+        ] {
+            let mut out = String::from("kept ");
+            push_lowercase(word, &mut out);
+            let expected: String = word.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(out, format!("kept {expected}"), "{word}");
         }
     }
 

@@ -53,14 +53,7 @@ impl Stemmer {
             TokenKind::Mark => out.push_str(token.text),
             TokenKind::Word => {
                 lower.clear();
-                if token.text.is_ascii() {
-                    lower.push_str(token.text);
-                    lower.make_ascii_lowercase();
-                } else {
-                    for c in token.text.chars() {
-                        super::chars::push_lowercase(c, lower);
-                    }
-                }
+                super::chars::push_lowercase(token.text, lower);
                 out.push_str(&self.stem_lower(lower));
             }
         }

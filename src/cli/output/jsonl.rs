@@ -50,7 +50,7 @@ fn write_tail(out: &mut Vec<u8>, s: &SentenceResult) -> serde_json::Result<()> {
 /// Append `text` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
 /// the short forms `\\b \\t \\n \\f \\r`, and `\\u00xx` for other control characters.
 /// Bytes that need no escape are found 16 at a time and copied in runs.
-pub(crate) fn push_json_str(out: &mut Vec<u8>, text: &str) {
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
     let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
     let bytes = text.as_bytes();
     out.push(b'"');
