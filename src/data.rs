@@ -172,6 +172,65 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+impl Dataset {
+    /// A dataset of rows held in memory (`(id, text, label)`), checked and counted as
+    /// [`parse`] checks a file's rows: a text or id over the cell limit is an error,
+    /// rows with empty text are skipped and counted, and no rows at all is an error.
+    /// `source` stands for the path in messages and provenance (row `i` is "line"
+    /// `i + 1`); the checksum is of the rows' ids, texts and labels.
+    pub fn from_rows(
+        source: &str,
+        rows: impl IntoIterator<Item = (Option<String>, String, Label)>,
+    ) -> Result<Dataset> {
+        let path = PathBuf::from(source);
+        let mut hash = Sha256::new();
+        let mut records = Vec::new();
+        let mut skipped_empty = 0;
+        for (i, (id, text, label)) in rows.into_iter().enumerate() {
+            let line = i as u64 + 1;
+            for (what, cell) in [("text", Some(&text)), ("id", id.as_ref())] {
+                let len = cell.map_or(0, |c| c.len());
+                if len > crate::limits::MAX_CELL_BYTES {
+                    return Err(Error::Limit {
+                        path,
+                        line,
+                        message: format!(
+                            "the {what} is {len} bytes; a cell may have at most {} bytes (1 MiB)",
+                            crate::limits::MAX_CELL_BYTES
+                        ),
+                    });
+                }
+            }
+            for part in [id.as_deref().unwrap_or(""), &text, label.as_str()] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part.as_bytes());
+            }
+            if text.trim().is_empty() {
+                skipped_empty += 1;
+                continue;
+            }
+            records.push(Record {
+                id,
+                text,
+                label,
+                line,
+            });
+        }
+        if records.is_empty() {
+            return Err(Error::DataFile {
+                path,
+                message: format!("no rows with text (of {skipped_empty} given)"),
+            });
+        }
+        Ok(Dataset {
+            path,
+            sha256: hash.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            records,
+            skipped_empty,
+        })
+    }
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -448,6 +507,39 @@ mod tests {
 
     fn parse_str(name: &str, s: &str) -> Result<Dataset> {
         parse(Path::new(name), s.as_bytes(), &DataOptions::default())
+    }
+
+    #[test]
+    fn rows_in_memory_load_like_a_file_s_rows() {
+        let file = parse_str("a.csv", "text,label\nOne.,fact\n  ,opinion\nTwo!,opinion\n").unwrap();
+        let rows = [
+            ("One.", Label::Fact),
+            ("  ", Label::Opinion),
+            ("Two!", Label::Opinion),
+        ]
+        .map(|(t, l)| (None, t.to_string(), l));
+        let d = Dataset::from_rows("<python>", rows.clone()).unwrap();
+        let texts = |d: &Dataset| -> Vec<(String, Label)> {
+            d.records
+                .iter()
+                .map(|r| (r.text.clone(), r.label))
+                .collect()
+        };
+        assert_eq!(texts(&d), texts(&file));
+        assert_eq!((d.skipped_empty, d.records[1].line), (1, 3));
+        assert_eq!(d.sha256, Dataset::from_rows("x", rows).unwrap().sha256);
+        let none = Dataset::from_rows("<python>", [(None, " ".to_string(), Label::Fact)]);
+        assert_eq!(
+            none.unwrap_err().to_string(),
+            "<python>: no rows with text (of 1 given)"
+        );
+        let big = "x".repeat(crate::limits::MAX_CELL_BYTES + 1);
+        let e = Dataset::from_rows("<python>", [(None, big, Label::Fact)]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("<python>:1: the text is 1048577 bytes"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use factop::data::{DataOptions, Delimiter};
 use factop::encoder::EncoderSpec;
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
-use factop::pipeline::cues::{self, CueGroup};
-use factop::train::{Balance, EncoderTraining, Solver, TrainParams};
+use factop::pipeline::cues::CueGroup;
+use factop::train::{Balance, Solver, TrainFlags, TrainParams};
 use std::path::PathBuf;
 
 /// A library enum whose values are flag values: every value, its name and its help.
@@ -278,44 +278,30 @@ impl TuningArgs {
     }
 
     /// As library parameters.
-    pub fn params(&self) -> TrainParams {
-        let requested = if !self.cue_groups.is_empty() {
-            &self.cue_groups[..]
-        } else if self.cues == CueChoice::All {
-            &CueGroup::ALL[..]
-        } else {
-            &[]
-        };
-        let cue_groups = cues::groups_for(self.language, requested);
-        TrainParams {
+    pub fn params(&self) -> factop::Result<TrainParams> {
+        TrainFlags {
             name: self.name.clone(),
-            features: FeatureSettings {
-                language: self.language,
-                ngram_min: self.ngram_min,
-                ngram_max: self.ngram_max,
-                min_df: self.min_df,
-                max_features: self.max_features,
-                sublinear_tf: !self.raw_tf,
-                cue_groups,
-                cue_scale: self.cue_scale,
-            },
+            language: self.language,
             alpha: self.alpha,
+            ngram_min: self.ngram_min,
+            ngram_max: self.ngram_max,
+            min_df: self.min_df,
+            max_features: self.max_features,
+            raw_tf: self.raw_tf,
+            cues: self.cues == CueChoice::All,
+            cue_groups: self.cue_groups.clone(),
+            cue_scale: self.cue_scale,
             max_iterations: self.max_iterations,
             tolerance: self.tolerance,
             balance: self.balance,
-            threshold: self.fixed_threshold,
+            solver: self.solver,
+            fixed_threshold: self.fixed_threshold,
             threshold_folds: self.threshold_folds,
             seed: self.seed,
-            encoder: self
-                .encoder
-                .as_deref()
-                .and_then(EncoderSpec::find)
-                .map(|spec| EncoderTraining {
-                    spec,
-                    scale: self.encoder_scale,
-                }),
-            solver: self.solver,
+            encoder: self.encoder.as_deref().and_then(EncoderSpec::find),
+            encoder_scale: self.encoder_scale,
         }
+        .params()
     }
 }
 
@@ -483,4 +469,21 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: ReportFormat,
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::TuningArgs;
+    use factop::train::flags::FLAG_NAMES;
+
+    #[test]
+    fn every_training_flag_is_settable_by_name_and_no_other() {
+        // The Python package sets training flags by these names: they must be the
+        // command line's, all of them.
+        let mut ids = TuningArgs::ids();
+        ids.sort();
+        let mut names: Vec<String> = FLAG_NAMES.iter().map(|s| s.to_string()).collect();
+        names.sort();
+        assert_eq!(ids, names);
+    }
 }

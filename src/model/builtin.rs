@@ -135,7 +135,30 @@ impl Builtin {
     }
 }
 
+/// Whether a `--model` value names a model file rather than a built-in model: it
+/// contains `/`, ends in `.json`, or is `-` (standard input).
+pub fn is_path(name_or_path: &str) -> bool {
+    name_or_path.contains('/') || name_or_path.ends_with(".json") || name_or_path == "-"
+}
+
 impl Classifier {
+    /// The model `name_or_path` names, by the rule `--model` follows: a model file when
+    /// [`is_path`] says so, else a built-in model by name. The command line, the Python
+    /// package and the server all load models through here.
+    pub fn open(name_or_path: &str) -> Result<Self> {
+        if is_path(name_or_path) {
+            return Classifier::load(Path::new(name_or_path));
+        }
+        match Builtin::find(name_or_path) {
+            Some(b) => b.load(),
+            None => Err(Error::Param(format!(
+                "{:?} is not a built-in model ({}) or a path (a path contains / or ends in .json)",
+                crate::error::capped(name_or_path),
+                Builtin::names()
+            ))),
+        }
+    }
+
     /// The built-in model called `name` (`en`, `de`, `it`, `ar`, `bg`, `factop-XX`, or an
     /// accurate one, `XX-e5`).
     pub fn builtin(name: &str) -> Result<Self> {
@@ -168,6 +191,16 @@ mod tests {
             assert_eq!(accurate.file_name, format!("{}-e5", b.file_name));
         }
         assert!(Builtin::find("xx").is_none());
+        assert_eq!(
+            Classifier::open("de").unwrap().model_file().name,
+            "factop-de"
+        );
+        let unknown = Classifier::open("xx").unwrap_err().to_string();
+        assert!(
+            unknown.contains("\"xx\" is not a built-in model"),
+            "{unknown}"
+        );
+        assert!(is_path("m.json") && is_path("dir/m") && !is_path("en-e5"));
         assert!(Classifier::builtin("xx")
             .unwrap_err()
             .to_string()

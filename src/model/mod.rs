@@ -262,6 +262,60 @@ impl Classifier {
         self.probability_with(sentence, &mut ScoreBuffers::default())
     }
 
+    /// P(opinion) of each text, each taken as one sentence (never re-split), on up to
+    /// `threads` threads (the calling one included; 0 means one per core). Texts are
+    /// handed out in blocks as threads free up, so the values are those of
+    /// [`Classifier::probability`] in input order, whatever the thread count.
+    pub fn probabilities<S: AsRef<str> + Sync>(&self, texts: &[S], threads: usize) -> Vec<f64> {
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        // Sentences through the encoder take milliseconds each: small blocks share
+        // them out evenly. Fast-tier sentences take microseconds: large blocks keep
+        // the hand-out cheap.
+        let block = if self.has_encoder() { 4 } else { 512 };
+        let blocks = texts.len().div_ceil(block);
+        let threads = threads.min(blocks).max(1);
+        let score_block = |b: usize, buffers: &mut ScoreBuffers| -> Vec<f64> {
+            let end = ((b + 1) * block).min(texts.len());
+            texts[b * block..end]
+                .iter()
+                .map(|t| self.probability_with(t.as_ref(), buffers))
+                .collect()
+        };
+        if threads == 1 {
+            let mut buffers = ScoreBuffers::default();
+            return (0..blocks)
+                .flat_map(|b| score_block(b, &mut buffers))
+                .collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut buffers = ScoreBuffers::default();
+            let mut done = Vec::new();
+            loop {
+                let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if b >= blocks {
+                    return done;
+                }
+                done.push((b, score_block(b, &mut buffers)));
+            }
+        };
+        let mut scored: Vec<(usize, Vec<f64>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for w in workers {
+                // A worker only panics if scoring does, which it does not on any text;
+                // were it to, the calling thread re-raises it.
+                all.extend(w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        });
+        scored.sort_unstable_by_key(|(b, _)| *b);
+        scored.into_iter().flat_map(|(_, p)| p).collect()
+    }
+
     /// The label of one sentence at the model's threshold.
     pub fn label(&self, sentence: &str) -> Label {
         Label::from_probability(self.probability(sentence), self.threshold())
@@ -392,6 +446,23 @@ mod tests {
             m.probability("It is awful."),
             m.score("It is awful.", &mut ScoreBuffers::default(), 3).0
         );
+    }
+
+    #[test]
+    fn probabilities_are_each_sentences_own_in_order_on_any_thread_count() {
+        let m = Classifier::embedded().unwrap();
+        let texts: Vec<String> = (0..1300)
+            .map(|i| match i % 3 {
+                0 => format!("Officials said {i} people were hurt."),
+                1 => format!("Unfortunately, {i} of them should never have gone. Really?"),
+                _ => String::new(),
+            })
+            .collect();
+        let one: Vec<f64> = texts.iter().map(|t| m.probability(t)).collect();
+        for threads in [0, 1, 2, 3, 7] {
+            assert_eq!(m.probabilities(&texts, threads), one, "{threads} threads");
+        }
+        assert!(m.probabilities::<&str>(&[], 2).is_empty());
     }
 
     #[test]

@@ -8,10 +8,12 @@
 //! (`--balance oversample`).
 
 mod analysed;
+pub mod flags;
 pub mod folds;
 pub mod params;
 pub mod sparse;
 
+pub use flags::TrainFlags;
 pub use params::{
     Balance, CheckedParams, EncoderTraining, Solver, TrainParams, DENSE_CELLS, ENCODER_SCALES,
 };

@@ -34,7 +34,7 @@ impl ModelSpec {
         let Some(arg) = arg else {
             return Ok(ModelSpec::Builtin(&factop::model::builtin::BUILTINS[0]));
         };
-        if arg.contains('/') || arg.ends_with(".json") || arg == "-" {
+        if factop::model::builtin::is_path(arg) {
             return Ok(ModelSpec::File(arg.to_string()));
         }
         if arg == "auto" {

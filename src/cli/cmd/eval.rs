@@ -48,7 +48,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         );
     }
     if let Some(k) = args.cv {
-        let params = args.tuning.params().check()?;
+        let params = args.tuning.params()?.check()?;
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 /// Run `factop train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
-    let params = args.tuning.params().check()?;
+    let params = args.tuning.params()?.check()?;
     let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.validation.as_deref());
     super::check_outputs(&[("--output", &args.output)], &inputs)?;
