@@ -418,7 +418,10 @@ fn bad_data_fails_cleanly_without_output() {
             "unknown_label.csv",
             "unknown_label.csv:3: unknown label \"maybe\"",
         ),
-        ("malformed.csv", "malformed.csv:3: expected 3 fields"),
+        (
+            "malformed.csv",
+            "malformed.csv:3: the row has 2 of the header's 3 fields and lacks the label column",
+        ),
         ("empty.csv", "empty.csv: empty file"),
         ("one_class.csv", "one_class.csv: training needs both labels"),
         ("does-not-exist.csv", "does-not-exist.csv"),

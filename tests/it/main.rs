@@ -3,6 +3,7 @@
 
 mod cli;
 mod data;
+mod data_files;
 mod encoder;
 mod html_browser;
 mod languages;
