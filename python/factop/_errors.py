@@ -39,6 +39,19 @@ class InternalError(FactopError, RuntimeError):
     """A bug in factop (a caught panic). Please report it with the input that caused it."""
 
 
+# Shown as factop.DataError (where users import them from), not factop._errors.DataError.
+for _cls in (
+    FactopError,
+    DataError,
+    ModelError,
+    ParameterError,
+    EncoderMissingError,
+    FileError,
+    FitError,
+    InternalError,
+):
+    _cls.__module__ = "factop"
+
 __all__ = [
     "FactopError",
     "DataError",

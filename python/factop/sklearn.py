@@ -7,9 +7,11 @@
 
 ``X`` is a sequence of sentences (a list, a numpy array or pandas Series of ``str``,
 or a one-column 2-D array or DataFrame); ``y`` is ``fact``/``opinion`` (or the data
-files' synonyms, or other values mapped with ``label_map``). ``classes_`` is always
-``["fact", "opinion"]``, so ``predict_proba(X)[:, 1]`` is P(opinion). Give ``y`` as
-``fact``/``opinion`` when a scorer compares it with ``predict``.
+files' synonyms, or other values mapped with ``label_map``), and then ``classes_`` is
+``["fact", "opinion"]``. Any other two values, such as the 0/1 that
+``cross_val_predict(..., method="predict_proba")`` passes, are taken in sorted order as
+fact then opinion, and ``classes_`` holds them. Either way ``predict_proba(X)[:, 1]``
+is P(opinion) and ``predict`` answers in ``y``'s own values.
 
 scikit-learn is an optional dependency: ``pip install "factop[sklearn]"``.
 """
@@ -28,6 +30,7 @@ except ImportError as e:  # pragma: no cover - the message is the point
     ) from e
 
 import factop
+from factop import _factop
 
 #: The estimator's training parameters besides language and encoder: the command
 #: line's training flags, each None for factop's default.
@@ -60,8 +63,9 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
     ``Pipeline``, ``GridSearchCV`` and ``cross_val_predict`` work as with any
     estimator.
 
-    After ``fit``: ``model_`` (the :class:`factop.Model`), ``classes_``
-    (``["fact", "opinion"]``) and ``threshold_``.
+    After ``fit``: ``model_`` (the :class:`factop.Model`), ``classes_`` (``y``'s value
+    for fact, then for opinion; ``["fact", "opinion"]`` for such labels) and
+    ``threshold_``.
     """
 
     def __init__(
@@ -119,17 +123,54 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
         texts = _sentences(X)
         if len(texts) == 0:
             raise ValueError("X is empty: nothing to learn from")
+        y = list(y)
+        if len(y) != len(texts):
+            raise ValueError(f"X has {len(texts)} sentences but y has {len(y)} labels")
+        labels = self._labels_of(y)
+        # classes_ in y's own values when each label has one spelling (so predict
+        # answers as y asks and scorers compare like with like), else fact/opinion.
+        spellings = {"fact": set(), "opinion": set()}
+        for value, label in zip(y, labels):
+            spellings[label].add(value)
+        if all(len(v) == 1 for v in spellings.values()):
+            self.classes_ = np.array([next(iter(spellings["fact"])), next(iter(spellings["opinion"]))])
+        else:
+            self.classes_ = np.array(["fact", "opinion"])
         self.model_ = factop.train(
             texts,
-            list(y),
+            labels,
             language=self.language,
             encoder=self.encoder,
-            label_map=self.label_map,
             **flags,
         )
-        self.classes_ = np.array(["fact", "opinion"])
         self.threshold_ = self.model_.threshold
         return self
+
+    def _labels_of(self, y: List[Any]) -> List[str]:
+        """Each label of y as fact or opinion: through label_map when given, else by
+        the data files' rules, else (any other two values) in sorted order."""
+        if self.label_map is not None:
+            out = []
+            for v in y:
+                m = self.label_map.get(v, v)
+                label = _factop.parse_label(m) if isinstance(m, str) else None
+                if label is None:
+                    raise ValueError(f"y value {v!r} is neither fact nor opinion, and label_map does not map it to either")
+                out.append(label)
+            return out
+        parsed = [_factop.parse_label(v) if isinstance(v, str) else None for v in y]
+        if all(parsed):
+            return parsed
+        # Any other two values (0/1, as cross_val_predict's encoding gives, or
+        # False/True) are taken in sorted order as fact, then opinion: the
+        # scikit-learn convention that classes_[1] is the positive class.
+        values = sorted(set(y))
+        if len(values) != 2:
+            raise ValueError(
+                f"y has {len(values)} distinct values; factop needs two "
+                "(fact/opinion, or any two values, or a label_map)"
+            )
+        return ["fact" if v == values[0] else "opinion" for v in y]
 
     def _fitted(self) -> "factop.Model":
         model = getattr(self, "model_", None)
@@ -154,7 +195,9 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """``"fact"`` or ``"opinion"`` for each sentence, at the model's threshold."""
-        return np.array(self._fitted().predict(_sentences(X), threads=self.threads), dtype=object)
+        labels = self._fitted().predict(_sentences(X), threads=self.threads)
+        fact, opinion = self.classes_
+        return np.array([opinion if l == "opinion" else fact for l in labels], dtype=self.classes_.dtype)
 
     def __sklearn_tags__(self):  # scikit-learn >= 1.6
         tags = super().__sklearn_tags__()

