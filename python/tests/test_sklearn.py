@@ -77,7 +77,10 @@ def test_in_a_pipeline_over_a_dataframe_column(rows):
 
 def test_grid_search_over_factop_flags(rows):
     X, y = rows
-    grid = GridSearchCV(FactopClassifier(threshold_folds=3), {"alpha": [0.5, 4.0]}, cv=3, scoring="f1_macro")
+    # n_jobs=2: the estimators and their fitted models travel to worker processes by pickle.
+    grid = GridSearchCV(
+        FactopClassifier(threshold_folds=3), {"alpha": [0.5, 4.0]}, cv=3, scoring="f1_macro", n_jobs=2
+    )
     grid.fit(X, y)
     assert grid.best_params_["alpha"] in (0.5, 4.0)
     assert 0.0 < grid.best_score_ <= 1.0
