@@ -9,7 +9,8 @@
 //! A row may stop before the header's last columns when the columns it lacks are ones
 //! factop does not read (the English CheckThat! dev file has rows without its optional
 //! `solved_conflict` column); a row without its text, label or id field, or with more
-//! fields than the header, is an error naming the file and line.
+//! fields than the header, is an error naming the file and line. Label values other
+//! than factop's own can be mapped with a [`LabelMap`] (`--label-map 1=opinion,0=fact`).
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATA_FILE_BYTES;
@@ -110,6 +111,105 @@ pub struct DataOptions {
     pub text_column: Option<String>,
     /// Name of the label column (default: `label`).
     pub label_column: Option<String>,
+    /// Label values mapped to labels, consulted before the built-in names (default:
+    /// none, only `fact|objective|obj` and `opinion|subjective|subj`).
+    pub label_map: Option<LabelMap>,
+}
+
+/// Label values of a data file mapped to factop's labels, as `--label-map` gives them:
+/// `VALUE=LABEL` entries separated by commas, such as `1=opinion,0=fact` or
+/// `biased=opinion,neutral=fact`. A value matches a cell case-insensitively after both
+/// are trimmed; the target is a label name as [`Label::parse`] reads it. Cells not in
+/// the map are still read by [`Label::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelMap {
+    /// (value as given but trimmed, its lowercase form, label), in the order given.
+    entries: Vec<(String, String, Label)>,
+}
+
+impl LabelMap {
+    /// Parse `VALUE=LABEL[,VALUE=LABEL...]`. An entry without `=`, with an empty value,
+    /// with a target that is not a label name, or whose value was already mapped is an
+    /// [`Error::Param`] naming the entry.
+    pub fn parse(spec: &str) -> Result<LabelMap> {
+        let bad = |entry: &str, why: String| {
+            Error::Param(format!(
+                "--label-map entry {:?}: {why}",
+                crate::error::capped(entry)
+            ))
+        };
+        let mut entries: Vec<(String, String, Label)> = Vec::new();
+        for entry in spec.split(',') {
+            let Some((value, target)) = entry.rsplit_once('=') else {
+                return Err(bad(
+                    entry,
+                    "expected VALUE=LABEL (entries are separated by commas, e.g. 1=opinion,0=fact)"
+                        .into(),
+                ));
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                return Err(bad(entry, "the value before = is empty".into()));
+            }
+            let label = Label::parse(target).ok_or_else(|| {
+                bad(
+                    entry,
+                    format!(
+                        "{:?} is not a label (fact/objective/obj or opinion/subjective/subj)",
+                        crate::error::capped(target.trim())
+                    ),
+                )
+            })?;
+            let key = value.to_lowercase();
+            if entries.iter().any(|(_, k, _)| *k == key) {
+                return Err(bad(entry, format!("{value:?} is mapped more than once")));
+            }
+            entries.push((value.to_string(), key, label));
+        }
+        Ok(LabelMap { entries })
+    }
+
+    /// The label a cell maps to, if its value is in the map.
+    pub fn get(&self, cell: &str) -> Option<Label> {
+        let cell = cell.trim().to_lowercase();
+        self.entries
+            .iter()
+            .find(|(_, key, _)| *key == cell)
+            .map(|(_, _, label)| *label)
+    }
+
+    /// The entries as (value, label), in the order given.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Label)> {
+        self.entries.iter().map(|(v, _, l)| (v.as_str(), *l))
+    }
+}
+
+impl std::fmt::Display for LabelMap {
+    /// The map as `--label-map` takes it: `1=opinion,0=fact`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (value, label)) in self.entries().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            write!(f, "{sep}{value}={label}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for LabelMap {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<LabelMap> {
+        LabelMap::parse(s)
+    }
+}
+
+impl DataOptions {
+    /// The label of a cell: the map's, else [`Label::parse`]'s.
+    pub fn label(&self, cell: &str) -> Option<Label> {
+        self.label_map
+            .as_ref()
+            .and_then(|m| m.get(cell))
+            .or_else(|| Label::parse(cell))
+    }
 }
 
 /// One labelled sentence.
@@ -516,15 +616,9 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         let line = table.line;
         let text = table.cell(text_col, "text")?;
         let label_raw = table.field(label_col)?;
-        let label = Label::parse(label_raw).ok_or_else(|| {
-            table.err(
-                line,
-                format!(
-                    "unknown label {:?} (expected fact/objective/obj or opinion/subjective/subj)",
-                    crate::error::capped(label_raw)
-                ),
-            )
-        })?;
+        let label = opts
+            .label(label_raw)
+            .ok_or_else(|| table.err(line, unknown_label(label_raw, opts)))?;
         let id = match id_col {
             Some(c) => Some(table.cell(c, "id")?.to_string()),
             None => None,
@@ -559,6 +653,21 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
         records,
         skipped_empty,
     })
+}
+
+/// The message for a label cell that is neither in the label map nor a label name.
+fn unknown_label(cell: &str, opts: &DataOptions) -> String {
+    const NAMES: &str = "fact/objective/obj or opinion/subjective/subj";
+    let cell = crate::error::capped(cell);
+    match &opts.label_map {
+        Some(map) => format!(
+            "unknown label {cell:?} (not in --label-map {}, and not {NAMES})",
+            crate::error::capped(&map.to_string())
+        ),
+        None => format!(
+            "unknown label {cell:?} (expected {NAMES}; map other values with --label-map, e.g. --label-map 1=opinion,0=fact)"
+        ),
+    }
 }
 
 /// Line numbers of increasing byte offsets, counted incrementally.
@@ -693,7 +802,7 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let e = parse_str("a.csv", "text,label\nok,fact\nbad,maybe\n").unwrap_err();
-        assert_eq!(e.to_string(), "a.csv:3: unknown label \"maybe\" (expected fact/objective/obj or opinion/subjective/subj)");
+        assert_eq!(e.to_string(), "a.csv:3: unknown label \"maybe\" (expected fact/objective/obj or opinion/subjective/subj; map other values with --label-map, e.g. --label-map 1=opinion,0=fact)");
         let e = parse_str("a.csv", "text,label\nok,fact,extra\n").unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -758,6 +867,64 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "a.csv:3: the row has 2 of the header's 3 fields and lacks the label column (label, field 3) (unbalanced quote or wrong delimiter?)"
+        );
+    }
+
+    #[test]
+    fn label_maps_parse_and_map_case_insensitively() {
+        let m = LabelMap::parse(" 1 = opinion,0=FACT, Biased=subj").unwrap();
+        assert_eq!(m.to_string(), "1=opinion,0=fact,Biased=opinion");
+        assert_eq!(m.get("1"), Some(Label::Opinion));
+        assert_eq!(m.get(" 0 "), Some(Label::Fact));
+        assert_eq!(m.get("BIASED"), Some(Label::Opinion));
+        assert_eq!(m.get("2"), None);
+        for (spec, message) in [
+            (
+                "1=opinion,0=maybe",
+                "invalid setting: --label-map entry \"0=maybe\": \"maybe\" is not a label (fact/objective/obj or opinion/subjective/subj)",
+            ),
+            (
+                "1=opinion,0",
+                "invalid setting: --label-map entry \"0\": expected VALUE=LABEL (entries are separated by commas, e.g. 1=opinion,0=fact)",
+            ),
+            (
+                "1=opinion,",
+                "invalid setting: --label-map entry \"\": expected VALUE=LABEL (entries are separated by commas, e.g. 1=opinion,0=fact)",
+            ),
+            (
+                " =fact",
+                "invalid setting: --label-map entry \" =fact\": the value before = is empty",
+            ),
+            (
+                "yes=opinion,YES=fact",
+                "invalid setting: --label-map entry \"YES=fact\": \"YES\" is mapped more than once",
+            ),
+        ] {
+            assert_eq!(LabelMap::parse(spec).unwrap_err().to_string(), message);
+        }
+    }
+
+    #[test]
+    fn a_label_map_comes_before_the_label_names_and_unknown_values_name_it() {
+        let opts = DataOptions {
+            label_map: Some(LabelMap::parse("1=opinion,0=fact,obj=opinion").unwrap()),
+            ..DataOptions::default()
+        };
+        let d = parse(
+            Path::new("a.csv"),
+            b"text,label\nA.,1\nB.,0\nC.,Subjective\nD.,OBJ\n",
+            &opts,
+        )
+        .unwrap();
+        let labels: Vec<Label> = d.records.iter().map(|r| r.label).collect();
+        assert_eq!(
+            labels,
+            [Label::Opinion, Label::Fact, Label::Opinion, Label::Opinion]
+        );
+        let e = parse(Path::new("a.csv"), b"text,label\nA.,1\nB.,2\n", &opts).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.csv:3: unknown label \"2\" (not in --label-map 1=opinion,0=fact,obj=opinion, and not fact/objective/obj or opinion/subjective/subj)"
         );
     }
 

@@ -4,7 +4,7 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use factop::data::{DataOptions, Delimiter};
+use factop::data::{DataOptions, Delimiter, LabelMap};
 use factop::encoder::EncoderSpec;
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
@@ -177,16 +177,22 @@ pub struct DataArgs {
     /// Name of the label column (default: label).
     #[arg(long)]
     pub label_column: Option<String>,
+    /// Map other label values to fact/opinion, e.g. 1=opinion,0=fact (matched
+    /// case-insensitively; other values still read as fact/obj/objective or
+    /// opinion/subj/subjective).
+    #[arg(long, value_name = "VALUE=LABEL,...")]
+    pub label_map: Option<String>,
 }
 
 impl DataArgs {
-    /// As library options.
-    pub fn options(&self) -> DataOptions {
-        DataOptions {
+    /// As library options; a malformed `--label-map` is a usage error.
+    pub fn options(&self) -> factop::Result<DataOptions> {
+        Ok(DataOptions {
             delimiter: self.delimiter,
             text_column: self.text_column.clone(),
             label_column: self.label_column.clone(),
-        }
+            label_map: self.label_map.as_deref().map(LabelMap::parse).transpose()?,
+        })
     }
 }
 

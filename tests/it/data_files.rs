@@ -98,3 +98,88 @@ fn every_shared_checkthat_file_loads_as_it_is() {
     assert_eq!(r["classes"]["fact"]["support"], 222);
     assert_eq!(r["classes"]["opinion"]["support"], 240);
 }
+
+/// `--label-map` maps a file's own label values (matched case-insensitively, trimmed);
+/// values not in the map still read as fact/opinion names; an unknown value names the
+/// map; a bad entry is a usage error naming it.
+#[test]
+fn label_map_reads_other_label_values() {
+    let data = path("mapped_labels.csv");
+    let map = "1=opinion,0=fact,biased=opinion,NEUTRAL=fact";
+    let (code, out, stderr) = run(&[
+        "eval",
+        "--data",
+        &data,
+        "--label-map",
+        map,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["examples"], 6);
+    assert_eq!(r["classes"]["fact"]["support"], 3);
+    assert_eq!(r["classes"]["opinion"]["support"], 3);
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let (code, _, stderr) = run(&[
+        "train",
+        "--data",
+        &data,
+        "--label-map",
+        map,
+        "--output",
+        model.to_str().unwrap(),
+        "--min-df",
+        "1",
+        "--threshold-folds",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("6 rows (3 fact, 3 opinion)"), "{stderr}");
+    let (code, out, stderr) = run(&[
+        "eval",
+        "--cv",
+        "2",
+        "--data",
+        &data,
+        "--label-map",
+        map,
+        "--min-df",
+        "1",
+        "--fixed-threshold",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["examples"], 6);
+
+    assert_bad_input(
+        &["eval", "--data", &data],
+        "mapped_labels.csv:2: unknown label \"0\" (expected fact/objective/obj or opinion/subjective/subj; map other values with --label-map, e.g. --label-map 1=opinion,0=fact)",
+    );
+    assert_bad_input(
+        &["eval", "--data", &data, "--label-map", "1=opinion,0=fact"],
+        "mapped_labels.csv:4: unknown label \"neutral\" (not in --label-map 1=opinion,0=fact, and not fact/objective/obj or opinion/subjective/subj)",
+    );
+    assert_bad_input(
+        &["eval", "--data", &data, "--label-map", "1=opinion,0=maybe"],
+        "error: invalid setting: --label-map entry \"0=maybe\": \"maybe\" is not a label (fact/objective/obj or opinion/subjective/subj)",
+    );
+    assert_bad_input(
+        &[
+            "train",
+            "--data",
+            &data,
+            "--label-map",
+            "1",
+            "--output",
+            model.to_str().unwrap(),
+        ],
+        "error: invalid setting: --label-map entry \"1\": expected VALUE=LABEL",
+    );
+    let (_, help, _) = run(&["eval", "--help"]);
+    assert!(help.contains("--label-map <VALUE=LABEL,...>"), "{help}");
+}

@@ -34,7 +34,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
     outputs.extend(args.predictions.as_deref().map(|p| ("--predictions", p)));
     outputs.extend(args.report.as_deref().map(|p| ("--report", p)));
     super::check_outputs(&outputs, &inputs)?;
-    let opts = args.data_args.options();
+    let opts = args.data_args.options()?;
     let mut sets = Vec::new();
     for p in &args.data {
         sets.push(data::load(p, &opts)?);

@@ -13,7 +13,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.validation.as_deref());
     super::check_outputs(&[("--output", &args.output)], &inputs)?;
-    let opts = args.data_args.options();
+    let opts = args.data_args.options()?;
     let started = Instant::now();
     let mut sets = Vec::new();
     for path in &args.data {
