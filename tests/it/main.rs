@@ -11,4 +11,5 @@ mod model_reproduction;
 mod robustness;
 mod segment_props;
 mod solver;
+mod tsv_output;
 mod util;

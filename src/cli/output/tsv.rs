@@ -1,6 +1,8 @@
 //! `--format tsv`: a header row, then one row per sentence, written with the `csv`
-//! crate. Like the TSV files factop reads, the output has no quoting: tabs and line
-//! breaks inside a field become spaces, so every row is one line of eight fields.
+//! crate. Tabs and line breaks inside a field become spaces, so every row is one line of
+//! eight fields; a field that holds a `"` is quoted as RFC 4180 quotes it (in double
+//! quotes, each `"` doubled), so that `pandas.read_csv(path, sep="\t")` and Python's
+//! `csv` module read back exactly the text written, even one that starts with a quote.
 
 use super::format::{io, Document, Format, ModelInfo};
 use factop::model::Summary;
@@ -22,7 +24,7 @@ impl<W: Write> Tsv<W> {
     pub fn new(out: W) -> Self {
         let out = csv::WriterBuilder::new()
             .delimiter(b'\t')
-            .quote_style(csv::QuoteStyle::Never)
+            .quote_style(csv::QuoteStyle::Necessary)
             .has_headers(false)
             .from_writer(out);
         Tsv {
