@@ -11,6 +11,9 @@
 //! `solved_conflict` column); a row without its text, label or id field, or with more
 //! fields than the header, is an error naming the file and line. Label values other
 //! than factop's own can be mapped with a [`LabelMap`] (`--label-map 1=opinion,0=fact`).
+//!
+//! [`parse_texts`] reads a table of unlabelled texts (`classify --input-format
+//! csv|tsv`) by the same rules.
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DATA_FILE_BYTES;
@@ -545,6 +548,18 @@ impl<'a> Table<'a> {
                 ),
             ));
         }
+        // An unbalanced quote in CSV runs on to the next quote, or to the end: a short
+        // row whose last field spans lines is that, not a row without unread columns.
+        let spans_lines = |f: &[u8]| f.contains(&b'\n') || f.contains(&b'\r');
+        if !self.tab && fields < columns && self.rec.iter().next_back().is_some_and(spans_lines) {
+            return Err(self.err(
+                self.line,
+                format!(
+                    "the row has {fields} of the header's {columns} fields and its last field spans lines{}",
+                    self.shape_hint(false)
+                ),
+            ));
+        }
         Ok(true)
     }
 
@@ -668,6 +683,64 @@ fn unknown_label(cell: &str, opts: &DataOptions) -> String {
             "unknown label {cell:?} (expected {NAMES}; map other values with --label-map, e.g. --label-map 1=opinion,0=fact)"
         ),
     }
+}
+
+/// How to read a table of texts to classify ([`parse_texts`]).
+#[derive(Debug, Clone)]
+pub struct TextTableOptions {
+    /// The field separator (comma with CSV quoting, or tab with quoting off).
+    pub delimiter: Delimiter,
+    /// Name of the text column (default: `text`, else `sentence`).
+    pub text_column: Option<String>,
+    /// Name of the id column (default: `id`, else `sentence_id`, else none).
+    pub id_column: Option<String>,
+}
+
+/// One row of a table of texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRow {
+    /// The row's id cell, if the table has an id column.
+    pub id: Option<String>,
+    /// The text, exactly as in the cell (not trimmed; possibly empty).
+    pub text: String,
+    /// The 1-based line the row starts on.
+    pub line: u64,
+}
+
+/// Parse a table of texts without labels, one row each, in file order (rows with empty
+/// text included). Header, field counts, UTF-8 and cell sizes are checked as
+/// [`parse`] checks a data file's; an id column named with
+/// [`TextTableOptions::id_column`] must exist.
+pub fn parse_texts(path: &Path, bytes: &[u8], opts: &TextTableOptions) -> Result<Vec<TextRow>> {
+    let mut table = Table::open(path, bytes, opts.delimiter == Delimiter::Tab)?;
+    let text_names: Vec<&str> = match &opts.text_column {
+        Some(n) => vec![n.as_str()],
+        None => vec!["text", "sentence"],
+    };
+    let text_col = table.require("text", &text_names)?;
+    let id_col = match &opts.id_column {
+        Some(n) => Some(table.require("id", &[n.as_str()])?),
+        None => table.find(&["id", "sentence_id"]),
+    };
+    let mut needed = vec![Column {
+        index: text_col,
+        what: "text",
+    }];
+    needed.extend(id_col.map(|index| Column { index, what: "id" }));
+    let mut rows = Vec::new();
+    while table.next(&needed)? {
+        let text = table.cell(text_col, "text")?.to_string();
+        let id = match id_col {
+            Some(c) => Some(table.cell(c, "id")?.to_string()),
+            None => None,
+        };
+        rows.push(TextRow {
+            id,
+            text,
+            line: table.line,
+        });
+    }
+    Ok(rows)
 }
 
 /// Line numbers of increasing byte offsets, counted incrementally.
@@ -858,7 +931,20 @@ mod tests {
         for (tsv, message) in cases {
             assert_eq!(parse_str("dev.tsv", tsv).unwrap_err().to_string(), message);
         }
-        // An unbalanced quote swallows the rest of a CSV file into one field.
+        // An unbalanced quote swallows the rest of a CSV file into one field, even
+        // where the row then has every column that is read.
+        let e = parse_str(
+            "a.csv",
+            "id,label,text,note\n1,fact,One.,x\n2,opinion,\"Two!,y\n3,fact,Three.,z\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.csv:3: the row has 3 of the header's 4 fields and its last field spans lines (unbalanced quote or wrong delimiter?)"
+        );
+        // A quoted field may still span lines in a row with every field.
+        let d = parse_str("a.csv", "text,label,note\n\"One\nline.\",fact,x\n").unwrap();
+        assert_eq!(d.records[0].text, "One\nline.");
         let e = parse_str(
             "a.csv",
             "id,text,label\n1,One.,fact\n2,\"Two,opinion\n3,Three.,fact\n",
@@ -926,6 +1012,47 @@ mod tests {
             e.to_string(),
             "a.csv:3: unknown label \"2\" (not in --label-map 1=opinion,0=fact,obj=opinion, and not fact/objective/obj or opinion/subjective/subj)"
         );
+    }
+
+    #[test]
+    fn tables_of_texts_keep_every_row_and_its_id() {
+        let opts = TextTableOptions {
+            delimiter: Delimiter::Comma,
+            text_column: None,
+            id_column: None,
+        };
+        let rows = parse_texts(
+            Path::new("t.csv"),
+            b"sentence_id,sentence\nx,\"One, \"\"two\"\"\"\ny,\nz,\"Multi\nline\"\n",
+            &opts,
+        )
+        .unwrap();
+        let got: Vec<(Option<&str>, &str, u64)> = rows
+            .iter()
+            .map(|r| (r.id.as_deref(), r.text.as_str(), r.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("x"), "One, \"two\"", 2),
+                (Some("y"), "", 3),
+                (Some("z"), "Multi\nline", 4)
+            ]
+        );
+        let tsv = TextTableOptions {
+            delimiter: Delimiter::Tab,
+            text_column: Some("body".into()),
+            id_column: Some("key".into()),
+        };
+        let e = parse_texts(Path::new("t.tsv"), b"body\tother\nA\n", &tsv).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.tsv:1: no id column (looked for key; header has: body, other)"
+        );
+        let rows = parse_texts(Path::new("t.tsv"), b"body\tkey\n\"A\" b\t7\n", &tsv).unwrap();
+        assert_eq!(rows[0].text, "\"A\" b");
+        assert_eq!(rows[0].id.as_deref(), Some("7"));
+        assert!(parse_texts(Path::new("t.tsv"), b"body\n", &tsv).is_err());
     }
 
     #[test]

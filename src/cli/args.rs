@@ -118,7 +118,7 @@ pub enum Command {
     Train(TrainArgs),
     /// Classify the sentences of articles (files, or standard input).
     #[command(
-        after_help = "Examples:\n  factop classify data/articles/tillerson-north-korea.txt\n  factop classify --format json --explain article.txt\n  cat article.txt | factop classify --format jsonl -"
+        after_help = "Examples:\n  factop classify data/articles/tillerson-north-korea.txt\n  factop classify --format json --explain article.txt\n  cat article.txt | factop classify --format jsonl -\n  factop classify --no-split --input-format csv --format tsv sentences.csv"
     )]
     Classify(ClassifyArgs),
     /// Evaluate a model on labelled data, or cross-validate the training procedure.
@@ -362,10 +362,17 @@ pub enum ColorChoice {
 /// Input formats of `classify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// Plain text articles.
+    /// Plain text articles (with --no-split: each line is one sentence).
     Text,
-    /// One {"id": ..., "text": ...} object per line; each is a document.
+    /// One {"id": ..., "text": ...} object per line; each is a document (with
+    /// --no-split: one sentence).
     Jsonl,
+    /// A CSV table with a header row (RFC 4180 quoting); each row is a document (with
+    /// --no-split: one sentence).
+    Csv,
+    /// A tab-separated table with a header row, read with quoting off like factop's
+    /// TSV data files; each row is a document (with --no-split: one sentence).
+    Tsv,
 }
 
 /// `factop classify`.
@@ -398,6 +405,18 @@ pub struct ClassifyArgs {
     /// Input format.
     #[arg(long, value_enum, default_value = "text")]
     pub input_format: InputFormat,
+    /// Take each record (a line of text, a JSON Lines object, a CSV/TSV row) as one
+    /// sentence, never re-split: one output row per record, in input order, with its id.
+    #[arg(long)]
+    pub no_split: bool,
+    /// Column (csv, tsv) or key (jsonl) holding the text (default: text, else sentence
+    /// in csv/tsv).
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+    /// Column (csv, tsv) or key (jsonl) holding the id (default: id, else sentence_id
+    /// in csv/tsv; with --no-split, else the record's 1-based number).
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
     /// Decision threshold on P(opinion) (default: the model's).
     #[arg(long)]
     pub threshold: Option<f64>,

@@ -8,6 +8,7 @@ mod encoder;
 mod html_browser;
 mod languages;
 mod model_reproduction;
+mod no_split;
 mod robustness;
 mod segment_props;
 mod solver;

@@ -131,40 +131,80 @@ impl Chooser {
             }
             return Ok(model);
         }
-        let detection = detect_start(start);
-        let language = match detection {
+        let (language, fallback) = self.auto_language(start);
+        if let (Some(why), false) = (fallback, self.quiet) {
+            eprintln!(
+                "note: {}: {why}; using the English model ({})",
+                crate::cli::safe::shown(source),
+                self.english_name()
+            );
+        }
+        let i = load_language(&mut self.loaded, self.accurate, language)?;
+        Ok(&self.loaded[i].1)
+    }
+
+    /// Under `auto`, the model for one record of `--no-split` input, told from its own
+    /// text, with nothing printed: its index for [`Chooser::loaded`] and, when the
+    /// English model stands in, why. `None` for a run that is not `auto`.
+    pub fn pick_record(&mut self, text: &str) -> factop::Result<Option<(usize, Option<String>)>> {
+        if self.fixed.is_some() {
+            return Ok(None);
+        }
+        let (language, fallback) = self.auto_language(text.as_bytes());
+        let i = load_language(&mut self.loaded, self.accurate, language)?;
+        Ok(Some((i, fallback)))
+    }
+
+    /// A model [`Chooser::pick_record`] loaded.
+    pub fn loaded(&self, i: usize) -> Option<&Classifier> {
+        self.loaded.get(i).map(|(_, m)| m)
+    }
+
+    /// The name of the model `auto` falls back to: `en`, or `en-e5` under `--accurate`.
+    pub fn english_name(&self) -> &'static str {
+        if self.accurate {
+            "en-e5"
+        } else {
+            "en"
+        }
+    }
+
+    /// The language `auto` picks for a text that starts with `start`: the detected one
+    /// when it is reliable, else English with the reason.
+    fn auto_language(&self, start: &[u8]) -> (Language, Option<String>) {
+        match detect_start(start) {
             Some(Detection {
                 language: Some(l),
                 reliable: true,
                 ..
-            }) => l,
-            other => {
-                if !self.quiet {
-                    let why = match other {
-                        Some(d) if d.reliable => format!("{} has no built-in model", d.name),
-                        _ => "too little text to tell the language".to_string(),
-                    };
-                    eprintln!(
-                        "note: {}: {why}; using the English model ({})",
-                        crate::cli::safe::shown(source),
-                        if self.accurate { "en-e5" } else { "en" }
-                    );
-                }
-                Language::English
-            }
-        };
-        let i = match self.loaded.iter().position(|(l, _)| *l == language) {
-            Some(i) => i,
-            None => {
-                let b = Builtin::for_language_tier(language, self.accurate)
-                    .or_else(|| Builtin::for_language(language))
-                    .unwrap_or(&factop::model::builtin::BUILTINS[0]);
-                self.loaded.push((language, ModelSpec::Builtin(b).load()?));
-                self.loaded.len() - 1
-            }
-        };
-        Ok(&self.loaded[i].1)
+            }) => (l, None),
+            Some(d) if d.reliable => (
+                Language::English,
+                Some(format!("{} has no built-in model", d.name)),
+            ),
+            _ => (
+                Language::English,
+                Some("too little text to tell the language".to_string()),
+            ),
+        }
     }
+}
+
+/// The index in `loaded` of the built-in model of `language` (of the accurate tier when
+/// `accurate` and there is one), loaded on first use.
+fn load_language(
+    loaded: &mut Vec<(Language, Classifier)>,
+    accurate: bool,
+    language: Language,
+) -> factop::Result<usize> {
+    if let Some(i) = loaded.iter().position(|(l, _)| *l == language) {
+        return Ok(i);
+    }
+    let b = Builtin::for_language_tier(language, accurate)
+        .or_else(|| Builtin::for_language(language))
+        .unwrap_or(&factop::model::builtin::BUILTINS[0]);
+    loaded.push((language, ModelSpec::Builtin(b).load()?));
+    Ok(loaded.len() - 1)
 }
 
 /// `warning: SOURCE looks like German (de), not English: try --model de or --model auto`.

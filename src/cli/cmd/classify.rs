@@ -1,19 +1,40 @@
 //! `factop classify`: label the sentences of articles and print them in a chosen format.
+//! With `--no-split`, each record (line, JSON object, CSV/TSV row) is one sentence.
 
 use super::choose::{Chooser, ModelSpec, DETECT_BYTES};
+use super::records::{InputRecord, Records};
 use crate::cli::args::{ClassifyArgs, ClassifyFormat, ColorChoice, InputFormat};
 use crate::cli::output::{self, Document, Format, ModelInfo};
 use crate::cli::safe::shown;
 use anyhow::Context;
-use factop::model::Summary;
-use factop::stream::{classify_reader_threads, read_line_bounded, StreamOptions};
-use factop::Error;
+use factop::data::{Delimiter, TextTableOptions};
+use factop::model::{Classifier, ScoreBuffers, SentenceResult, Summary};
+use factop::stream::{classify_reader_threads, Line, StreamOptions};
+use factop::{Error, Label};
+use serde_json::Value;
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
+
+/// Records scored together under `--no-split` (fewer when the input has nothing more
+/// buffered, so that results still stream).
+const RECORD_BATCH: usize = 4096;
 
 /// Run `factop classify`.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     super::check_threshold(args.threshold)?;
+    if args.input_format == InputFormat::Text {
+        for (flag, given) in [
+            ("--text-column", args.text_column.is_some()),
+            ("--id-column", args.id_column.is_some()),
+        ] {
+            if given {
+                return Err(factop::Error::Param(format!(
+                    "{flag} names a column of --input-format csv or tsv, or a key of jsonl; plain text has none"
+                ))
+                .into());
+            }
+        }
+    }
     let spec = match ModelSpec::parse(args.model.as_deref())? {
         ModelSpec::Auto { .. } => ModelSpec::Auto {
             accurate: args.accurate,
@@ -69,7 +90,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         Some(f) => Box::new(f),
         None => Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock())),
     };
-    let mut out = output::new(args.format, sink, colour, files.len() > 1);
+    let mut out = output::new(args.format, sink, colour, files.len() > 1, args.no_split);
     // Every input is checked before any output, so that a missing second file cannot
     // leave a half-written JSON document behind.
     for path in files.iter().filter(|p| *p != Path::new("-")) {
@@ -114,8 +135,8 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
             Box::new(BufReader::with_capacity(1 << 16, f))
         };
         let source = path.display().to_string();
-        match args.input_format {
-            InputFormat::Text => {
+        let records = match args.input_format {
+            InputFormat::Text if !args.no_split => {
                 documents += 1;
                 // The language is told from what the input has ready, so that
                 // results still stream from a slow pipe.
@@ -141,17 +162,51 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     doc,
                     &start,
                     Some(&bar),
-                )?
+                )?;
+                continue;
             }
-            InputFormat::Jsonl => classify_jsonl(
+            InputFormat::Text => Records::lines(path, reader),
+            InputFormat::Jsonl => Records::jsonl(
+                path,
+                reader,
+                args.text_column.as_deref(),
+                args.id_column.as_deref(),
+            ),
+            InputFormat::Csv | InputFormat::Tsv => {
+                // A table is read whole, by the data files' reader.
+                drop(reader);
+                let opts = TextTableOptions {
+                    delimiter: if args.input_format == InputFormat::Tsv {
+                        Delimiter::Tab
+                    } else {
+                        Delimiter::Comma
+                    },
+                    text_column: args.text_column.clone(),
+                    id_column: args.id_column.clone(),
+                };
+                Records::table(path, &opts)?
+            }
+        };
+        if args.no_split {
+            classify_sentences(
                 out.as_mut(),
                 &mut job,
-                reader,
+                records,
+                &source,
+                &mut documents,
+                &bar,
+                args.quiet,
+            )?;
+        } else {
+            classify_documents(
+                out.as_mut(),
+                &mut job,
+                records,
                 path,
                 &source,
                 &mut documents,
                 &bar,
-            )?,
+            )?;
         }
     }
     bar.finish_and_clear();
@@ -225,56 +280,22 @@ fn classify_one(
     Ok(())
 }
 
-fn classify_jsonl(
+/// Classify each record (JSON object, CSV/TSV row) as a document of its own.
+fn classify_documents(
     out: &mut dyn Format,
     job: &mut Job<'_>,
-    mut reader: impl BufRead,
+    mut records: Records,
     path: &Path,
     source: &str,
     documents: &mut usize,
     bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
-    let mut buf = Vec::new();
-    let mut number = 0u64;
-    let bad = |line: u64, message: String| Error::Data {
-        path: path.into(),
-        line,
-        message,
-    };
-    loop {
-        number += 1;
-        match read_line_bounded(&mut reader, &mut buf, factop::limits::MAX_LINE_BYTES) {
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(bad(number, "line is longer than the limit".into()).into())
-            }
-            Err(e) => return Err(Error::io(path, e).into()),
-        }
-        bar.inc(buf.len() as u64);
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let value: serde_json::Value = serde_json::from_slice(&buf).map_err(|e| {
-            let why = e.to_string();
-            let message = if why.contains("hex escape") || why.contains("surrogate") {
-                format!(
-                    "invalid \\u escape at column {}: a UTF-16 surrogate (\\ud800-\\udfff) without its pair is not a character",
-                    e.column()
-                )
-            } else {
-                format!("not a JSON object: {e}")
-            };
-            bad(number, message)
-        })?;
-        let text = value
-            .get("text")
-            .and_then(|t| t.as_str())
-            .ok_or_else(|| bad(number, "object has no string field \"text\"".into()))?;
+    while let Some(record) = records.next_record()? {
+        bar.inc(record.bytes);
         *documents += 1;
         let doc = Document {
             source: source.to_string(),
-            id: value.get("id").cloned(),
+            id: record.id,
             number: *documents,
             ..Document::default()
         };
@@ -287,13 +308,209 @@ fn classify_jsonl(
         classify_one(
             out,
             &mut one,
-            text.as_bytes(),
-            Path::new(&format!("{}:{number}", path.display())),
+            record.text.as_bytes(),
+            Path::new(&format!("{}:{}", path.display(), record.line)),
             doc,
-            text.as_bytes(),
+            record.text.as_bytes(),
             None,
         )?;
     }
+    Ok(())
+}
+
+/// `--no-split`: classify each record as one sentence and write it as a document of
+/// one sentence (index 0, offsets 0 and its length), with its id, or its number when it
+/// has none. Records are scored in batches over the job's threads; the probability is
+/// [`Classifier::probabilities`]'s (or, with `--explain`, [`Classifier::score`]'s),
+/// which is [`Classifier::probability`] of the record's text.
+fn classify_sentences(
+    out: &mut dyn Format,
+    job: &mut Job<'_>,
+    mut records: Records,
+    source: &str,
+    documents: &mut usize,
+    bar: &indicatif::ProgressBar,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let mut tally = Tally::default();
+    let mut batch: Vec<InputRecord> = Vec::new();
+    let mut first = true;
+    loop {
+        let next = records.next_record()?;
+        let end = next.is_none();
+        if let Some(record) = next {
+            bar.inc(record.bytes);
+            let drained = record.drained;
+            batch.push(record);
+            if !drained && batch.len() < RECORD_BATCH {
+                continue;
+            }
+        }
+        if !batch.is_empty() {
+            if first && job.chooser.fixed().is_some() {
+                // A named model is checked against the language of the input's first
+                // records, once, as a document's start is.
+                let mut start = String::new();
+                for r in &batch {
+                    if start.len() >= DETECT_BYTES {
+                        break;
+                    }
+                    start.push_str(&r.text);
+                    start.push('\n');
+                }
+                job.chooser.pick(source, start.as_bytes())?;
+            }
+            first = false;
+            let scored = score_batch(job, &batch, &mut tally)?;
+            for (record, (model, result)) in batch.drain(..).zip(scored) {
+                *documents += 1;
+                write_record(
+                    out, job, source, *documents, record, model, result, &mut tally,
+                )?;
+            }
+        }
+        if end {
+            break;
+        }
+    }
+    if !quiet {
+        tally.notes(source, job.chooser.english_name());
+    }
+    out.end_input(source, &tally.summary)?;
+    Ok(())
+}
+
+/// What a `--no-split` input's records came to: counts, and what the notes say.
+#[derive(Default)]
+struct Tally {
+    summary: Summary,
+    /// Records with empty (or blank) text.
+    empty: usize,
+    /// Under `auto`: records the English model stood in for.
+    fallback: usize,
+}
+
+impl Tally {
+    /// One note per thing worth knowing about the input, on stderr.
+    fn notes(&self, source: &str, english: &str) {
+        let source = shown(source);
+        let records = self.summary.sentences;
+        if self.fallback > 0 {
+            eprintln!(
+                "note: {source}: {} of {records} records too short to tell the language, or in a language without a model; used the English model ({english}) for them",
+                self.fallback
+            );
+        }
+        if self.empty > 0 {
+            eprintln!(
+                "note: {source}: {} of {records} records have empty text; each still has its row, scored as the empty sentence",
+                self.empty
+            );
+        }
+    }
+}
+
+/// The model (its index among the chooser's `auto` models, or `None` for the named
+/// one) and P(opinion) with the explanation of each record of a batch.
+#[allow(clippy::type_complexity)]
+fn score_batch(
+    job: &mut Job<'_>,
+    batch: &[InputRecord],
+    tally: &mut Tally,
+) -> anyhow::Result<Vec<(Option<usize>, (f64, Option<factop::model::Explanation>))>> {
+    // Under auto, each record's own language picks its model.
+    let mut picks = Vec::with_capacity(batch.len());
+    for r in batch {
+        let pick = job.chooser.pick_record(&r.text)?;
+        if let Some((_, Some(_))) = pick {
+            tally.fallback += 1;
+        }
+        picks.push(pick.map(|(i, _)| i));
+    }
+    let mut scored = vec![(0.0, None); batch.len()];
+    let mut groups: Vec<Option<usize>> = picks.clone();
+    groups.sort_unstable();
+    groups.dedup();
+    for group in groups {
+        let model = model_of(job.chooser, group)?;
+        let members: Vec<usize> = (0..batch.len()).filter(|&i| picks[i] == group).collect();
+        if job.explain_top == 0 {
+            let texts: Vec<&str> = members.iter().map(|&i| batch[i].text.as_str()).collect();
+            for (&i, p) in members.iter().zip(model.probabilities(&texts, job.threads)) {
+                scored[i] = (p, None);
+            }
+        } else {
+            let mut buffers = ScoreBuffers::default();
+            for &i in &members {
+                scored[i] = model.score(&batch[i].text, &mut buffers, job.explain_top);
+            }
+        }
+    }
+    Ok(picks.into_iter().zip(scored).collect())
+}
+
+/// The model of a pick: the named one, or one `auto` loaded.
+fn model_of(chooser: &Chooser, pick: Option<usize>) -> anyhow::Result<&Classifier> {
+    let model = match pick {
+        None => chooser.fixed(),
+        Some(i) => chooser.loaded(i),
+    };
+    model.context("internal error: no model was chosen for a record")
+}
+
+/// Write one `--no-split` record as a document of one sentence.
+#[allow(clippy::too_many_arguments)]
+fn write_record(
+    out: &mut dyn Format,
+    job: &Job<'_>,
+    source: &str,
+    number: usize,
+    record: InputRecord,
+    model: Option<usize>,
+    (p, explanation): (f64, Option<factop::model::Explanation>),
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let model = model_of(job.chooser, model)?;
+    let threshold = job.threshold.unwrap_or(model.threshold());
+    let doc = Document {
+        source: source.to_string(),
+        id: Some(
+            record
+                .id
+                .unwrap_or_else(|| Value::Number(record.number.into())),
+        ),
+        number,
+        model: ModelInfo::of(model, threshold),
+        language: Some(model.language()),
+    };
+    if record.text.trim().is_empty() {
+        tally.empty += 1;
+    }
+    let result = SentenceResult {
+        index: 0,
+        start: 0,
+        end: record.text.len(),
+        text: record.text,
+        label: Label::from_probability(p, threshold),
+        opinion_probability: p,
+        explanation,
+    };
+    let mut summary = Summary::default();
+    summary.add(&result);
+    tally.summary.add(&result);
+    out.begin_document(&doc)?;
+    out.line(
+        &doc,
+        &Line {
+            number: record.line,
+            offset: 0,
+            text: &result.text,
+            ending: "",
+            sentences: std::slice::from_ref(&result),
+            input_drained: record.drained,
+        },
+    )?;
+    out.end_document(&doc, &summary)?;
     Ok(())
 }
 

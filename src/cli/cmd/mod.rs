@@ -6,6 +6,7 @@ pub mod docs;
 pub mod encoder;
 pub mod eval;
 pub mod inspect;
+pub mod records;
 pub mod train;
 
 use crate::cli::args::{Cli, Command};

@@ -43,6 +43,14 @@ pub struct Document {
     pub language: Option<factop::Language>,
 }
 
+/// An id as people read it: a string without its quotes, anything else as JSON.
+pub fn id_text(id: &serde_json::Value) -> String {
+    match id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 impl Document {
     /// The document's name in headings: the source, with `#id` for JSON Lines input.
     pub fn name(&self) -> String {
@@ -55,7 +63,7 @@ impl Document {
 
 /// One output format of `classify`. The calls come in this order: `begin`, then per
 /// document `begin_document`, `line` for each of its lines, `end_document`; then
-/// `finish`.
+/// `finish`. With `--no-split`, `end_input` follows the last document of each input.
 pub trait Format {
     /// Start the output of a run with the model `--model` named.
     fn begin(&mut self, run: &ModelInfo) -> Result<()>;
@@ -65,6 +73,12 @@ pub trait Format {
     fn line(&mut self, doc: &Document, line: &Line<'_>) -> Result<()>;
     /// Finish a document.
     fn end_document(&mut self, doc: &Document, summary: &Summary) -> Result<()>;
+    /// With `--no-split`, where each record is a document of one sentence: the input
+    /// `source` has ended, with these counts over its records. Human formats print them
+    /// here; the others have printed each record already.
+    fn end_input(&mut self, _source: &str, _summary: &Summary) -> Result<()> {
+        Ok(())
+    }
     /// Finish the output and flush.
     fn finish(&mut self) -> Result<()>;
 }

@@ -1,7 +1,8 @@
 //! `--format table`: one line per sentence (index, label, P(opinion), text), the
-//! explanation under it, and a summary per document.
+//! explanation under it, and a summary per document. With `--no-split`, one line per
+//! record (id, label, P(opinion), text) and a summary per input.
 
-use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
+use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
 use crate::cli::safe::shown;
 use factop::model::{Contribution, Explanation, Summary};
 use factop::stream::Line;
@@ -12,12 +13,49 @@ use std::io::Write;
 pub struct Table<W> {
     out: W,
     several: bool,
+    /// `--no-split`: each document is a record, one line each.
+    records: Option<Inputs>,
+}
+
+/// Where a `--no-split` run is: the inputs begun so far and whether one is open.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    begun: usize,
+    open: bool,
+}
+
+impl Inputs {
+    /// Whether `doc` is the first record of an input (and count the input as begun).
+    pub fn begins(&mut self) -> bool {
+        let first = !self.open;
+        if first {
+            self.begun += 1;
+            self.open = true;
+        }
+        first
+    }
+
+    /// The current input has ended.
+    pub fn end(&mut self) {
+        self.open = false;
+    }
+
+    /// The heading of an input of a run with several: `== SOURCE ==`.
+    pub fn heading(&self, out: &mut impl Write, source: &str) -> Result<()> {
+        let gap = if self.begun == 1 { "" } else { "\n" };
+        writeln!(out, "{gap}== {} ==", shown(source)).map_err(io)
+    }
 }
 
 impl<W: Write> Table<W> {
-    /// A table on `out`; `several` inputs get a heading each.
-    pub fn new(out: W, several: bool) -> Self {
-        Table { out, several }
+    /// A table on `out`; `several` inputs get a heading each; `records`: one line per
+    /// `--no-split` record.
+    pub fn new(out: W, several: bool, records: bool) -> Self {
+        Table {
+            out,
+            several,
+            records: records.then(Inputs::default),
+        }
     }
 }
 
@@ -62,6 +100,20 @@ impl<W: Write> Format for Table<W> {
     }
 
     fn begin_document(&mut self, doc: &Document) -> Result<()> {
+        if let Some(inputs) = &mut self.records {
+            if inputs.begins() {
+                if self.several {
+                    inputs.heading(&mut self.out, &doc.source)?;
+                }
+                writeln!(
+                    self.out,
+                    "{:>4}  {:<7}  {:>5}  sentence",
+                    "id", "label", "P(op)"
+                )
+                .map_err(io)?;
+            }
+            return Ok(());
+        }
         let headed = self.several || doc.id.is_some();
         if headed {
             heading(&mut self.out, doc)?;
@@ -78,12 +130,17 @@ impl<W: Write> Format for Table<W> {
         Ok(())
     }
 
-    fn line(&mut self, _doc: &Document, line: &Line<'_>) -> Result<()> {
+    fn line(&mut self, doc: &Document, line: &Line<'_>) -> Result<()> {
+        let id = match (&self.records, &doc.id) {
+            (Some(_), Some(id)) => Some(shown(&id_text(id)).into_owned()),
+            _ => None,
+        };
         for s in line.sentences {
+            let index = s.index.to_string();
             writeln!(
                 self.out,
                 "{:>4}  {:<7}  {:>5.2}  {}",
-                s.index,
+                id.as_deref().unwrap_or(&index),
                 s.label,
                 s.opinion_probability,
                 shown(&s.text)
@@ -97,7 +154,22 @@ impl<W: Write> Format for Table<W> {
     }
 
     fn end_document(&mut self, doc: &Document, summary: &Summary) -> Result<()> {
+        if self.records.is_some() {
+            return Ok(());
+        }
         summary_line(&mut self.out, &doc.source, summary)
+    }
+
+    fn end_input(&mut self, source: &str, summary: &Summary) -> Result<()> {
+        if let Some(inputs) = &mut self.records {
+            // An input without records still gets its heading and summary.
+            if inputs.begins() && self.several {
+                inputs.heading(&mut self.out, source)?;
+            }
+            inputs.end();
+            summary_line(&mut self.out, source, summary)?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {

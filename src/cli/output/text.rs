@@ -1,8 +1,9 @@
 //! `--format text`: the article in reading order, opinion sentences marked (in colour
-//! on a terminal, else `[OPINION p]`), then a summary per document.
+//! on a terminal, else `[OPINION p]`), then a summary per document. With `--no-split`,
+//! one line per record, `ID: sentence`, marked the same way, and a summary per input.
 
-use super::format::{flush_if_drained, io, Document, Format, ModelInfo};
-use super::table::{heading, summary_line};
+use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
+use super::table::{heading, summary_line, Inputs};
 use crate::cli::safe::shown;
 use factop::model::Summary;
 use factop::stream::Line;
@@ -14,15 +15,19 @@ pub struct Text<W> {
     out: W,
     colour: bool,
     several: bool,
+    /// `--no-split`: each document is a record, one line each.
+    records: Option<Inputs>,
 }
 
 impl<W: Write> Text<W> {
-    /// A text writer on `out`, marking opinions in colour when `colour` is set.
-    pub fn new(out: W, colour: bool, several: bool) -> Self {
+    /// A text writer on `out`, marking opinions in colour when `colour` is set;
+    /// `records`: one line per `--no-split` record.
+    pub fn new(out: W, colour: bool, several: bool, records: bool) -> Self {
         Text {
             out,
             colour,
             several,
+            records: records.then(Inputs::default),
         }
     }
 }
@@ -33,6 +38,15 @@ impl<W: Write> Format for Text<W> {
     }
 
     fn begin_document(&mut self, doc: &Document) -> Result<()> {
+        if let Some(inputs) = &mut self.records {
+            if inputs.begins() && self.several {
+                inputs.heading(&mut self.out, &doc.source)?;
+            }
+            if let Some(id) = &doc.id {
+                write!(self.out, "{}: ", shown(&id_text(id))).map_err(io)?;
+            }
+            return Ok(());
+        }
         if self.several || doc.id.is_some() {
             heading(&mut self.out, doc)?;
         }
@@ -67,8 +81,24 @@ impl<W: Write> Format for Text<W> {
     }
 
     fn end_document(&mut self, doc: &Document, summary: &Summary) -> Result<()> {
+        if self.records.is_some() {
+            return Ok(());
+        }
         writeln!(self.out).map_err(io)?;
         summary_line(&mut self.out, &doc.source, summary)
+    }
+
+    fn end_input(&mut self, source: &str, summary: &Summary) -> Result<()> {
+        if let Some(inputs) = &mut self.records {
+            // An input without records still gets its heading and summary.
+            if inputs.begins() && self.several {
+                inputs.heading(&mut self.out, source)?;
+            }
+            inputs.end();
+            writeln!(self.out).map_err(io)?;
+            summary_line(&mut self.out, source, summary)?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
