@@ -457,8 +457,9 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Write `sentence_id<TAB>label` (OBJ/SUBJ) predictions, the CheckThat! format.
-    #[arg(long)]
+    /// Write predictions as TSV: sentence_id, label (OBJ/SUBJ, the CheckThat! scorer's
+    /// columns) and opinion_probability; with --cv, the out-of-fold ones.
+    #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
     /// List the N most confident mistakes.
     #[arg(long, value_name = "N")]
@@ -471,7 +472,7 @@ pub struct EvalArgs {
     pub threshold: Option<f64>,
     /// Cross-validate the training procedure with K stratified folds instead of
     /// scoring a model; takes the train tuning flags (and only it does).
-    #[arg(long, value_name = "K", conflicts_with_all = ["model", "predictions", "errors", "threshold"])]
+    #[arg(long, value_name = "K", conflicts_with_all = ["model", "errors", "threshold"])]
     pub cv: Option<usize>,
     /// How data files are read.
     #[command(flatten)]

@@ -340,10 +340,13 @@ fn eval_reports_consistent_metrics_and_predictions() {
     assert_eq!(r["errors"].as_array().unwrap().len(), 4);
     let p = std::fs::read_to_string(&preds).unwrap();
     let mut lines = p.lines();
-    assert_eq!(lines.next(), Some("sentence_id\tlabel"));
+    assert_eq!(
+        lines.next(),
+        Some("sentence_id\tlabel\topinion_probability")
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 484);
-    let subj = rows.iter().filter(|l| l.ends_with("\tSUBJ")).count() as f64;
+    let subj = rows.iter().filter(|l| l.contains("\tSUBJ\t")).count() as f64;
     assert_eq!(subj, cell("fact", "opinion") + cell("opinion", "opinion"));
     assert!(rows[0].starts_with("44f33601-157a-42ce-aa9f-0f7d305501f2\t"));
 

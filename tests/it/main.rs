@@ -9,6 +9,7 @@ mod html_browser;
 mod languages;
 mod model_reproduction;
 mod no_split;
+mod predictions;
 mod robustness;
 mod segment_props;
 mod solver;

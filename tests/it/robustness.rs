@@ -330,15 +330,7 @@ fn eval_flags_that_would_do_nothing_are_usage_errors() {
     let tiny = "tests/fixtures/tiny.csv";
     for (args, needle) in [
         (
-            vec![
-                "eval",
-                "--cv",
-                "3",
-                "--predictions",
-                "p.tsv",
-                "--data",
-                tiny,
-            ],
+            vec!["eval", "--cv", "3", "--errors", "5", "--data", tiny],
             "'--cv <K>' cannot be used with",
         ),
         (

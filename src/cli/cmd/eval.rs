@@ -4,9 +4,10 @@ use crate::cli::args::{EvalArgs, ReportFormat};
 use crate::cli::html::eval::{self as report, EvalPage, Mistake};
 use crate::cli::safe::shown;
 use anyhow::Context;
-use factop::data::{self, Label, Record};
+use factop::data::{self, Dataset, Label, Record};
 use factop::eval::metrics::{self, Report};
 use factop::model::{Classifier, ScoreBuffers};
+use factop::train::folds::stratified_folds;
 use factop::train::CvReport;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -40,6 +41,9 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         sets.push(data::load(p, &opts)?);
     }
     let records: Vec<&Record> = sets.iter().flat_map(|d| d.records.iter()).collect();
+    if args.predictions.is_some() {
+        check_ids(&sets)?;
+    }
     for d in sets.iter().filter(|d| d.skipped_empty > 0) {
         eprintln!(
             "{}: skipped {} rows with empty text",
@@ -52,6 +56,11 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();
+        if let Some(path) = &args.predictions {
+            let thresholds = row_thresholds(&cv);
+            let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();
+            write_predictions(path, &ids, &cv.out_of_fold, &thresholds)?;
+        }
         if let Some(path) = &args.report {
             let pooled = metrics::evaluate(&cv.truth, &cv.out_of_fold, mean(&cv.fold_thresholds));
             let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();
@@ -78,15 +87,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
     let report = metrics::evaluate(&truth, &probs, threshold);
     let ids: Vec<String> = records.iter().map(|r| row_id(r)).collect();
     if let Some(path) = &args.predictions {
-        let mut s = String::from("sentence_id\tlabel\n");
-        for (id, &p) in ids.iter().zip(&probs) {
-            let _ = writeln!(
-                s,
-                "{id}\t{}",
-                Label::from_probability(p, threshold).checkthat()
-            );
-        }
-        factop::io::write_atomic(path, s.as_bytes())?;
+        write_predictions(path, &ids, &probs, &vec![threshold; probs.len()])?;
     }
     let mistakes = args
         .errors
@@ -130,6 +131,78 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         }
     };
     print(&args, &out)
+}
+
+/// Refuse, before any work, ids that would break the rows of a predictions file: a
+/// tab, line feed or carriage return in an id (only a quoted CSV cell can hold one).
+fn check_ids(sets: &[Dataset]) -> factop::Result<()> {
+    for d in sets {
+        for r in &d.records {
+            if let Some(id) = r.id.as_deref().filter(|id| id.contains(['\t', '\n', '\r'])) {
+                return Err(factop::Error::Data {
+                    path: d.path.clone(),
+                    line: r.line,
+                    message: format!(
+                        "the id {:?} holds a tab or line break, which would break the rows of --predictions",
+                        factop::error::capped(id)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write the predictions file: `sentence_id<TAB>label<TAB>opinion_probability`, one row
+/// per sentence in input order, the label (`OBJ`/`SUBJ`) decided at the row's own
+/// threshold. An id holding `"` is quoted as RFC 4180 quotes it.
+fn write_predictions(
+    path: &std::path::Path,
+    ids: &[String],
+    probs: &[f64],
+    thresholds: &[f64],
+) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let io = |e: csv::Error| factop::Error::io(path, e.into());
+    w.write_record(["sentence_id", "label", "opinion_probability"])
+        .map_err(io)?;
+    for ((id, &p), &t) in ids.iter().zip(probs).zip(thresholds) {
+        let label = Label::from_probability(p, t).checkthat();
+        w.write_record([id.as_str(), label, &p.to_string()])
+            .map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| factop::Error::io(path, e.into_error()))?;
+    factop::io::write_atomic(path, &bytes)?;
+    Ok(())
+}
+
+/// The threshold each row of a cross-validation was labelled at: that of the fold model
+/// that scored it. The folds are those of [`stratified_folds`] with the report's seed,
+/// checked against the report's own per-fold scores; should they ever disagree, every
+/// row gets the mean fold threshold, with a warning.
+fn row_thresholds(cv: &CvReport) -> Vec<f64> {
+    let folds = stratified_folds(&cv.truth, cv.folds, cv.seed);
+    let agrees = folds.len() == cv.out_of_fold.len()
+        && cv.fold_thresholds.len() == cv.folds
+        && cv.per_fold.iter().enumerate().all(|(f, report)| {
+            let rows: Vec<usize> = (0..folds.len()).filter(|&i| folds[i] == f).collect();
+            let truth: Vec<Label> = rows.iter().map(|&i| cv.truth[i]).collect();
+            let probs: Vec<f64> = rows.iter().map(|&i| cv.out_of_fold[i]).collect();
+            metrics::evaluate(&truth, &probs, cv.fold_thresholds[f]) == *report
+        });
+    if agrees {
+        return folds.iter().map(|&f| cv.fold_thresholds[f]).collect();
+    }
+    let t = mean(&cv.fold_thresholds);
+    eprintln!(
+        "warning: the rows' folds could not be recovered; --predictions labels every row at the mean fold threshold {t:.3}"
+    );
+    vec![t; cv.out_of_fold.len()]
 }
 
 fn row_id(r: &Record) -> String {
