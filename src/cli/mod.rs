@@ -2,7 +2,7 @@
 //! on top of the `factop` library. [`args`] defines the flags (clap), [`cmd`] runs one
 //! subcommand each by calling the library, [`output`] writes `classify` results in
 //! each format, [`html`] renders the two HTML pages, and [`progress`] draws progress
-//! bars on a terminal. Errors come back as `anyhow` chains; [`exit_code`] maps them to
+//! bars on a terminal; [`serve`] is `factop serve`, the same calls behind HTTP. Errors come back as `anyhow` chains; [`exit_code`] maps them to
 //! the documented exit codes.
 
 pub mod args;
@@ -11,6 +11,7 @@ pub mod html;
 pub mod output;
 pub mod progress;
 pub mod safe;
+pub mod serve;
 
 use factop::Error;
 

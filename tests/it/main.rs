@@ -12,6 +12,8 @@ mod no_split;
 mod predictions;
 mod robustness;
 mod segment_props;
+mod serve;
+mod serve_browser;
 mod solver;
 mod tsv_output;
 mod util;

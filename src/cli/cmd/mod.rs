@@ -23,6 +23,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
         }
         Command::Inspect(a) => inspect::run(a),
         Command::Encoder(c) => encoder::run(c),
+        Command::Serve(a) => crate::cli::serve::run(a),
         Command::Completions(a) => docs::completions(a.shell),
         Command::Man => docs::man(),
     }
