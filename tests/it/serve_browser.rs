@@ -92,13 +92,28 @@ impl Browser {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             s,
-            "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
         )
         .unwrap();
-        let mut raw = String::new();
-        s.read_to_string(&mut raw).unwrap();
-        let body = raw.split_once("\r\n\r\n").unwrap().1;
-        let targets: Value = serde_json::from_str(body).unwrap();
+        // The DevTools server keeps the connection open: read the head, then exactly
+        // Content-Length bytes.
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut reader = BufReader::new(s);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let targets: Value = serde_json::from_slice(&body).unwrap();
         targets
             .as_array()
             .unwrap()
@@ -169,8 +184,16 @@ fn a_pasted_article_comes_back_highlighted_with_reasons() {
     let server = Server::start(&["--model", "en", "--model", "de"]);
     let browser = Browser::start(&path);
     let (socket, _) = tungstenite::connect(browser.page_socket()).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(tcp) = socket.get_ref() {
+        tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    }
     let mut page = Page { socket, next: 0 };
     page.call("Page.enable", json!({}));
+    // A phone's width: the page must read at 375 CSS pixels.
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 1400, "deviceScaleFactor": 1, "mobile": true}),
+    );
     page.call(
         "Page.navigate",
         json!({"url": format!("http://{}/", server.addr)}),
@@ -250,6 +273,9 @@ fn a_pasted_article_comes_back_highlighted_with_reasons() {
     let png = base64::engine::general_purpose::STANDARD
         .decode(shot["data"].as_str().unwrap())
         .unwrap();
+    if let Some(dir) = std::env::var_os("FACTOP_SCREENSHOTS") {
+        std::fs::write(PathBuf::from(dir).join("serve-page.png"), &png).unwrap();
+    }
     assert_eq!(&png[1..4], b"PNG");
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
     assert_eq!(width, 375, "screenshot width");
