@@ -343,16 +343,20 @@ pub fn classify_reader_threads<R: BufRead>(
     }
     let mut index = 0usize;
     if threads <= 1 {
-        let (mut buffers, mut batch) = (ScoreBuffers::default(), Batch::default());
-        while !source.eof {
-            let failure = source.fill(&mut batch);
-            batch.classify(model, opts, &mut buffers);
-            batch.emit(&mut index, &mut on_line)?;
-            if let Some(e) = failure {
-                return Err(e);
+        // This thread's buffers: a server or a Python loop classifying many short
+        // documents on one thread keeps its word cache warm between them.
+        return ScoreBuffers::with_thread_local(|buffers| {
+            let mut batch = Batch::default();
+            while !source.eof {
+                let failure = source.fill(&mut batch);
+                batch.classify(model, opts, buffers);
+                batch.emit(&mut index, &mut on_line)?;
+                if let Some(e) = failure {
+                    return Err(e);
+                }
             }
-        }
-        return Ok(index);
+            Ok(index)
+        });
     }
 
     // The reader fills batches and sends them to the workers, one waiting batch per

@@ -100,6 +100,24 @@ pub struct ScoreBuffers {
     row: Vec<(u32, f64)>,
 }
 
+impl ScoreBuffers {
+    /// Run `f` with this thread's buffers, kept from one call to the next, so that a
+    /// thread classifying many short texts (a server's request, a Python call) finds
+    /// the words it has met already analysed in the word cache. The cache remembers
+    /// whose analysis it holds, so any model may use them. A nested call gets fresh
+    /// buffers.
+    pub fn with_thread_local<R>(f: impl FnOnce(&mut ScoreBuffers) -> R) -> R {
+        thread_local! {
+            static BUFFERS: std::cell::Cell<Option<Box<ScoreBuffers>>> =
+                const { std::cell::Cell::new(None) };
+        }
+        let mut buffers = BUFFERS.with(|b| b.take()).unwrap_or_default();
+        let result = f(&mut buffers);
+        BUFFERS.with(|b| b.set(Some(buffers)));
+        result
+    }
+}
+
 /// A trained fact/opinion classifier.
 #[derive(Debug)]
 pub struct Classifier {
@@ -285,22 +303,22 @@ impl Classifier {
                 .collect()
         };
         if threads == 1 {
-            let mut buffers = ScoreBuffers::default();
-            return (0..blocks)
-                .flat_map(|b| score_block(b, &mut buffers))
-                .collect();
+            return ScoreBuffers::with_thread_local(|buffers| {
+                (0..blocks).flat_map(|b| score_block(b, buffers)).collect()
+            });
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = || {
-            let mut buffers = ScoreBuffers::default();
-            let mut done = Vec::new();
-            loop {
-                let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if b >= blocks {
-                    return done;
+            ScoreBuffers::with_thread_local(|buffers| {
+                let mut done = Vec::new();
+                loop {
+                    let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if b >= blocks {
+                        return done;
+                    }
+                    done.push((b, score_block(b, buffers)));
                 }
-                done.push((b, score_block(b, &mut buffers)));
-            }
+            })
         };
         let mut scored: Vec<(usize, Vec<f64>)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();

@@ -55,6 +55,8 @@ struct Offered {
 pub struct AppState {
     offered: Vec<Offered>,
     pool: Arc<Semaphore>,
+    /// The pool's size.
+    slots: usize,
     metrics: Metrics,
     max_body: usize,
 }
@@ -119,6 +121,7 @@ impl AppState {
         Ok(AppState {
             offered,
             pool: Arc::new(Semaphore::new(concurrency.max(1))),
+            slots: concurrency.max(1),
             metrics: Metrics::default(),
             max_body,
         })
@@ -480,14 +483,26 @@ async fn classify(
         (Some(_), Some(_)) => return Err(bad("give \"text\" or \"sentences\", not both")),
         (None, None) => return Err(bad("the request has neither \"text\" nor \"sentences\"")),
     };
-    let permit = Arc::clone(&state.pool)
+    let mut permit = Arc::clone(&state.pool)
         .acquire_owned()
         .await
         .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
+    // Work worth splitting (a sentence encoder's, or a long text) also takes the slots
+    // that are free right now, so that a lone request uses every core; under load
+    // each request has one.
+    if job.worth_splitting() {
+        while permit.num_permits() < state.slots {
+            match Arc::clone(&state.pool).try_acquire_owned() {
+                Ok(more) => permit.merge(more),
+                Err(_) => break,
+            }
+        }
+    }
+    let threads = permit.num_permits();
     let threshold = request.threshold;
     let done = tokio::task::spawn_blocking(move || {
-        let _slot = permit;
-        job.run(threshold, explain_top)
+        let _slots = permit;
+        job.run(threshold, explain_top, threads)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))?;
@@ -528,10 +543,19 @@ enum Job {
 
 impl Job {
     /// The JSON answer, with the model's name and the sentence count for metrics.
+    /// Whether the work is long enough to share out over threads.
+    fn worth_splitting(&self) -> bool {
+        match self {
+            Job::Text { text, model } => model.has_encoder() || text.len() > 64 * 1024,
+            Job::Sentences { sentences, model } => model.has_encoder() || sentences.len() > 2048,
+        }
+    }
+
     fn run(
         self,
         threshold: Option<f64>,
         explain_top: usize,
+        threads: usize,
     ) -> factop::Result<(String, usize, String)> {
         match self {
             Job::Text { text, model } => {
@@ -565,7 +589,7 @@ impl Job {
                         Path::new("request"),
                         &model,
                         opts,
-                        1,
+                        threads,
                         |line| {
                             for s in line.sentences {
                                 summary.add(s);
@@ -583,21 +607,27 @@ impl Job {
             Job::Sentences { sentences, model } => {
                 let t = threshold.unwrap_or(model.threshold());
                 let info = ModelInfo::of(&model, t);
-                let mut buffers = ScoreBuffers::default();
-                let answers: Vec<SentenceAnswer> = sentences
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, text)| {
-                        let (p, explanation) = model.score(&text, &mut buffers, explain_top);
-                        SentenceAnswer {
-                            index,
-                            text,
-                            label: factop::Label::from_probability(p, t),
-                            opinion_probability: p,
-                            explanation,
-                        }
-                    })
-                    .collect();
+                let probabilities =
+                    (explain_top == 0).then(|| model.probabilities(&sentences, threads));
+                let answers: Vec<SentenceAnswer> = ScoreBuffers::with_thread_local(|buffers| {
+                    sentences
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, text)| {
+                            let (p, explanation) = match &probabilities {
+                                Some(p) => (p[index], None),
+                                None => model.score(&text, buffers, explain_top),
+                            };
+                            SentenceAnswer {
+                                index,
+                                text,
+                                label: factop::Label::from_probability(p, t),
+                                opinion_probability: p,
+                                explanation,
+                            }
+                        })
+                        .collect()
+                });
                 let n = answers.len();
                 let body = serde_json::to_string(&SentencesAnswer {
                     model: &info,
