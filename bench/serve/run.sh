@@ -80,7 +80,8 @@ import json, sys
 model, c, sentences = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 runs = sorted((json.loads(a) for a in sys.argv[4:]), key=lambda o: o["rps"])
 out = runs[len(runs) // 2]
-note = f" (median of {len(runs)}; {', '.join(f'{r['rps']:,.0f}' for r in runs)})" if len(runs) > 1 else ""
+rates = ", ".join(format(r["rps"], ",.0f") for r in runs)
+note = f" (median of {len(runs)}: {rates})" if len(runs) > 1 else ""
 print(f"| {model} | {c} | {out['requests']} | {out['errors']} | {out['rps']:,.1f}{note} | {out['rps'] * sentences:,.0f} | {out['p50_ms']:.2f} | {out['p99_ms']:.2f} |")
 PY
     done
