@@ -7,9 +7,9 @@
 //! Set `FACTOP_SCREENSHOTS=DIR` to keep the screenshots as `DIR/eval-report.png` and
 //! `DIR/classify.png`.
 
-use super::util::{factop, DEMO};
+use super::util::{chromium, factop, CHROMIUM_FLAGS, DEMO};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command as Std, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,42 +18,11 @@ const HEIGHT: u32 = 2000;
 /// Per browser run; a run normally takes about a second.
 const TIMEOUT: Duration = Duration::from_secs(40);
 
-/// The browser, or `None` (after saying why) when the test should be skipped.
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("FACTOP_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        return Some(path);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    assert!(
-        !ci,
-        "chromium not installed at {}: CI must install it (.ci/run: apt-get install -y chromium)",
-        path.display()
-    );
-    eprintln!(
-        "skipping: chromium not installed at {}; .ci/run installs it (apt-get install -y chromium)",
-        path.display()
-    );
-    None
-}
-
 /// Run the browser headless on `page` with `extra` flags; return its standard output.
 fn browse(browser: &Path, page: &Path, extra: &[String]) -> Vec<u8> {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Std::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
+        .args(CHROMIUM_FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--window-size={WIDTH},{HEIGHT}"))
         .args(extra)

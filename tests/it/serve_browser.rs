@@ -8,7 +8,7 @@
 //! passes, except in CI (`CI=true`). `FACTOP_SCREENSHOTS=DIR` keeps the screenshots.
 
 use super::serve::Server;
-use super::util::{factop, DEMO};
+use super::util::{chromium, factop, CHROMIUM_FLAGS, DEMO};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -16,22 +16,6 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command as Std, Stdio};
 use std::time::{Duration, Instant};
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("FACTOP_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "chromium not installed at {}: CI must install it",
-        path.display()
-    );
-    eprintln!("skipping: chromium not installed at {}", path.display());
-    None
-}
 
 /// A headless browser with its DevTools endpoint, killed when dropped.
 struct Browser {
@@ -44,19 +28,8 @@ impl Browser {
     fn start(path: &PathBuf) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Std::new(path)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--remote-debugging-port=0",
-                "--window-size=375,1400",
-            ])
+            .args(CHROMIUM_FLAGS)
+            .args(["--remote-debugging-port=0", "--window-size=375,1400"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())

@@ -7,6 +7,43 @@ use std::path::{Path, PathBuf};
 /// The demo article, relative to the root.
 pub const DEMO: &str = "data/articles/tillerson-north-korea.txt";
 
+/// Flags for headless Chromium on this kind of machine: no sandbox (root), no GPU, and
+/// none of the background connections the closed network would refuse.
+pub const CHROMIUM_FLAGS: [&str; 9] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+];
+
+/// The browser for the page tests (`/usr/bin/chromium`, or `FACTOP_CHROMIUM`), or
+/// `None` (after saying why) when the test should be skipped; in CI (`CI=true`) a
+/// missing browser fails the test instead.
+pub fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("FACTOP_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.is_file() {
+        return Some(path);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(
+        !ci,
+        "chromium not installed at {}: CI must install it (.ci/run: apt-get install -y chromium)",
+        path.display()
+    );
+    eprintln!(
+        "skipping: chromium not installed at {}; .ci/run installs it (apt-get install -y chromium)",
+        path.display()
+    );
+    None
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
