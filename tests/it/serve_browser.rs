@@ -242,7 +242,12 @@ fn a_pasted_article_comes_back_highlighted_with_reasons() {
         json!(true)
     );
 
-    let shot = page.call("Page.captureScreenshot", json!({"format": "png"}));
+    // The whole page, scrolled to the top, as a reader on a phone sees it.
+    page.eval("window.scrollTo(0, 0)");
+    let shot = page.call(
+        "Page.captureScreenshot",
+        json!({"format": "png", "captureBeyondViewport": true}),
+    );
     let png = base64::engine::general_purpose::STANDARD
         .decode(shot["data"].as_str().unwrap())
         .unwrap();
