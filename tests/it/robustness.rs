@@ -468,3 +468,68 @@ fn outputs_that_are_inputs_links_devices_or_in_missing_folders_are_refused() {
     );
     assert!(!dir.path().join("nodir").exists());
 }
+
+/// A reader that stops reading: every format ends quietly with exit 0 when its output
+/// pipe closes (`factop classify -f tsv big.txt | head -1`).
+#[test]
+fn a_closed_output_pipe_ends_every_format_with_exit_0() {
+    use std::io::Read as _;
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let article = std::fs::read_to_string(root().join(super::util::DEMO)).unwrap();
+    std::fs::write(&big, article.repeat(300)).unwrap();
+    for format in ["tsv", "jsonl", "json", "table", "text", "html"] {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("factop"))
+            .args(["classify", "-q", "-f", format])
+            .arg(&big)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        out.read_exact(&mut first).unwrap();
+        drop(out);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
+}
+
+/// `factop train ... 2>&1 | true`: standard error closed before the first message. The
+/// messages are lost, the model is not.
+#[test]
+fn a_closed_stderr_loses_no_model() {
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("factop"))
+        .current_dir(root())
+        .args(["train", "--data", "tests/fixtures/tiny.csv", "-o"])
+        .arg(&model)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(factop::Classifier::load(&model).is_ok());
+    // And an error still exits 2 when it cannot be printed.
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("factop"))
+        .args(["classify", "/nonexistent/article.txt"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+}

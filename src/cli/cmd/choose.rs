@@ -94,7 +94,7 @@ impl Chooser {
             let installed = factop::encoder::store::installed_path(spec)?.is_file();
             if !installed {
                 if !quiet {
-                    eprintln!(
+                    note!(
                         "note: --accurate: the {} sentence encoder is not installed (`factop encoder install PATH`); using the fast models",
                         spec.name
                     );
@@ -125,7 +125,7 @@ impl Chooser {
             if !self.quiet {
                 if let Some(d) = detect_start(start).filter(|d| d.reliable) {
                     if d.language != Some(model.language()) {
-                        eprintln!("{}", mismatch_warning(source, &d, model));
+                        note!("{}", mismatch_warning(source, &d, model));
                     }
                 }
             }
@@ -133,7 +133,7 @@ impl Chooser {
         }
         let (language, fallback) = self.auto_language(start);
         if let (Some(why), false) = (fallback, self.quiet) {
-            eprintln!(
+            note!(
                 "note: {}: {why}; using the English model ({})",
                 crate::cli::safe::shown(source),
                 self.english_name()

@@ -149,7 +149,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 };
                 let start = start[..start.len().min(DETECT_BYTES)].to_vec();
                 if !args.quiet && looks_like_markup(&start) {
-                    eprintln!(
+                    note!(
                         "warning: {} looks like HTML or XML; factop classifies plain text, so tags and scripts are read as words (convert it first, e.g. `pandoc -t plain`; -q silences this)",
                         shown(&doc.source)
                     );
@@ -396,13 +396,13 @@ impl Tally {
         let source = shown(source);
         let records = self.summary.sentences;
         if self.fallback > 0 {
-            eprintln!(
+            note!(
                 "note: {source}: {} of {records} records too short to tell the language, or in a language without a model; used the English model ({english}) for them",
                 self.fallback
             );
         }
         if self.empty > 0 {
-            eprintln!(
+            note!(
                 "note: {source}: {} of {records} records have empty text; each still has its row, scored as the empty sentence",
                 self.empty
             );

@@ -45,7 +45,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         check_ids(&sets)?;
     }
     for d in sets.iter().filter(|d| d.skipped_empty > 0) {
-        eprintln!(
+        note!(
             "{}: skipped {} rows with empty text",
             shown(&d.path.display().to_string()),
             d.skipped_empty
@@ -199,7 +199,7 @@ fn row_thresholds(cv: &CvReport) -> Vec<f64> {
         return folds.iter().map(|&f| cv.fold_thresholds[f]).collect();
     }
     let t = mean(&cv.fold_thresholds);
-    eprintln!(
+    note!(
         "warning: the rows' folds could not be recovered; --predictions labels every row at the mean fold threshold {t:.3}"
     );
     vec![t; cv.out_of_fold.len()]

@@ -19,7 +19,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     for path in &args.data {
         let d = data::load(path, &opts)?;
         let (fact, opinion) = d.counts();
-        eprintln!(
+        note!(
             "read {}: {} rows ({fact} fact, {opinion} opinion){}",
             shown(&path.display().to_string()),
             d.records.len(),
@@ -40,7 +40,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let file = model.model_file();
-    eprintln!(
+    note!(
         "trained {}: {} terms + {} cues{}, threshold {:.3}{} in {:.2}s",
         shown(&file.name),
         file.vocabulary.len(),
@@ -70,7 +70,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             .map(|r| model.probability_with(&r.text, &mut buffers))
             .collect();
         let r = metrics::evaluate(&truth, &probs, model.threshold());
-        eprintln!(
+        note!(
             "validation {}: {} rows, accuracy {:.4}, macro-F1 {:.4}",
             shown(&v.path.display().to_string()),
             r.examples,
@@ -79,6 +79,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         );
     }
     model.save(&args.output)?;
-    eprintln!("wrote {}", shown(&args.output.display().to_string()));
+    note!("wrote {}", shown(&args.output.display().to_string()));
     Ok(())
 }

@@ -47,8 +47,13 @@ fn field(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The csv writer's error as an output error, keeping the operating system's error
+/// (and so its kind: a closed pipe is not a failure) when there is one.
 fn csv_error(e: csv::Error) -> factop::Error {
-    io(e.into())
+    match e.into_kind() {
+        csv::ErrorKind::Io(os) => io(os),
+        kind => io(std::io::Error::other(format!("{kind:?}"))),
+    }
 }
 
 impl<W: Write> Format for Tsv<W> {

@@ -101,7 +101,7 @@ impl AppState {
             .filter(|o| o.model.is_ok())
             .map(|o| o.builtin.name)
             .collect();
-        eprintln!(
+        note!(
             "factop serve: loaded {} in {} ms (models and encoder weights stay loaded)",
             loaded.join(", "),
             started.elapsed().as_millis()
@@ -112,7 +112,7 @@ impl AppState {
                 .filter(|o| o.model.is_err())
                 .map(|o| o.builtin.name)
                 .collect();
-            eprintln!(
+            note!(
                 "factop serve: unavailable: {} ({})",
                 missing.join(", "),
                 crate::cli::safe::shown(why)
@@ -660,11 +660,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| factop::Error::io(args.addr.to_string(), e))?;
         let local: SocketAddr = listener.local_addr()?;
         if !local.ip().is_loopback() {
-            eprintln!(
+            note!(
                 "warning: factop serve listens on {local}, beyond this machine: there is no authentication, so anyone who can reach it can use it"
             );
         }
-        eprintln!(
+        note!(
             "factop serve: listening on http://{local} (concurrency {concurrency}, queue {}, body limit {} bytes, time limit {} s)",
             args.queue, max_body, args.timeout
         );
@@ -672,7 +672,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
-        eprintln!("factop serve: stopped");
+        note!("factop serve: stopped");
         Ok(())
     })
 }
@@ -693,7 +693,7 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {},
         _ = terminated => {},
     }
-    eprintln!("factop serve: shutting down after the requests in flight");
+    note!("factop serve: shutting down after the requests in flight");
 }
 
 #[cfg(test)]
