@@ -5,10 +5,11 @@ use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Check, before any work starts, that `path` can be written as an output: its folder
-/// exists, and it is not a folder, a device, a pipe, a socket or a symbolic link (an
-/// output only ever replaces a regular file, never what a link points to). `-` is
-/// standard output and always fine.
+/// Check, before any work starts, that `path` can be written as an output: it names a
+/// file (no trailing `/`), its folder exists and takes new files (a file is created
+/// there and removed at once), and it is not a folder, a device, a pipe, a socket or a
+/// symbolic link (an output only ever replaces a regular file, never what a link points
+/// to). `-` is standard output and always fine.
 pub fn check_output(path: &Path) -> Result<()> {
     if path == Path::new("-") {
         return Ok(());
@@ -19,6 +20,11 @@ pub fn check_output(path: &Path) -> Result<()> {
             crate::error::capped(&path.display().to_string())
         ))
     };
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(bad(
+            "ends with /, so it names a folder; name the file to write",
+        ));
+    }
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(bad(
@@ -35,11 +41,33 @@ pub fn check_output(path: &Path) -> Result<()> {
     }
     let dir = folder_of(path);
     match std::fs::metadata(&dir) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(bad("its folder is not a folder")),
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(bad("its folder is not a folder")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(bad(&format!("the folder {} does not exist", dir.display())))
+            return Err(bad(&format!("the folder {} does not exist", dir.display())))
         }
+        Err(e) => return Err(Error::io(&dir, e)),
+    }
+    // The atomic write creates its temporary file in this folder: try that now, not
+    // after minutes of training.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let probe = dir.join(format!(".factop-probe.{}.{nanos}.tmp", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(f) => {
+            drop(f);
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(bad(&format!(
+            "the folder {} does not take new files (permission denied)",
+            dir.display()
+        ))),
         Err(e) => Err(Error::io(&dir, e)),
     }
 }
@@ -211,6 +239,27 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn outputs_that_cannot_be_written_are_refused_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let slash = format!("{}/m.json/", dir.path().display());
+        let e = check_output(Path::new(&slash)).unwrap_err().to_string();
+        assert!(
+            e.ends_with("m.json/: ends with /, so it names a folder; name the file to write"),
+            "{e}"
+        );
+        check_output(&dir.path().join("m.json")).unwrap();
+        // The probe leaves nothing behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        // A folder that takes no new files, even for root.
+        if Path::new("/sys").is_dir() {
+            let e = check_output(Path::new("/sys/m.json"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("the folder /sys does not take new files"), "{e}");
+        }
     }
 
     #[test]
