@@ -81,18 +81,55 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// Load the weights at `path`, which must be `spec`'s file (checked by size and
-    /// shape; the checksum was checked when it was installed).
+    /// Load the weights at `path`, which must be `spec`'s file: a regular file of its
+    /// size (checked before anything is read, so a pipe or a device is refused rather
+    /// than read), with its pinned SHA-256 (checked again at every load, about 0.2 s,
+    /// since a file changed after installing would otherwise give wrong or non-finite
+    /// probabilities) and its shape.
     pub fn load_file(spec: &'static EncoderSpec, path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        if bytes.len() as u64 != spec.bytes {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(Error::model(
+                path,
+                format!(
+                    "{} weights must be a regular file, not a folder, pipe or device: reinstall with `factop encoder install`",
+                    spec.name
+                ),
+            ));
+        }
+        let bytes = if meta.len() == spec.bytes {
+            use std::io::Read as _;
+            let mut bytes = Vec::with_capacity(spec.bytes as usize);
+            std::fs::File::open(path)
+                .and_then(|f| f.take(spec.bytes + 1).read_to_end(&mut bytes))
+                .map_err(|e| Error::io(path, e))?;
+            bytes
+        } else {
+            Vec::new()
+        };
+        let found = if bytes.is_empty() {
+            meta.len()
+        } else {
+            bytes.len() as u64
+        };
+        if found != spec.bytes {
             return Err(Error::model(
                 path,
                 format!(
                     "{} weights should be {} bytes, this file has {}: reinstall with `factop encoder install`",
                     spec.name,
                     spec.bytes,
-                    bytes.len()
+                    found
+                ),
+            ));
+        }
+        let sha = store::sha256_hex(&bytes);
+        if sha != spec.sha256 {
+            return Err(Error::model(
+                path,
+                format!(
+                    "{} weights are damaged: SHA-256 {sha}, expected {}; reinstall with `factop encoder install`",
+                    spec.name, spec.sha256
                 ),
             ));
         }
@@ -113,7 +150,8 @@ impl Encoder {
     pub fn installed(spec: &'static EncoderSpec, needed_by: &str) -> Result<Arc<Self>> {
         static LOADED: Mutex<Vec<(PathBuf, Weak<Encoder>)>> = Mutex::new(Vec::new());
         let path = store::installed_path(spec)?;
-        if !path.is_file() {
+        // Something that is not a regular file there is reported by `load_file`.
+        if std::fs::symlink_metadata(&path).is_err() {
             return Err(Error::EncoderMissing {
                 model: needed_by.to_string(),
                 encoder: spec.name,

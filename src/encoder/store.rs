@@ -67,11 +67,12 @@ pub fn install_into(home: &Path, spec: &'static EncoderSpec, source: &Path) -> R
         path: source.to_path_buf(),
         message: m,
     };
-    let mut f = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
-    let meta = f.metadata().map_err(|e| Error::io(source, e))?;
+    // Checked before opening: opening a pipe would wait for a writer.
+    let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
     if !meta.is_file() {
         return Err(bad("not a regular file".into()));
     }
+    let mut f = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
     let mut magic = [0u8; 4];
     let n = f.read(&mut magic).map_err(|e| Error::io(source, e))?;
     drop(f);
@@ -87,7 +88,7 @@ pub fn install_into(home: &Path, spec: &'static EncoderSpec, source: &Path) -> R
                     spec.bytes
                 )));
             }
-            std::fs::read(source).map_err(|e| Error::io(source, e))?
+            read_regular(source, spec.bytes)?.unwrap_or_default()
         }
         _ => {
             return Err(bad(format!(
@@ -104,7 +105,7 @@ pub fn install_into(home: &Path, spec: &'static EncoderSpec, source: &Path) -> R
         )));
     }
     let dest = path_in(home, spec);
-    let same = std::fs::read(&dest).is_ok_and(|b| b == weights);
+    let same = matches!(read_regular(&dest, spec.bytes), Ok(Some(b)) if b == weights);
     if !same {
         let dir = dest.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -163,11 +164,7 @@ pub struct Status {
 /// The state of `spec` in the cache (reads and hashes the weights when present).
 pub fn status(spec: &'static EncoderSpec) -> Result<Status> {
     let path = installed_path(spec)?;
-    let sha = match std::fs::read(&path) {
-        Ok(b) => Some(hex(&Sha256::digest(&b))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(&path, e)),
-    };
+    let sha = read_regular(&path, spec.bytes)?.map(|b| hex(&Sha256::digest(&b)));
     let ok = sha.as_deref() == Some(spec.sha256);
     Ok(Status {
         name: spec.name,
@@ -175,6 +172,34 @@ pub fn status(spec: &'static EncoderSpec) -> Result<Status> {
         sha256: sha,
         ok,
     })
+}
+
+/// At most `limit` + 1 bytes of the regular file at `path` (more shows it is too long
+/// without reading it all), `None` when there is nothing there. Anything but a regular
+/// file (a folder, a pipe, a device, or a link to one) is an error found before the
+/// file is opened, so that a pipe cannot make factop wait nor `/dev/zero` fill memory.
+fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        return Err(Error::model(
+            path,
+            "is not a regular file (a folder, pipe or device): remove it and run `factop encoder install`",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit + 1) as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(Some(bytes))
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -386,3 +386,92 @@ fn accurate_training_is_deterministic() {
     assert_eq!(v["blocks"], serde_json::json!(["tfidf", "cues", "encoder"]));
     assert_eq!(v["encoder"]["scale_search"].as_array().unwrap().len(), 5);
 }
+
+/// Weights changed after they were installed: one flipped byte in the cached file makes
+/// every accurate model refuse to load (exit 2, naming the file), never print a
+/// probability computed from them.
+#[test]
+fn damaged_installed_weights_are_refused_at_load() {
+    let home = tempfile::tempdir().unwrap();
+    let src = store::path_in(e5_home(), &E5_SMALL);
+    let dest = store::path_in(home.path(), &E5_SMALL);
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    let mut bytes = std::fs::read(&src).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&dest, &bytes).unwrap();
+    let out = factop()
+        .env("FACTOP_HOME", home.path())
+        .args(["classify", "--model", "en-e5", "-f", "jsonl", "-"])
+        .write_stdin("It is a disgrace.")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is printed from damaged weights"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("e5-small weights are damaged: SHA-256 ")
+            && stderr.contains("reinstall with `factop encoder install`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// A pipe or a device where the weights belong: `encoder status`, `encoder install` and
+/// an accurate model each stop at once with a message, without reading it (a pipe would
+/// wait for ever, `/dev/zero` would fill memory).
+#[cfg(unix)]
+#[test]
+fn special_files_at_the_weights_path_are_refused_unread() {
+    for special in ["fifo", "dev-zero"] {
+        let home = tempfile::tempdir().unwrap();
+        let dest = store::path_in(home.path(), &E5_SMALL);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        if special == "fifo" {
+            let ok = std::process::Command::new("mkfifo")
+                .arg(&dest)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &dest).unwrap();
+        }
+        let wheel = root().join("target/e5-wheel").join(E5_SMALL.wheel);
+        let mut runs: Vec<Vec<String>> = vec![
+            vec!["encoder".into(), "status".into()],
+            vec![
+                "classify".into(),
+                "--model".into(),
+                "en-e5".into(),
+                "-".into(),
+            ],
+        ];
+        if wheel.is_file() {
+            runs.push(vec![
+                "encoder".into(),
+                "install".into(),
+                wheel.display().to_string(),
+            ]);
+        }
+        for args in runs {
+            let started = std::time::Instant::now();
+            let out = factop()
+                .env("FACTOP_HOME", home.path())
+                .args(&args)
+                .write_stdin("It is a disgrace.")
+                .timeout(std::time::Duration::from_secs(30))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{special} {args:?}: {stderr}");
+            assert!(
+                stderr.contains("regular file"),
+                "{special} {args:?}: {stderr}"
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        }
+    }
+}

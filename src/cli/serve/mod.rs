@@ -89,9 +89,9 @@ impl AppState {
         for b in chosen {
             let model = match b.load() {
                 Ok(m) => Ok(Arc::new(m)),
-                Err(e @ factop::Error::EncoderMissing { .. }) if names.is_empty() => {
-                    Err(e.to_string())
-                }
+                // With no --model, an accurate model whose encoder is missing or
+                // damaged is listed as unavailable; the fast ones still serve.
+                Err(e) if names.is_empty() && b.accurate => Err(e.to_string()),
                 Err(e) => return Err(e.into()),
             };
             offered.push(Offered { builtin: b, model });
