@@ -31,7 +31,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 import numpy as np
 
-from . import _factop
+from . import _errors, _factop
 from ._errors import (
     DataError,
     EncoderMissingError,
@@ -156,11 +156,6 @@ def load(name_or_path: PathLike = "en") -> Model:
     return Model(_factop.load(name_or_path))
 
 
-def _texts(texts: Any) -> Any:
-    # pandas Series and numpy arrays iterate as str items already; nothing to do.
-    return texts
-
-
 def _labels(labels: Any, label_map: Optional[Mapping[Any, str]]) -> List[str]:
     if labels is None or isinstance(labels, (str, bytes)):
         raise TypeError(
@@ -230,7 +225,7 @@ def train(
         if value is None:
             continue
         pairs.append((name, _flag_text(name, value)))
-    native = _factop.train(_texts(texts), _labels(labels, label_map), pairs, "<python>")
+    native = _factop.train(texts, _labels(labels, label_map), pairs, "<python>")
     return Model(native)
 
 
@@ -251,7 +246,7 @@ def evaluate(
     """
     if not isinstance(model, Model):
         raise TypeError(f"model must be a factop.Model, not {type(model).__name__}")
-    report = _factop.evaluate(model._native, _texts(texts), _labels(labels, label_map), threshold)
+    report = _factop.evaluate(model._native, texts, _labels(labels, label_map), threshold)
     return json.loads(report)
 
 
@@ -289,12 +284,5 @@ __all__ = [
     "encoder_status",
     "builtin_models",
     "TRAIN_FLAGS",
-    "FactopError",
-    "DataError",
-    "ModelError",
-    "ParameterError",
-    "EncoderMissingError",
-    "FileError",
-    "FitError",
-    "InternalError",
+    *_errors.__all__,
 ]
