@@ -9,6 +9,7 @@
 //! [`crate::language::Language`] it is given and knows nothing of models, files or the
 //! command line.
 
+pub(crate) mod analysed;
 pub mod analyzer;
 pub(crate) mod chars;
 pub mod cues;

@@ -7,7 +7,6 @@
 //! training data (default), and optionally by oversampling the minority class
 //! (`--balance oversample`).
 
-mod analysed;
 pub mod flags;
 pub mod folds;
 pub mod params;
@@ -22,15 +21,14 @@ use crate::data::{Dataset, Label, Record};
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{self, Report};
-use crate::model::blocks::encoder::{Embedder, EncoderBlock};
-use crate::model::blocks::{cues::CueBlock, tfidf::TfidfBlock, FeatureBlock, Featurizer};
+use crate::model::blocks::encoder::Embedder;
+use crate::model::blocks::{BlockFit, Featurizer, TrainingSet};
 use crate::model::file::{
     DataSource, EncoderRecord, ModelFile, ScaleTrial, TrainingRecord, FORMAT_TAG, FORMAT_VERSION,
 };
 use crate::model::linear::Linear;
 use crate::model::{Classifier, ScoreBuffers};
-use crate::pipeline::cues::N_CUES;
-use analysed::Analysed;
+use crate::pipeline::analysed::Analysed;
 use folds::{oversample, stratified_folds};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
@@ -59,23 +57,27 @@ impl TrainParams {
 impl CheckedParams {
     /// Fit one logistic model on `records` (no threshold choice).
     pub fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
+        let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
         let all: Vec<usize> = (0..records.len()).collect();
-        let this = self.with_solver_for(&analysed, records);
+        let this = prepared.with_solver_for(&analysed, records)?;
         Ok(this.fit_rows(&analysed, records, &all, &[])?.0)
     }
 
     /// These parameters with [`Solver::Auto`] resolved once for a whole training run on
     /// `records`, by the size of its final fit (rows after balancing × columns), so
     /// that the fold fits and the final one use the same solver.
-    fn with_solver_for(&self, analysed: &Analysed, records: &[&Record]) -> CheckedParams {
+    fn with_solver_for(&self, analysed: &Analysed, records: &[&Record]) -> Result<CheckedParams> {
         let mut this = self.clone();
         if self.solver == Solver::Auto {
-            let f = &self.features;
             let all: Vec<usize> = (0..records.len()).collect();
-            let columns = analysed.vocabulary_size(&all, f.min_df, f.max_features)
-                + f.cue_indices().len()
-                + self.encoder.map_or(0, |e| e.spec.dim);
+            let set = TrainingSet {
+                settings: &self.features,
+                analysed,
+                records,
+                rows: &all,
+            };
+            let columns = self.block_specs()?.iter().map(|b| b.width_on(&set)).sum();
             let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
             let rows = match self.balance {
                 Balance::None => records.len(),
@@ -87,7 +89,7 @@ impl CheckedParams {
                 Solver::Dense
             });
         }
-        this
+        Ok(this)
     }
 
     /// Fit one logistic model on the records `train` (indices into `records`, which
@@ -99,30 +101,25 @@ impl CheckedParams {
         train: &[usize],
         score: &[usize],
     ) -> Result<(Fitted, Vec<(usize, f64)>)> {
-        let f = &self.features;
-        let (vocab, column) = analysed.vocabulary(train, f.min_df, f.max_features);
-        let raw_cues: Vec<[f64; N_CUES]> = train.iter().map(|&i| *analysed.cues(i)).collect();
-        let cues = CueBlock::fit(f, &raw_cues);
-        let encoder = match &self.encoder {
-            Some(e) => {
-                let embedder = match &self.embedder {
-                    Some(m) => m.clone(),
-                    None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
-                };
-                let texts: Vec<&str> = train.iter().map(|&i| records[i].text.as_str()).collect();
-                let scale = e.scale.unwrap_or(ENCODER_SCALES[0]);
-                Some(EncoderBlock::fit(embedder, &texts, scale))
-            }
-            None => None,
+        let set = TrainingSet {
+            settings: &self.features,
+            analysed,
+            records,
+            rows: train,
         };
-        let (v, c) = (vocab.len() as u32, cues.width() as u32);
+        let fits: Vec<Box<dyn BlockFit>> =
+            self.block_specs()?.iter().map(|b| b.fit(&set)).collect();
+        let mut bases = Vec::with_capacity(fits.len());
+        let mut d = 0;
+        for fit in &fits {
+            bases.push(d as u32);
+            d += fit.width();
+        }
         // Each record's row, as `Featurizer::row_into` would give it.
         let row_of = |i: usize, row: &mut Vec<(u32, f64)>| {
             row.clear();
-            analysed.tfidf_into(i, &vocab, &column, f.sublinear_tf, row);
-            cues.append_raw(analysed.cues(i), v, row);
-            if let Some(e) = &encoder {
-                e.append_text(&records[i].text, v + c, row);
+            for (fit, &base) in fits.iter().zip(&bases) {
+                fit.append_training(&set, i, base, row);
             }
         };
         let mut order: Vec<usize> = (0..train.len()).collect();
@@ -130,10 +127,9 @@ impl CheckedParams {
             let labels: Vec<Label> = train.iter().map(|&i| records[i].label).collect();
             order.extend(oversample(&labels, self.seed));
         }
-        let d = (v + c) as usize + encoder.as_ref().map_or(0, |e| e.width());
         let mut row = Vec::new();
-        let dense_width = d - v as usize;
-        let capacity = |set: &[usize]| analysed.max_terms(set) + set.len() * dense_width;
+        let capacity =
+            |rows: &[usize]| -> usize { fits.iter().map(|fit| fit.max_values(&set, rows)).sum() };
         let mut rows = sparse::Csr::with_capacity(d, train.len(), capacity(train));
         for &i in train {
             row_of(i, &mut row);
@@ -202,19 +198,8 @@ impl CheckedParams {
                 (i, linear.probability(&row))
             })
             .collect();
-        let mut blocks: Vec<Box<dyn FeatureBlock>> = vec![
-            Box::new(TfidfBlock::new(
-                vocab,
-                f.ngram_min,
-                f.ngram_max,
-                f.sublinear_tf,
-            )),
-            Box::new(cues),
-        ];
-        if let Some(e) = encoder {
-            blocks.push(Box::new(e));
-        }
-        let featurizer = Featurizer::new(f.clone(), blocks);
+        let blocks = fits.into_iter().map(|fit| fit.into_block()).collect();
+        let featurizer = Featurizer::new(self.features.clone(), blocks);
         Ok((
             Fitted {
                 featurizer,
@@ -227,8 +212,9 @@ impl CheckedParams {
 
     /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
     pub fn out_of_fold(&self, records: &[&Record], k: usize, seed: u64) -> Result<Vec<f64>> {
+        let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
-        let this = self.with_solver_for(&analysed, records);
+        let this = prepared.with_solver_for(&analysed, records)?;
         Ok(this
             .out_of_fold_with(&analysed, records, k, seed, false, &mut |_, _| {})?
             .0)
@@ -348,7 +334,7 @@ impl CheckedParams {
         }
         let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
-        let this = &prepared.with_solver_for(&analysed, records);
+        let this = &prepared.with_solver_for(&analysed, records)?;
         let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
         let folds = this.threshold_folds;
         let scales: Vec<Option<f64>> = if search_scale {
@@ -517,7 +503,7 @@ impl CheckedParams {
         let prepared = self.prepared(records)?;
         let this = &match self.solver {
             Solver::Auto => {
-                prepared.with_solver_for(&Analysed::new(&self.features, records), records)
+                prepared.with_solver_for(&Analysed::new(&self.features, records), records)?
             }
             _ => prepared.into_owned(),
         };

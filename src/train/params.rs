@@ -2,13 +2,13 @@
 //! [`CheckedParams`] that [`TrainParams::check`] returns once every value is in range.
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
-use crate::encoder::EncoderSpec;
+use crate::encoder::{Encoder, EncoderSpec};
 use crate::error::{Error, Result};
 use crate::limits::{
     check_threshold, ngram_range_ok, ALPHA, CUE_SCALE, ENCODER_SCALE, MAX_ITERATIONS, MAX_NGRAM,
     THRESHOLD_FOLDS, TOLERANCE,
 };
-use crate::model::blocks::encoder::Embedder;
+use crate::model::blocks::{encoder::Embedder, BlockSpec};
 use crate::pipeline::analyzer::FeatureSettings;
 use std::sync::Arc;
 
@@ -280,6 +280,24 @@ impl CheckedParams {
     /// Set the solver (to resolve [`Solver::Auto`] for a training run).
     pub(crate) fn set_solver(&mut self, solver: Solver) {
         self.params.solver = solver;
+    }
+
+    /// The feature blocks these parameters fit, in column order: TF-IDF, the cues and,
+    /// with an encoder, its embedding (the encoder is loaded now unless the training
+    /// sentences' embeddings are already prepared).
+    pub(crate) fn block_specs(&self) -> Result<Vec<BlockSpec>> {
+        let mut specs = vec![BlockSpec::Tfidf, BlockSpec::Cues];
+        if let Some(e) = &self.params.encoder {
+            let embedder = match &self.embedder {
+                Some(m) => m.clone(),
+                None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
+            };
+            specs.push(BlockSpec::Encoder {
+                embedder,
+                scale: e.scale.unwrap_or(ENCODER_SCALES[0]),
+            });
+        }
+        Ok(specs)
     }
 
     /// The same parameters with the encoder block scale set.

@@ -2,7 +2,7 @@
 //! with the training means and deviations and multiplied by the settings' `cue_scale`.
 //! One column per enabled cue, named `cue:NAME`.
 
-use super::FeatureBlock;
+use super::{BlockFit, FeatureBlock, TrainingSet};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, ModelFile};
@@ -48,6 +48,12 @@ impl CueBlock {
             });
         }
         CueBlock::new(settings, mean, multiplier)
+    }
+
+    /// Fit the standardisation on the raw cue values of the rows of `set`.
+    pub(crate) fn fit_on(set: &TrainingSet<'_>) -> Self {
+        let raw: Vec<[f64; N_CUES]> = set.rows.iter().map(|&i| *set.analysed.cues(i)).collect();
+        Self::fit(set.settings, &raw)
     }
 
     /// Append the columns for a sentence's raw cue values (what [`FeatureBlock::append`]
@@ -155,5 +161,25 @@ impl FeatureBlock for CueBlock {
         file.cue_mean = self.mean.clone();
         file.cue_multiplier = self.multiplier.clone();
         file.cue_weights = weights.to_vec();
+    }
+}
+
+impl BlockFit for CueBlock {
+    fn width(&self) -> usize {
+        self.index.len()
+    }
+
+    fn append_training(
+        &self,
+        set: &TrainingSet<'_>,
+        i: usize,
+        base: u32,
+        row: &mut Vec<(u32, f64)>,
+    ) {
+        self.append_raw(set.analysed.cues(i), base, row);
+    }
+
+    fn into_block(self: Box<Self>) -> Box<dyn FeatureBlock> {
+        self
     }
 }

@@ -3,7 +3,7 @@
 //! multiplied by the block scale. Its columns are named `e5-small:J`; `--explain`
 //! reports the block as one contribution, `encoder:e5-small`, the sum of its columns'.
 
-use super::FeatureBlock;
+use super::{BlockFit, FeatureBlock, TrainingSet};
 use crate::encoder::{Buffers, Encoder, EncoderSpec};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
@@ -160,6 +160,16 @@ impl EncoderBlock {
         }
     }
 
+    /// Fit the standardisation on the embeddings of the rows of `set`, times `scale`.
+    pub(crate) fn fit_on(embedder: Arc<Embedder>, scale: f64, set: &TrainingSet<'_>) -> Self {
+        let texts: Vec<&str> = set
+            .rows
+            .iter()
+            .map(|&i| set.records[i].text.as_str())
+            .collect();
+        Self::fit(embedder, &texts, scale)
+    }
+
     /// Read and check the block from a model file, loading the installed encoder it
     /// names: the block and its weights.
     pub fn load<'f>(file: &'f ModelFile, path: &Path) -> Result<(Self, &'f [f64])> {
@@ -270,5 +280,25 @@ impl FeatureBlock for EncoderBlock {
             multiplier: self.multiplier.clone(),
             weights: weights.to_vec(),
         });
+    }
+}
+
+impl BlockFit for EncoderBlock {
+    fn width(&self) -> usize {
+        self.mean.len()
+    }
+
+    fn append_training(
+        &self,
+        set: &TrainingSet<'_>,
+        i: usize,
+        base: u32,
+        row: &mut Vec<(u32, f64)>,
+    ) {
+        self.append_text(&set.records[i].text, base, row);
+    }
+
+    fn into_block(self: Box<Self>) -> Box<dyn FeatureBlock> {
+        self
     }
 }

@@ -6,20 +6,30 @@
 //! the model's [`crate::model::linear::Linear`] weights then give the probability and
 //! the explanation over all blocks alike. The blocks are [`tfidf`] (word n-grams),
 //! [`cues`] (named cue features) and, in the accurate tier, [`encoder`] (a sentence
-//! encoder's embedding). A new block is a module here that
-//! implements [`FeatureBlock`], a [`BlockKind`] variant, and a line in [`load`]; the code
-//! that classifies, streams, evaluates or renders results does not change.
+//! encoder's embedding).
+//!
+//! Each block also owns its fitting: training asks [`BlockSpec::fit`] for a
+//! [`BlockFit`] on its rows, builds every training row block by block from the
+//! sentences analysed once ([`crate::pipeline::analysed`]), and turns the fits into the
+//! model's blocks; training names no block. A new block is a module here that
+//! implements [`FeatureBlock`] and [`BlockFit`], a [`BlockKind`] variant, a
+//! [`BlockSpec`] variant and a line in [`load`]; the code that trains, classifies,
+//! streams, evaluates or renders results does not change.
 
 pub mod cues;
 pub mod encoder;
 pub mod tfidf;
 
+use crate::data::Record;
 use crate::error::Result;
 use crate::model::file::{BlockKind, ModelFile};
+use crate::pipeline::analysed::Analysed;
 use crate::pipeline::analyzer::{Analysis, Analyzer, FeatureSettings, Scratch};
 use crate::pipeline::vocab::WordIds;
+use encoder::Embedder;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One block of a model's features.
 pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
@@ -94,6 +104,89 @@ pub fn load(file: &ModelFile, path: &Path) -> Result<(Blocks, Vec<f64>)> {
         blocks.push(block);
     }
     Ok((blocks, weights))
+}
+
+/// A block to fit, with what its fitting needs beyond the training rows.
+#[derive(Debug, Clone)]
+pub(crate) enum BlockSpec {
+    /// Word n-grams with TF-IDF: the vocabulary is chosen from the training rows.
+    Tfidf,
+    /// The enabled cues, standardised on the training rows.
+    Cues,
+    /// A sentence encoder's embedding, standardised on the training rows and
+    /// multiplied by `scale`.
+    Encoder {
+        /// The encoder, with the training sentences' embeddings when computed once.
+        embedder: Arc<Embedder>,
+        /// The block's multiplier of standardised embeddings.
+        scale: f64,
+    },
+}
+
+/// The rows one fit is made on.
+pub(crate) struct TrainingSet<'a> {
+    /// The feature settings of the model being trained.
+    pub(crate) settings: &'a FeatureSettings,
+    /// Every sentence of the training run, analysed once.
+    pub(crate) analysed: &'a Analysed,
+    /// The same sentences' records, by the same index.
+    pub(crate) records: &'a [&'a Record],
+    /// The indices of the rows this fit learns from.
+    pub(crate) rows: &'a [usize],
+}
+
+impl BlockSpec {
+    /// Fit this block on `set`.
+    pub(crate) fn fit(&self, set: &TrainingSet<'_>) -> Box<dyn BlockFit> {
+        match self {
+            BlockSpec::Tfidf => Box::new(tfidf::TfidfFit::fit(set)),
+            BlockSpec::Cues => Box::new(cues::CueBlock::fit_on(set)),
+            BlockSpec::Encoder { embedder, scale } => {
+                Box::new(encoder::EncoderBlock::fit_on(embedder.clone(), *scale, set))
+            }
+        }
+    }
+
+    /// How many columns this block would have if fitted on `set` (the size the solver
+    /// is chosen by), without fitting it.
+    pub(crate) fn width_on(&self, set: &TrainingSet<'_>) -> usize {
+        match self {
+            BlockSpec::Tfidf => {
+                let f = set.settings;
+                set.analysed
+                    .vocabulary_size(set.rows, f.min_df, f.max_features)
+            }
+            BlockSpec::Cues => set.settings.cue_indices().len(),
+            BlockSpec::Encoder { embedder, .. } => embedder.encoder().dim(),
+        }
+    }
+}
+
+/// A block fitted on a [`TrainingSet`]: it gives the columns of any sentence of the
+/// training run from the shared analysis, the same numbers [`FeatureBlock::append`]
+/// gives from the text (`train::tests::shared_rows_equal_the_featurizer_rows`), then
+/// becomes the model's block.
+pub(crate) trait BlockFit {
+    /// Number of columns.
+    fn width(&self) -> usize;
+
+    /// At most how many values this block puts in the rows of the sentences `rows`.
+    fn max_values(&self, _set: &TrainingSet<'_>, rows: &[usize]) -> usize {
+        rows.len() * self.width()
+    }
+
+    /// Append the columns of training sentence `i` (an index into the set's records),
+    /// numbered from `base`, in increasing order.
+    fn append_training(
+        &self,
+        set: &TrainingSet<'_>,
+        i: usize,
+        base: u32,
+        row: &mut Vec<(u32, f64)>,
+    );
+
+    /// The fitted block, for the model.
+    fn into_block(self: Box<Self>) -> Box<dyn FeatureBlock>;
 }
 
 /// The fitted feature extractor of a model: the shared analysis and the blocks.

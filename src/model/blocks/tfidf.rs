@@ -6,7 +6,7 @@
 //! with no n-gram strings built; longer n-grams go through the strings. Both give the
 //! same features (tested).
 
-use super::FeatureBlock;
+use super::{BlockFit, FeatureBlock, TrainingSet};
 use crate::error::{Error, Result};
 use crate::limits::MAX_MODEL_NUMBER;
 use crate::model::file::{BlockKind, ModelFile};
@@ -136,5 +136,63 @@ impl FeatureBlock for TfidfBlock {
         file.vocabulary = self.vocab.terms().to_vec();
         file.idf = self.vocab.idf().to_vec();
         file.term_weights = weights.to_vec();
+    }
+}
+
+/// The TF-IDF block being fitted: the block over the vocabulary of the training rows,
+/// and each analysed n-gram's column in it.
+#[derive(Debug)]
+pub(crate) struct TfidfFit {
+    block: TfidfBlock,
+    /// Column by n-gram id of the training run's analysis (`u32::MAX`: not kept).
+    column: Vec<u32>,
+}
+
+impl TfidfFit {
+    /// Choose the vocabulary of the rows of `set` (minimum document frequency, most
+    /// frequent terms) and their idf.
+    pub(crate) fn fit(set: &TrainingSet<'_>) -> Self {
+        let f = set.settings;
+        let (vocab, column) = set.analysed.vocabulary(set.rows, f.min_df, f.max_features);
+        TfidfFit {
+            block: TfidfBlock::new(vocab, f.ngram_min, f.ngram_max, f.sublinear_tf),
+            column,
+        }
+    }
+}
+
+impl BlockFit for TfidfFit {
+    fn width(&self) -> usize {
+        self.block.width()
+    }
+
+    fn max_values(&self, set: &TrainingSet<'_>, rows: &[usize]) -> usize {
+        set.analysed.max_terms(rows)
+    }
+
+    fn append_training(
+        &self,
+        set: &TrainingSet<'_>,
+        i: usize,
+        base: u32,
+        row: &mut Vec<(u32, f64)>,
+    ) {
+        let from = row.len();
+        set.analysed.tfidf_into(
+            i,
+            &self.block.vocab,
+            &self.column,
+            self.block.sublinear_tf,
+            row,
+        );
+        if base != 0 {
+            for (c, _) in &mut row[from..] {
+                *c += base;
+            }
+        }
+    }
+
+    fn into_block(self: Box<Self>) -> Box<dyn FeatureBlock> {
+        Box::new(self.block)
     }
 }

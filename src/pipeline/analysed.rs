@@ -15,7 +15,7 @@ use crate::pipeline::vocab::{select, Vocabulary};
 use rustc_hash::FxHashMap;
 
 /// The analysed sentences.
-pub struct Analysed {
+pub(crate) struct Analysed {
     /// Each distinct n-gram, by id.
     grams: Vec<Box<str>>,
     /// Sentence `i`'s (n-gram id, count) pairs are `pairs[starts[i]..starts[i + 1]]`,
@@ -28,7 +28,7 @@ pub struct Analysed {
 
 impl Analysed {
     /// Analyse `records` with `features`.
-    pub fn new(features: &FeatureSettings, records: &[&Record]) -> Analysed {
+    pub(crate) fn new(features: &FeatureSettings, records: &[&Record]) -> Analysed {
         let analyzer = Analyzer::new(features.clone());
         let mut scratch = Scratch::default();
         // Each n-gram's text is held once: by the map while analysing, then by `grams`.
@@ -72,7 +72,7 @@ impl Analysed {
     }
 
     /// At most how many TF-IDF values the sentences `rows` have.
-    pub fn max_terms(&self, rows: &[usize]) -> usize {
+    pub(crate) fn max_terms(&self, rows: &[usize]) -> usize {
         rows.iter()
             .map(|&i| self.starts[i + 1] - self.starts[i])
             .sum()
@@ -83,7 +83,7 @@ impl Analysed {
     }
 
     /// Sentence `i`'s raw cue values.
-    pub fn cues(&self, i: usize) -> &[f64; N_CUES] {
+    pub(crate) fn cues(&self, i: usize) -> &[f64; N_CUES] {
         &self.cues[i]
     }
 
@@ -101,7 +101,7 @@ impl Analysed {
     /// The vocabulary of the sentences `rows` (the rule of
     /// [`crate::pipeline::vocab::VocabBuilder::build`]) and each n-gram id's column in
     /// it (`u32::MAX`: not kept).
-    pub fn vocabulary(
+    pub(crate) fn vocabulary(
         &self,
         rows: &[usize],
         min_df: u32,
@@ -125,7 +125,12 @@ impl Analysed {
     }
 
     /// How many terms [`Analysed::vocabulary`] would keep for `rows`.
-    pub fn vocabulary_size(&self, rows: &[usize], min_df: u32, max_features: usize) -> usize {
+    pub(crate) fn vocabulary_size(
+        &self,
+        rows: &[usize],
+        min_df: u32,
+        max_features: usize,
+    ) -> usize {
         let df = self.document_frequencies(rows);
         let kept = df.iter().filter(|&&d| d >= min_df.max(1)).count();
         if max_features > 0 {
@@ -137,7 +142,7 @@ impl Analysed {
 
     /// Append sentence `i`'s TF-IDF columns (from column 0) over `vocab`, whose
     /// columns by n-gram id are `column`.
-    pub fn tfidf_into(
+    pub(crate) fn tfidf_into(
         &self,
         i: usize,
         vocab: &Vocabulary,
