@@ -70,6 +70,9 @@ use rust_stemmers::Algorithm;
 pub(super) const PROFILE: Profile = Profile {
     code: "ar",
     name: "Arabic",
+    about: "Arabic (Snowball \"arabic\")",
+    detected_as: Some(whatlang::Lang::Ara),
+    right_to_left: true,
     stemmer: StemRule::Snowball(Algorithm::Arabic),
     segmentation: &SEGMENTATION,
     cues: Some(&CUES),

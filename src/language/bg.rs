@@ -92,6 +92,9 @@ use super::{CueLexicon, Profile, SegmentRules, StemRule, WordClass};
 pub(super) const PROFILE: Profile = Profile {
     code: "bg",
     name: "Bulgarian",
+    about: "Bulgarian (suffix stripping: rust-stemmers has no Bulgarian)",
+    detected_as: Some(whatlang::Lang::Bul),
+    right_to_left: false,
     stemmer: StemRule::Suffixes {
         suffixes: &[
             // Noun, adjective and verb endings.

@@ -59,6 +59,9 @@ use rust_stemmers::Algorithm;
 pub(super) const PROFILE: Profile = Profile {
     code: "de",
     name: "German",
+    about: "German (Snowball \"german\")",
+    detected_as: Some(whatlang::Lang::Deu),
+    right_to_left: false,
     stemmer: StemRule::Snowball(Algorithm::German),
     segmentation: &SEGMENTATION,
     cues: Some(&CUES),

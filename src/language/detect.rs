@@ -28,14 +28,9 @@ pub struct Detection {
 /// letters, say).
 pub fn detect(text: &str) -> Option<Detection> {
     let info = whatlang::detect(text)?;
-    let language = match info.lang() {
-        whatlang::Lang::Eng => Some(Language::English),
-        whatlang::Lang::Deu => Some(Language::German),
-        whatlang::Lang::Ita => Some(Language::Italian),
-        whatlang::Lang::Ara => Some(Language::Arabic),
-        whatlang::Lang::Bul => Some(Language::Bulgarian),
-        _ => None,
-    };
+    let language = Language::ALL
+        .into_iter()
+        .find(|l| l.profile().detected_as == Some(info.lang()));
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     Some(Detection {
         language,

@@ -13,6 +13,9 @@ use rust_stemmers::Algorithm;
 pub(super) const PROFILE: Profile = Profile {
     code: "en",
     name: "English",
+    about: "English (Snowball \"english\", the Porter2 stemmer). The default",
+    detected_as: Some(whatlang::Lang::Eng),
+    right_to_left: false,
     stemmer: StemRule::Snowball(Algorithm::English),
     segmentation: &SEGMENTATION,
     cues: Some(&CUES),

@@ -43,6 +43,9 @@ use rust_stemmers::Algorithm;
 pub(super) const PROFILE: Profile = Profile {
     code: "it",
     name: "Italian",
+    about: "Italian (Snowball \"italian\")",
+    detected_as: Some(whatlang::Lang::Ita),
+    right_to_left: false,
     stemmer: StemRule::Snowball(Algorithm::Italian),
     segmentation: &SEGMENTATION,
     cues: Some(&CUES),

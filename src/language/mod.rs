@@ -5,8 +5,10 @@
 //! openers, the Snowball stemmer, and the cue word lists and lexicons. Pipeline stages
 //! take the `Language` (or the part of its profile they need) and hold no word lists of
 //! their own, so adding a language is a matter of writing its profile here: a new file
-//! beside `en.rs`, a variant of [`Language`], and one arm in [`Language::profile`].
-//! This module depends on nothing else in factop.
+//! beside `en.rs` (its code, name, detector name, writing direction, segmentation
+//! rules, stemmer and cues), a variant of [`Language`] with its place in
+//! [`Language::ALL`], and one arm in [`Language::profile`]; a built-in model of it is
+//! a line in `model::builtin`. This module depends on nothing else in factop.
 
 pub mod detect;
 
@@ -71,14 +73,7 @@ impl Language {
 
     /// A one-line description for help texts.
     pub fn about(self) -> &'static str {
-        match self {
-            Language::English => "English (Snowball \"english\", the Porter2 stemmer). The default",
-            Language::German => "German (Snowball \"german\")",
-            Language::Italian => "Italian (Snowball \"italian\")",
-            Language::Arabic => "Arabic (Snowball \"arabic\")",
-            Language::Bulgarian => "Bulgarian (suffix stripping: rust-stemmers has no Bulgarian)",
-            Language::Unstemmed => "Any other language: lowercasing only, no stemming",
-        }
+        self.profile().about
     }
 
     /// The language whose code is `code`.
@@ -99,6 +94,12 @@ pub struct Profile {
     pub code: &'static str,
     /// English name of the language.
     pub name: &'static str,
+    /// A one-line description for help texts (`--language`).
+    pub about: &'static str,
+    /// The language detector's name for it; `None`: never detected.
+    pub detected_as: Option<whatlang::Lang>,
+    /// Whether it is written right to left (pages set `dir="rtl"` on its text).
+    pub right_to_left: bool,
     /// How words become stems.
     pub stemmer: StemRule,
     /// Sentence segmentation rules.
@@ -210,6 +211,9 @@ pub struct CueLexicon {
 const UNSTEMMED: Profile = Profile {
     code: "none",
     name: "unstemmed",
+    about: "Any other language: lowercasing only, no stemming",
+    detected_as: None,
+    right_to_left: false,
     stemmer: StemRule::None,
     segmentation: &en::SEGMENTATION,
     cues: None,
