@@ -1,5 +1,7 @@
 //! File output: atomic writes, so an interrupted run never leaves a half-written file,
-//! and checks that an output path is safe to replace.
+//! checks that an output path is safe to replace, write errors that name the file
+//! written, and (for the `factop` binary) the removal of unfinished temporary files when
+//! SIGINT, SIGTERM or SIGHUP ends the process.
 
 use crate::error::{Error, Result};
 use std::io::Write;
@@ -54,14 +56,11 @@ pub fn check_output(path: &Path) -> Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let probe = dir.join(format!(".factop-probe.{}.{nanos}.tmp", std::process::id()));
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-    {
-        Ok(f) => {
+    match create_registered(&probe) {
+        Ok((f, ticket)) => {
             drop(f);
             let _ = std::fs::remove_file(&probe);
+            drop(ticket);
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(bad(&format!(
@@ -98,8 +97,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .map_err(|e| Error::io(path, e));
     }
     let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes).map_err(output_error)?;
     f.commit()
+}
+
+/// The error of a failed write, naming the file that was being written: an
+/// [`AtomicFile`]'s write errors carry its path (through any writer stacked on it: a
+/// `BufWriter`, `serde_json`, the `csv` crate), and any other write error is standard
+/// output's (`-`). The operating system's error and its kind are kept, so a closed pipe
+/// is still told from a full disk.
+pub fn output_error(e: std::io::Error) -> Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+        if let Some(Ok(named)) = e.into_inner().map(|inner| inner.downcast::<Error>()) {
+            return *named;
+        }
+        // Unreachable: the check above found an `Error` inside.
+        return Error::io("-", std::io::Error::other("write failed"));
+    }
+    Error::io("-", e)
+}
+
+/// `e` with `path` inside it, for [`output_error`] to find; its kind stays `e`'s.
+fn naming(path: &Path, e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+        return e;
+    }
+    std::io::Error::new(e.kind(), Error::io(path, e))
 }
 
 /// An output file written atomically: a new temporary file with an unpredictable name
@@ -107,13 +130,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// written, then on [`AtomicFile::commit`] flushed, synced, given the permissions of the
 /// file it replaces and renamed over the path. Dropped without a commit (an error on
 /// the way), it removes the temporary file and an existing file stays untouched. The
-/// checks of [`check_output`] are made first.
+/// checks of [`check_output`] are made first. Write errors name the output's path (see
+/// [`output_error`]). Until it is committed or dropped, the temporary file is in the
+/// registry that [`remove_temporaries_on_signals`] empties when a signal ends factop.
 #[derive(Debug)]
 pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     file: Option<std::io::BufWriter<std::fs::File>>,
     permissions: Option<std::fs::Permissions>,
+    /// Its place in the registry of temporary files; dropped last.
+    _ticket: Ticket,
 }
 
 impl AtomicFile {
@@ -126,7 +153,7 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
         let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-        let (tmp, f) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
+        let (tmp, f, ticket) = create_temp(&dir, &name).map_err(|e| Error::io(path, e))?;
         // The replaced file's permissions from the start, so that a private file's new
         // contents are never readable by others while they are written.
         if let Some(p) = &permissions {
@@ -140,6 +167,7 @@ impl AtomicFile {
             tmp,
             file: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
             permissions,
+            _ticket: ticket,
         })
     }
 
@@ -156,6 +184,9 @@ impl AtomicFile {
             }
             f.sync_all()?;
             drop(f);
+            // Renamed under the registry's lock: a signal arriving now finds the file
+            // either still temporary (and removes it) or already in place, complete.
+            let _live = live();
             std::fs::rename(&self.tmp, &self.path)
         })();
         if let Err(e) = result {
@@ -169,14 +200,17 @@ impl AtomicFile {
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match &mut self.file {
-            Some(f) => f.write(buf),
-            None => Err(std::io::Error::other("already committed")),
+            Some(f) => f.write(buf).map_err(|e| naming(&self.path, e)),
+            None => Err(naming(
+                &self.path,
+                std::io::Error::other("already committed"),
+            )),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.file {
-            Some(f) => f.flush(),
+            Some(f) => f.flush().map_err(|e| naming(&self.path, e)),
             None => Ok(()),
         }
     }
@@ -191,8 +225,8 @@ impl Drop for AtomicFile {
 }
 
 /// A new file `.NAME.RANDOM.tmp` in `dir`, created exclusively (`O_CREAT | O_EXCL`:
-/// an existing file or link of that name makes it try another name).
-fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// an existing file or link of that name makes it try another name), and registered.
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File, Ticket)> {
     use std::hash::{BuildHasher, Hasher};
     // At most 100 bytes of the output's name, so that the temporary name stays within
     // the 255-byte limit of file names whenever the output's own name does.
@@ -214,17 +248,134 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::Fil
         h.write_u32(std::process::id());
         h.write_u32(attempt);
         let tmp = dir.join(format!(".{name}.{:016x}.tmp", h.finish()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
+        match create_registered(&tmp) {
+            Ok((f, ticket)) => return Ok((tmp, f, ticket)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// The temporary files factop has created and not yet renamed or removed. They are
+/// created, renamed into place and removed from it under its lock, so the cleanup after
+/// a signal, which holds the lock until the process ends, sees every one that exists.
+///
+/// Each entry says what becomes of its file when a signal ends factop. Every writer
+/// today has it removed (the output's path keeps what it held); a writer that keeps the
+/// records it completed (`classify --resume`) would record that choice in its entry.
+struct Registry {
+    next: u64,
+    files: Vec<Live>,
+}
+
+/// One registered temporary file.
+struct Live {
+    id: u64,
+    tmp: PathBuf,
+}
+
+static LIVE: std::sync::Mutex<Registry> = std::sync::Mutex::new(Registry {
+    next: 0,
+    files: Vec::new(),
+});
+
+/// The registry, locked (a panic elsewhere does not make it unusable).
+fn live() -> std::sync::MutexGuard<'static, Registry> {
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A registered temporary file's entry: dropping it takes the entry out (after the file
+/// was renamed or removed).
+#[derive(Debug)]
+struct Ticket(u64);
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        live().files.retain(|f| f.id != self.0);
+    }
+}
+
+/// Create `tmp` exclusively and register it, in one step under the registry's lock.
+fn create_registered(tmp: &Path) -> std::io::Result<(std::fs::File, Ticket)> {
+    let mut live = live();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)?;
+    let id = live.next;
+    live.next += 1;
+    live.files.push(Live {
+        id,
+        tmp: tmp.to_path_buf(),
+    });
+    Ok((f, Ticket(id)))
+}
+
+/// The temporary files registered now (for tests).
+#[cfg(test)]
+fn registered() -> Vec<PathBuf> {
+    live().files.iter().map(|f| f.tmp.clone()).collect()
+}
+
+/// From now on, when SIGINT (Ctrl-C), SIGTERM or SIGHUP arrives, remove every
+/// temporary file of an unfinished write ([`AtomicFile`]), then let the signal end the
+/// process as it would have without factop's handler: the caller sees a process killed
+/// by that signal (a shell reports 128 + its number: 130 for SIGINT, 143 for SIGTERM,
+/// 129 for SIGHUP), the output's path keeps what it held, and no `.NAME.RANDOM.tmp` is
+/// left. A signal the caller ignores (`nohup` ignores SIGHUP, a shell's background job
+/// SIGINT) stays ignored.
+///
+/// The signals are received on a thread of their own (the handler itself only writes
+/// a byte to a pipe, which is async-signal-safe), and the files are removed from there.
+/// For programs that write files and have no signal handling of their own: the
+/// `factop` binary calls it for every command but `serve`, whose server shuts down
+/// gracefully on SIGINT and SIGTERM instead. Library users are left alone.
+#[cfg(unix)]
+pub fn remove_temporaries_on_signals() -> std::io::Result<()> {
+    use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM};
+    let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&s| !ignored(s))
+        .collect();
+    if watched.is_empty() {
+        return Ok(());
+    }
+    let mut signals = signal_hook::iterator::Signals::new(&watched)?;
+    std::thread::Builder::new()
+        .name("factop-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until the process ends: no temporary file is created, renamed
+                // or forgotten from here on.
+                let live = live();
+                for f in &live.files {
+                    let _ = std::fs::remove_file(&f.tmp);
+                }
+                // The default action of these three signals ends the process; if it
+                // could not be restored, exit as a shell reports a signal's end.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                signal_hook::low_level::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// Whether `signal` is ignored (`SIG_IGN`) in this process, as `nohup` leaves SIGHUP.
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: with a null new action, sigaction only writes the current action of
+    // `signal` into `old`, a valid, writable, zero-initialised sigaction; it changes
+    // nothing in the process.
+    let status = unsafe { libc::sigaction(signal, std::ptr::null(), old.as_mut_ptr()) };
+    if status != 0 {
+        return false;
+    }
+    // SAFETY: `old` was zero-initialised (a valid sigaction) and sigaction filled it.
+    let old = unsafe { old.assume_init() };
+    old.sa_sigaction == libc::SIG_IGN
 }
 
 #[cfg(test)]
@@ -319,6 +470,161 @@ mod tests {
         }
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// The registered temporary files in `dir` (other tests run beside this one).
+    fn registered_in(dir: &Path) -> Vec<PathBuf> {
+        registered()
+            .into_iter()
+            .filter(|p| p.starts_with(dir))
+            .collect()
+    }
+
+    #[test]
+    fn temporary_files_are_registered_while_they_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        // Committed: registered while written, out of the registry once in place.
+        let mut f = AtomicFile::create(&p).unwrap();
+        let live = registered_in(dir.path());
+        assert_eq!(live.len(), 1);
+        assert!(live[0].is_file());
+        assert!(live[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".out.json."));
+        f.write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert_eq!(registered_in(dir.path()), Vec::<PathBuf>::new());
+        // Dropped: removed and out of the registry.
+        let f = AtomicFile::create(&p).unwrap();
+        let live = registered_in(dir.path());
+        assert_eq!(live.len(), 1);
+        drop(f);
+        assert!(!live[0].exists());
+        assert_eq!(registered_in(dir.path()), Vec::<PathBuf>::new());
+        // The output check's probe is not left registered either.
+        check_output(&dir.path().join("other.json")).unwrap();
+        assert_eq!(registered_in(dir.path()), Vec::<PathBuf>::new());
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
+
+    /// A writer that fails as a full disk does.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+    }
+
+    /// [`Full`] as an output file's writer: its errors name the file, as an
+    /// [`AtomicFile`]'s do.
+    struct FullFile(PathBuf);
+
+    impl Write for FullFile {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            Full.write(buf).map_err(|e| naming(&self.0, e))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Full.flush().map_err(|e| naming(&self.0, e))
+        }
+    }
+
+    /// The message of a failed write of `value` through a `BufWriter`, `serde_json` and
+    /// the `csv` crate, in that order, on `out`.
+    fn messages(mut out: impl FnMut() -> Box<dyn Write>) -> [String; 3] {
+        let mut buffered = std::io::BufWriter::new(out());
+        let e = buffered
+            .write_all(b"x")
+            .and_then(|()| buffered.flush())
+            .unwrap_err();
+        let buffered = output_error(e).to_string();
+        let e = serde_json::to_writer(out(), &[1, 2]).unwrap_err();
+        let json = output_error(e.into()).to_string();
+        let mut w = csv::Writer::from_writer(out());
+        let e = w
+            .write_record(["a", "b"])
+            .and_then(|()| w.flush().map_err(Into::into))
+            .unwrap_err();
+        let csv = match e.into_kind() {
+            csv::ErrorKind::Io(e) => output_error(e).to_string(),
+            other => format!("{other:?}"),
+        };
+        [buffered, json, csv]
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file_through_every_layer() {
+        let full = "No space left on device (os error 28)";
+        assert_eq!(
+            messages(|| Box::new(FullFile(PathBuf::from("out.json")))),
+            [(); 3].map(|()| format!("out.json: {full}"))
+        );
+        // Standard output's writer names nothing: it is `-`.
+        assert_eq!(
+            messages(|| Box::new(Full)),
+            [(); 3].map(|()| format!("-: {full}"))
+        );
+        // The kind is kept: a closed pipe is still told apart.
+        let piped = naming(
+            Path::new("out.json"),
+            std::io::Error::from(std::io::ErrorKind::BrokenPipe),
+        );
+        assert_eq!(piped.kind(), std::io::ErrorKind::BrokenPipe);
+        match output_error(piped) {
+            Error::Io { path, os } => {
+                assert_eq!(path, Path::new("out.json"));
+                assert_eq!(os.kind(), std::io::ErrorKind::BrokenPipe);
+            }
+            other => panic!("{other}"),
+        }
+        // Named once, however many layers name it.
+        let twice = naming(
+            Path::new("a"),
+            naming(Path::new("b"), std::io::Error::from_raw_os_error(28)),
+        );
+        assert_eq!(output_error(twice).to_string(), format!("b: {full}"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the output's name and whatever stands at its path, once the write
+        /// has ended (committed, refused or failed) none of its temporary files is
+        /// left on disk or in the registry.
+        #[test]
+        fn no_temporary_file_outlives_its_write(
+            name in "[^/\\x00]{1,60}",
+            setup in 0u8..3,
+            commit in proptest::bool::ANY,
+        ) {
+            proptest::prop_assume!(name != "." && name != "..");
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join(&name);
+            match setup {
+                1 => std::fs::write(&p, b"old").unwrap(),
+                2 => std::fs::create_dir(&p).unwrap(),
+                _ => {}
+            }
+            if let Ok(mut f) = AtomicFile::create(&p) {
+                proptest::prop_assert_eq!(registered_in(dir.path()).len(), 1);
+                f.write_all(name.as_bytes()).unwrap();
+                if commit {
+                    f.commit().unwrap();
+                }
+            }
+            proptest::prop_assert_eq!(registered_in(dir.path()), Vec::<PathBuf>::new());
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .filter(|n| n != name.as_str())
+                .collect();
+            proptest::prop_assert!(left.is_empty(), "{:?}", left);
+        }
     }
 
     #[cfg(unix)]

@@ -108,6 +108,47 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Refuse, before any work, a command line that reads standard input (`-`) for two
+    /// things: it can be read only once, so the second would find it empty and fail
+    /// with a message about the wrong input.
+    pub fn check_stdin(&self) -> factop::Result<()> {
+        let stdin = |p: &PathBuf| p.as_os_str() == "-";
+        let model = |m: &Option<String>| m.as_deref() == Some("-");
+        let mut readers: Vec<&str> = Vec::new();
+        match &self.command {
+            Command::Train(a) => {
+                readers.extend(a.data.iter().filter(|p| stdin(p)).map(|_| "--data"));
+                readers.extend(
+                    a.validation
+                        .iter()
+                        .filter(|p| stdin(p))
+                        .map(|_| "--validation"),
+                );
+            }
+            Command::Classify(a) => {
+                readers.extend(model(&a.model).then_some("--model"));
+                readers.extend(a.files.iter().filter(|p| stdin(p)).map(|_| "FILE"));
+            }
+            Command::Eval(a) => {
+                readers.extend(model(&a.model).then_some("--model"));
+                readers.extend(a.data.iter().filter(|p| stdin(p)).map(|_| "--data"));
+            }
+            _ => {}
+        }
+        if readers.len() < 2 {
+            return Ok(());
+        }
+        let named: Vec<String> = readers.iter().map(|r| format!("{r} -")).collect();
+        let (last, rest) = named.split_last().unwrap_or((&named[0], &[]));
+        let all = if rest.len() == 1 { "both" } else { "all" };
+        Err(factop::Error::Param(format!(
+            "standard input can be read only once, but {} and {last} {all} read it; name a file for all but one of them",
+            rest.join(", ")
+        )))
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -14,6 +14,10 @@ mod robustness;
 mod segment_props;
 mod serve;
 mod serve_browser;
+#[cfg(target_os = "linux")]
+mod signals;
 mod solver;
 mod tsv_output;
 mod util;
+#[cfg(target_os = "linux")]
+mod write_errors;

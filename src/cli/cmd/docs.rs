@@ -77,6 +77,8 @@ Bad usage or bad input: an unreadable or malformed file (the message names the f
 .TP
 1
 Anything else (a failed write to a full disk, a failed fit).
+.PP
+SIGINT (Ctrl\-C), SIGTERM and SIGHUP end factop as they end any program (a shell reports 128 plus the signal's number: 130 for Ctrl\-C); a file being written is left as it was, with no temporary file beside it.
 .SH ENVIRONMENT
 .TP
 FACTOP_HOME

@@ -22,14 +22,16 @@ pub fn run(cmd: EncoderCommand) -> anyhow::Result<()> {
                 },
                 shown(&done.path.display().to_string()),
                 done.sha256
-            )?;
+            )
+            .map_err(factop::io::output_error)?;
         }
         EncoderCommand::Status => {
             writeln!(
                 out,
                 "cache: {}",
                 shown(&store::home()?.display().to_string())
-            )?;
+            )
+            .map_err(factop::io::output_error)?;
             for spec in ENCODERS {
                 let st = store::status(spec)?;
                 let state = match (&st.sha256, st.ok) {
@@ -40,14 +42,16 @@ pub fn run(cmd: EncoderCommand) -> anyhow::Result<()> {
                         spec.sha256
                     ),
                 };
-                writeln!(out, "{}: {state}", spec.name)?;
-                writeln!(out, "  file: {}", shown(&st.path.display().to_string()))?;
-                writeln!(out, "  what: {}", spec.about)?;
+                writeln!(out, "{}: {state}", spec.name).map_err(factop::io::output_error)?;
+                writeln!(out, "  file: {}", shown(&st.path.display().to_string()))
+                    .map_err(factop::io::output_error)?;
+                writeln!(out, "  what: {}", spec.about).map_err(factop::io::output_error)?;
                 writeln!(
                     out,
                     "  from: {} (SHA-256 {})",
                     spec.wheel, spec.wheel_sha256
-                )?;
+                )
+                .map_err(factop::io::output_error)?;
             }
         }
     }

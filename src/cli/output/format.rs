@@ -83,9 +83,9 @@ pub trait Format {
     fn finish(&mut self) -> Result<()>;
 }
 
-/// An output error: standard output could not be written.
+/// An output error, naming the file written (`-` for standard output).
 pub fn io(e: std::io::Error) -> Error {
-    Error::io("-", e)
+    factop::io::output_error(e)
 }
 
 /// Flush `out` when the input has nothing more buffered, so that results stream out
