@@ -39,6 +39,15 @@ fn named<T: Named>() -> impl TypedValueParser<Value = T> {
     })
 }
 
+/// The `--encoder` values: the encoders factop knows, with their descriptions.
+fn encoder_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        factop::encoder::ENCODERS
+            .iter()
+            .map(|e| PossibleValue::new(e.name).help(e.about)),
+    )
+}
+
 impl Named for Language {
     fn all() -> &'static [Self] {
         &Language::ALL
@@ -348,7 +357,7 @@ pub struct TuningArgs {
     pub seed: u64,
     /// Accurate tier: add this sentence encoder's embedding as a feature block (its
     /// weights must be installed: `factop encoder install`).
-    #[arg(long, value_name = "NAME", value_parser = ["e5-small"])]
+    #[arg(long, value_name = "NAME", value_parser = encoder_names())]
     pub encoder: Option<String>,
     /// Multiplier of the standardised embedding (default: chosen by cross-validation
     /// on the training data from 0.025, 0.05, 0.1, 0.2, 0.4).

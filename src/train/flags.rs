@@ -182,8 +182,13 @@ impl TrainFlags {
             "encoder" => {
                 self.encoder = Some(EncoderSpec::find(value).ok_or_else(|| {
                     Error::Param(format!(
-                        "{f} {:?} is not a sentence encoder factop knows (e5-small)",
-                        crate::error::capped(value)
+                        "{f} {:?} is not a sentence encoder factop knows ({})",
+                        crate::error::capped(value),
+                        crate::encoder::ENCODERS
+                            .iter()
+                            .map(|e| e.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))
                 })?)
             }
