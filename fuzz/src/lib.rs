@@ -6,6 +6,7 @@
 //! lets every target stay a one-liner and lets them be replayed from ordinary code.
 
 use factop::data::{parse, DataOptions};
+use factop::pipeline::chars::is_format;
 use factop::pipeline::segment::{segment as segment_in, segment_iter as segment_iter_in};
 use factop::pipeline::segment::{Span, MAX_SENTENCE_BYTES};
 use factop::pipeline::tokenize::{tokenize, Token, TokenKind};
@@ -68,7 +69,7 @@ pub fn assert_spans(text: &str, spans: &[Span]) {
         );
         let t = s.text(text);
         assert_eq!(
-            t.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}'),
+            t.trim_matches(|c: char| c.is_whitespace() || is_format(c)),
             t,
             "span {s:?} is not trimmed"
         );
@@ -78,10 +79,11 @@ pub fn assert_spans(text: &str, spans: &[Span]) {
         );
         prev_end = s.end;
     }
-    // Every character but whitespace and U+FEFF lies inside exactly one span.
+    // Every character but whitespace and format characters (which a span leaves out at
+    // its edges, as U+FEFF) lies inside exactly one span.
     let mut next = spans.iter().peekable();
     for (i, c) in text.char_indices() {
-        if c.is_whitespace() || c == '\u{FEFF}' {
+        if c.is_whitespace() || is_format(c) {
             continue;
         }
         while next.peek().is_some_and(|s| s.end <= i) {
@@ -115,10 +117,15 @@ fn fold(c: char) -> char {
     }
 }
 
-/// Reference normalisation: NFKC, then [`fold`], character by character (no fast paths).
+/// Reference normalisation: format characters removed, NFKC, then [`fold`], character
+/// by character (no fast paths).
 pub fn reference_normalize(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    text.nfkc().map(fold).collect()
+    text.chars()
+        .filter(|&c| !is_format(c))
+        .nfkc()
+        .map(fold)
+        .collect()
 }
 
 /// Byte offset of `part` inside `whole`, which it must borrow from.

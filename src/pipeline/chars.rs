@@ -1,5 +1,6 @@
 //! Character properties the pipeline asks of every non-ASCII character, remembered per
-//! block of 64 code points.
+//! block of 64 code points, and the format characters (Unicode general category Cf)
+//! that the pipeline reads past and that output for people shows visibly.
 //!
 //! The standard library answers `char::is_alphanumeric` and `char::to_lowercase` for
 //! letters outside ASCII with searches through its Unicode tables, which dominated the
@@ -8,6 +9,7 @@
 //! a bitmap shared by every thread; characters above the BMP ask the standard library
 //! each time. The answers are the standard library's by construction.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Blocks of 64 code points in the Basic Multilingual Plane.
@@ -98,6 +100,110 @@ pub(crate) fn push_lowercase(word: &str, out: &mut String) {
     }
 }
 
+/// The format characters (general category Cf, Unicode 16), as inclusive ranges of
+/// code points in increasing order: the soft hyphen, zero-width space and joiners,
+/// word joiner, byte order mark, bidirectional controls (U+061C, U+200E/F,
+/// U+202A..U+202E, U+2066..U+2069), invisible operators, tags and a few marks of
+/// other scripts.
+const FORMAT: [(u32, u32); 21] = [
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// Whether `c` is a format character (general category Cf): it changes how text is
+/// drawn or broken but is not a letter, digit, mark or space. The pipeline reads past
+/// them: "Unfortu\u{AD}nately" is the word "Unfortunately", and a right-to-left override
+/// after a full stop does not hide the sentence end.
+pub fn is_format(c: char) -> bool {
+    let code = c as u32;
+    if code < 0xAD {
+        return false;
+    }
+    let at = FORMAT.partition_point(|&(_, last)| last < code);
+    FORMAT.get(at).is_some_and(|&(first, _)| first <= code)
+}
+
+/// Whether `c` is a format character that draws nothing (all but the number signs
+/// and marks of Arabic, Syriac and Kaithi that are drawn above or before digits).
+fn is_invisible_format(c: char) -> bool {
+    is_format(c)
+        && !matches!(
+            c,
+            '\u{600}'..='\u{605}'
+                | '\u{6DD}'
+                | '\u{70F}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8E2}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+        )
+}
+
+/// Whether [`visible`] shows `c` other than as itself.
+fn needs_showing(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}') || is_invisible_format(c)
+}
+
+/// `s` as a person should read it on a terminal or in a message: what is invisible or
+/// acts on the text around it is shown instead of obeyed. Format characters that draw
+/// nothing (bidirectional controls such as U+202E, zero-width spaces and joiners, the
+/// soft hyphen, the byte order mark, tags) and the line and paragraph separators
+/// become `<U+202E>`; control characters but the tab become visible symbols: C0
+/// controls and DEL their Unicode control pictures (ESC `␛`, LF `␊`), C1 controls `�`.
+/// Text without any of them is returned as it is.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    let Some(first) = s
+        .char_indices()
+        .find(|&(_, c)| needs_showing(c))
+        .map(|(i, _)| i)
+    else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        match c {
+            c if !needs_showing(c) => out.push(c),
+            '\u{0}'..='\u{1F}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')),
+            '\u{7F}' => out.push('\u{2421}'),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "<U+{:04X}>", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` without its format characters ([`is_format`]); as it is when it has none.
+pub fn without_format(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(is_format) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| !is_format(c)).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +250,75 @@ mod tests {
                 });
             }
         });
+    }
+
+    /// The table is ordered, and exactly its code points are format characters.
+    #[test]
+    fn format_characters_are_the_table() {
+        assert!(FORMAT.windows(2).all(|w| w[0].1 < w[1].0));
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            let listed = FORMAT.iter().any(|&(a, b)| (a..=b).contains(&(c as u32)));
+            assert_eq!(is_format(c), listed, "{c:?}");
+            // None is a letter, digit, space or control to the standard library.
+            if listed {
+                assert!(
+                    !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control(),
+                    "{c:?}"
+                );
+            }
+        }
+        for c in [
+            '\u{AD}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{61C}',
+            '\u{E0041}',
+        ] {
+            assert!(is_format(c), "{c:?}");
+        }
+        for c in [
+            'a', ' ', '\u{AC}', '\u{AE}', '\u{2028}', '\u{2065}', '\u{627}',
+        ] {
+            assert!(!is_format(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_as_code_points() {
+        assert!(matches!(
+            visible("Plain, tabs\tand \u{fc}n\u{ef}code \u{627}."),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(visible("evil\u{202E}txt.exe"), "evil<U+202E>txt.exe");
+        assert_eq!(
+            visible("Unfortu\u{AD}nately\u{200B}\u{2066}x\u{2069}\u{FEFF}\u{E0041}"),
+            "Unfortu<U+00AD>nately<U+200B><U+2066>x<U+2069><U+FEFF><U+E0041>"
+        );
+        assert_eq!(visible("a\u{2028}b\u{2029}"), "a<U+2028>b<U+2029>");
+        assert_eq!(
+            visible("a\rb\u{7f}c\u{9b}d\u{0}\x1b[2K\n"),
+            "a\u{240D}b\u{2421}c\u{FFFD}d\u{2400}\u{241B}[2K\u{240A}"
+        );
+        // Number signs that are drawn stay as they are.
+        assert_eq!(visible("\u{600}12"), "\u{600}12");
+    }
+
+    #[test]
+    fn format_characters_are_removed() {
+        assert!(matches!(
+            without_format("Unfortunately, \u{e9}"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            without_format("Unfortu\u{AD}nately\u{202E}."),
+            "Unfortunately."
+        );
     }
 }

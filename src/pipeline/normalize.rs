@@ -1,10 +1,12 @@
-//! Normalisation: Unicode NFKC, typographic quotes, apostrophes, dashes and the Arabic
-//! question mark folded to ASCII.
+//! Normalisation: format characters removed (soft hyphens, zero-width spaces and
+//! joiners, bidirectional controls: see [`super::chars::is_format`]), then Unicode
+//! NFKC, typographic quotes, apostrophes, dashes and the Arabic question mark folded
+//! to ASCII.
 //!
 //! Case is kept here (cue features look at capitalisation); lowercasing happens when a
 //! token becomes a term (see [`super::stem`]).
 
-use super::chars::BlockCache;
+use super::chars::{is_format, BlockCache};
 use unicode_normalization::UnicodeNormalization;
 
 /// Fold one character that NFKC leaves alone but which readers treat as the same mark.
@@ -22,15 +24,17 @@ fn fold(c: char) -> char {
     }
 }
 
-/// Normalise `text` into `out` (cleared first): NFKC, then quotes, apostrophes,
-/// dashes and all whitespace folded to their ASCII forms.
+/// Normalise `text` into `out` (cleared first): format characters removed, NFKC, then
+/// quotes, apostrophes, dashes and all whitespace folded to their ASCII forms. A word
+/// with a soft hyphen or a zero-width space inside is the same word without it.
 ///
 /// Most text is printable ASCII with a few typographic marks, or letters of one script:
 /// runs of printable ASCII, and of characters that are their own normal form with
 /// combining class 0 (`NFKC_STABLE`), are copied whole, and each run of other
 /// characters is folded as it stands when it is NFKC already. Both kinds of run reset
 /// the NFKC quick check, so a text passes it when every other run does; when one does
-/// not, the whole text goes through NFKC.
+/// not, or when it holds a format character, the whole text goes through the full
+/// path ([`normalize_slowly`]).
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     let bytes = text.as_bytes();
@@ -63,11 +67,11 @@ pub fn normalize_into(text: &str, out: &mut String) {
             .find(|&(_, c)| c.is_ascii() || NFKC_STABLE.get(c))
             .map_or(text.len(), |(i, _)| plain + i);
         let run = &text[plain..end];
-        if unicode_normalization::is_nfkc_quick(run.chars())
-            != unicode_normalization::IsNormalized::Yes
+        if run.chars().any(is_format)
+            || unicode_normalization::is_nfkc_quick(run.chars())
+                != unicode_normalization::IsNormalized::Yes
         {
-            out.clear();
-            out.extend(text.nfkc().map(fold));
+            normalize_slowly(text, out);
             return;
         }
         out.extend(run.chars().map(fold));
@@ -75,14 +79,22 @@ pub fn normalize_into(text: &str, out: &mut String) {
     }
 }
 
+/// The definition of [`normalize_into`], character by character: format characters
+/// removed, NFKC, folds.
+fn normalize_slowly(text: &str, out: &mut String) {
+    out.clear();
+    out.extend(text.chars().filter(|&c| !is_format(c)).nfkc().map(fold));
+}
+
 /// Characters that the NFKC quick check passes with combining class 0 (so they end any
-/// run the check looks at, as ASCII does) and that [`fold`] leaves alone: text made of
-/// them is its own normal form.
+/// run the check looks at, as ASCII does), that [`fold`] leaves alone and that are not
+/// format characters: text made of them is its own normal form.
 static NFKC_STABLE: BlockCache = BlockCache::new(|c| {
     unicode_normalization::is_nfkc_quick(std::iter::once(c))
         == unicode_normalization::IsNormalized::Yes
         && unicode_normalization::char::canonical_combining_class(c) == 0
         && fold(c) == c
+        && !is_format(c)
 });
 
 /// How many bytes at the start are printable ASCII other than the backquote (text that
@@ -114,6 +126,15 @@ pub fn normalize(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What [`normalize`] must give: format characters removed, NFKC, folds.
+    fn reference(text: &str) -> String {
+        text.chars()
+            .filter(|&c| !is_format(c))
+            .nfkc()
+            .map(fold)
+            .collect()
+    }
+
     #[test]
     fn plain_prefix_stops_at_every_other_byte() {
         let text = "x".repeat(100);
@@ -140,20 +161,21 @@ mod tests {
                     "\u{644}\u{627}", "\u{ff21}", "\u{2460}", "\u{1100}\u{1161}", "\u{ac00}",
                     "\u{1161}", "\u{627}", "\u{654}", "\u{64e}", "\u{438}", "\u{306}", "\u{439}",
                     "\u{915}\u{93c}", "\u{3300}", "\u{410}", "\u{3b1}\u{301}", "\u{1f600}",
-                    "\u{64f}", "\u{651}", "\u{315}",
+                    "\u{64f}", "\u{651}", "\u{315}", "\u{ad}", "\u{200b}", "\u{202e}",
+                    "\u{2066}", "\u{feff}", "\u{200d}", "\u{e0041}",
                 ]),
                 0..40,
             )
         ) {
             let text: String = pieces.concat();
-            let expected: String = text.nfkc().map(fold).collect();
+            let expected: String = reference(&text);
             proptest::prop_assert_eq!(normalize(&text), expected);
         }
 
         #[test]
         fn any_text_is_nfkc_then_fold(chars in proptest::collection::vec(proptest::char::any(), 0..30)) {
             let text: String = chars.into_iter().collect();
-            let expected: String = text.nfkc().map(fold).collect();
+            let expected: String = reference(&text);
             proptest::prop_assert_eq!(normalize(&text), expected);
         }
     }
@@ -172,7 +194,7 @@ mod tests {
                 format!("x{c}a"),
                 format!("x\u{315}{c}"),
             ] {
-                let expected: String = text.nfkc().map(fold).collect();
+                let expected: String = reference(&text);
                 assert_eq!(normalize(&text), expected, "{c:?}");
             }
         }
@@ -208,7 +230,7 @@ mod tests {
             "e\u{301} combining",
             "\u{FB01} ligature \u{2019}",
         ] {
-            let full: String = s.nfkc().map(fold).collect();
+            let full: String = reference(s);
             assert_eq!(normalize(s), full, "{s:?}");
         }
     }
@@ -216,5 +238,19 @@ mod tests {
     #[test]
     fn keeps_case() {
         assert_eq!(normalize("U.S. Secretary"), "U.S. Secretary");
+    }
+
+    /// A soft hyphen, zero-width space, word joiner or bidirectional control inside a
+    /// word leaves the word whole, and one between a letter and its accent lets them
+    /// compose.
+    #[test]
+    fn format_characters_are_removed_before_nfkc() {
+        assert_eq!(normalize("Unfortu\u{AD}nately, it"), "Unfortunately, it");
+        assert_eq!(
+            normalize("Un\u{200B}for\u{2060}tu\u{200D}nate\u{202E}ly\u{FEFF}."),
+            "Unfortunately."
+        );
+        assert_eq!(normalize("e\u{200B}\u{301}"), "\u{e9}");
+        assert_eq!(normalize("\u{2067}\u{627}\u{2069} \u{200F}"), "\u{627} ");
     }
 }

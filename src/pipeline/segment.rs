@@ -24,11 +24,17 @@
 //!   together. A quote that does not close on its line is ignored.
 //! * No sentence is longer than [`MAX_SENTENCE_BYTES`].
 //!
-//! Every span is trimmed of Unicode whitespace and U+FEFF ([`is_space`]), non-empty,
-//! lies on `char` boundaries, and spans are in increasing order without overlap. Every
-//! other character of the input lies inside exactly one span.
+//! * Format characters (soft hyphens, zero-width spaces and joiners, bidirectional
+//!   controls such as U+202E: [`is_format`]) do not count: the text is segmented as
+//!   if they were not there, so a right-to-left override after a full stop does not
+//!   hide the sentence end.
+//!
+//! Every span is trimmed of Unicode whitespace and U+FEFF ([`is_space`]) and of format
+//! characters, non-empty, lies on `char` boundaries, and spans are in increasing order
+//! without overlap. Every other character of the input lies inside exactly one span.
 
 use crate::language::{Language, SegmentRules};
+use crate::pipeline::chars::is_format;
 
 /// Longest sentence, in bytes, that [`segment`] ever returns.
 ///
@@ -72,8 +78,42 @@ pub fn segment(text: &str, language: Language) -> Vec<Span> {
 /// Iterator form of [`segment`], yielding the same spans lazily.
 ///
 /// Useful for streaming over large inputs: each call to `next` does work
-/// proportional to the bytes it consumes.
-pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span> + '_ {
+/// proportional to the bytes it consumes. Text with format characters (see
+/// [`crate::pipeline::chars::is_format`]) is segmented as the text without them, all at
+/// once: a soft hyphen, zero-width space or right-to-left override never hides or
+/// makes a sentence end, and the spans still index `text`.
+pub fn segment_iter(text: &str, language: Language) -> Spans<'_> {
+    if has_format_characters(text) {
+        Spans(SpansInner::Mapped(
+            segment_without_format(text, language).into_iter(),
+        ))
+    } else {
+        Spans(SpansInner::Lazy(segmenter(text, language)))
+    }
+}
+
+/// The sentence spans of a text, from [`segment_iter`].
+pub struct Spans<'a>(SpansInner<'a>);
+
+enum SpansInner<'a> {
+    /// Text without format characters, segmented as it is read.
+    Lazy(Segmenter<'a>),
+    /// Text with format characters, segmented in full.
+    Mapped(std::vec::IntoIter<Span>),
+}
+
+impl Iterator for Spans<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        match &mut self.0 {
+            SpansInner::Lazy(s) => s.next(),
+            SpansInner::Mapped(s) => s.next(),
+        }
+    }
+}
+
+fn segmenter(text: &str, language: Language) -> Segmenter<'_> {
     Segmenter {
         rules: language.profile().segmentation,
         text,
@@ -84,6 +124,123 @@ pub fn segment_iter(text: &str, language: Language) -> impl Iterator<Item = Span
         pair_fail_until: [0; MAX_QUOTE_PAIRS],
         straight_fail_until: 0,
         lowercase_line: std::cell::Cell::new(None),
+    }
+}
+
+/// First bytes of the UTF-8 forms of the format characters.
+const FORMAT_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    // U+00AD, U+0600..U+061C, U+06DD, U+070F, U+0890..U+08E2, U+180E, U+200B..U+206F,
+    // U+FEFF..U+FFFB, and the planes above (U+110BD..U+E007F).
+    let leads = [0xC2, 0xD8, 0xDB, 0xDC, 0xE0, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3];
+    while i < leads.len() {
+        t[leads[i]] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `text` holds a format character. Only characters whose first byte can start
+/// one are decoded.
+fn has_format_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        FORMAT_LEAD[usize::from(b)]
+            && text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(is_format)
+    })
+}
+
+/// The spans of `text` found in `text` without its format characters, mapped back to
+/// `text`'s offsets. A run of format characters at a sentence's edge is left outside it,
+/// as whitespace is; one inside stays inside. A sentence that format characters make
+/// longer than [`MAX_SENTENCE_BYTES`] is cut as a long sentence is.
+fn segment_without_format(text: &str, language: Language) -> Vec<Span> {
+    let mut plain = String::with_capacity(text.len());
+    // Each run of removed characters: its offset in `plain` and the bytes removed up to
+    // its end.
+    let mut removed: Vec<(usize, usize)> = Vec::new();
+    let mut total = 0;
+    for c in text.chars() {
+        if is_format(c) {
+            total += c.len_utf8();
+            match removed.last_mut() {
+                Some(last) if last.0 == plain.len() => last.1 = total,
+                _ => removed.push((plain.len(), total)),
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    // Bytes removed before the character at `at` of `plain` (`inclusive`: also the run
+    // at `at` itself, which precedes that character).
+    let shift = |at: usize, inclusive: bool| {
+        let n = removed.partition_point(|&(pos, _)| pos < at || (inclusive && pos == at));
+        n.checked_sub(1)
+            .and_then(|k| removed.get(k))
+            .map_or(0, |r| r.1)
+    };
+    let mut out = Vec::with_capacity(plain.len() / 128 + 1);
+    for span in segmenter(&plain, language) {
+        let start = span.start + shift(span.start, true);
+        let end = span.end + shift(span.end, false);
+        cut_long(text, start, end, &mut out);
+    }
+    out
+}
+
+/// Push `start..end` of `text` as spans of at most [`MAX_SENTENCE_BYTES`], cut at the
+/// last whitespace before the limit (else at the last `char` boundary), each trimmed
+/// of whitespace and format characters.
+fn cut_long(text: &str, mut start: usize, end: usize, out: &mut Vec<Span>) {
+    let edge = |c: char| is_space(c) || is_format(c);
+    while start < end {
+        let mut cut = end;
+        if end - start > MAX_SENTENCE_BYTES {
+            let mut lim = start + MAX_SENTENCE_BYTES;
+            while lim > start && !text.is_char_boundary(lim) {
+                lim -= 1;
+            }
+            cut = text
+                .get(start..lim)
+                .and_then(|piece| {
+                    piece
+                        .char_indices()
+                        .rev()
+                        .take_while(|&(i, _)| i > 0)
+                        .find(|&(_, c)| c.is_whitespace())
+                })
+                .map_or(lim, |(i, _)| start + i);
+            if text
+                .get(lim..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_whitespace)
+            {
+                cut = lim;
+            }
+            if cut <= start {
+                cut = start
+                    + text
+                        .get(start..)
+                        .and_then(|t| t.chars().next())
+                        .map_or(1, char::len_utf8);
+            }
+        }
+        if let Some(piece) = text.get(start..cut) {
+            let trimmed = piece.trim_start_matches(edge);
+            let s = start + piece.len() - trimmed.len();
+            let trimmed = trimmed.trim_end_matches(edge);
+            if !trimmed.is_empty() {
+                out.push(Span {
+                    start: s,
+                    end: s + trimmed.len(),
+                });
+            }
+        }
+        start = cut;
     }
 }
 
@@ -1341,5 +1498,104 @@ mod tests {
             sents_in("Срещата е на ул. Раковски. Той дойде.", bg),
             ["Срещата е на ул. Раковски.", "Той дойде."]
         );
+    }
+
+    /// A right-to-left override or a zero-width space after a full stop does not hide
+    /// the sentence end, one inside a word does not make one, and the spans index the
+    /// original text, with format characters at a sentence's edge left outside it.
+    #[test]
+    fn format_characters_neither_hide_nor_make_sentence_ends() {
+        let text = "The mayor resigned.\u{202E} He left. \u{200B}Unfortu\u{AD}nately, nobody cared.\u{2069}";
+        assert_eq!(
+            sents(text),
+            [
+                "The mayor resigned.",
+                "He left.",
+                "Unfortu\u{AD}nately, nobody cared."
+            ]
+        );
+        let spans = segment(text, EN);
+        assert_eq!(
+            spans,
+            [
+                Span { start: 0, end: 19 },
+                Span { start: 23, end: 31 },
+                Span { start: 35, end: 65 },
+            ]
+        );
+        assert_eq!(
+            sents("Mr.\u{2066} Smith\u{2069} said no. Next."),
+            ["Mr.\u{2066} Smith\u{2069} said no.", "Next."]
+        );
+        assert!(segment("\u{202E}\u{200B} \u{2066}", EN).is_empty());
+        assert_eq!(
+            sents_in(
+                "\u{645}\u{627} \u{647}\u{630}\u{627}\u{61F}\u{200F} \u{647}\u{648}",
+                Language::Arabic
+            ),
+            [
+                "\u{645}\u{627} \u{647}\u{630}\u{627}\u{61F}",
+                "\u{647}\u{648}"
+            ]
+        );
+    }
+
+    /// Format characters cannot make a sentence longer than the limit.
+    #[test]
+    fn format_characters_do_not_lengthen_sentences_past_the_limit() {
+        let text = format!("A{}b. Next one.", "\u{200B}".repeat(2 * MAX_SENTENCE_BYTES));
+        let spans = segment(&text, EN);
+        assert!(spans.iter().all(|s| s.end - s.start <= MAX_SENTENCE_BYTES));
+        assert!(spans
+            .iter()
+            .all(|s| text.is_char_boundary(s.start) && text.is_char_boundary(s.end)));
+        assert_eq!(spans.last().map(|s| s.text(&text)), Some("Next one."));
+        assert_eq!(spans.first().map(|s| s.start), Some(0));
+    }
+
+    proptest::proptest! {
+        /// Format characters inserted anywhere never merge, split or move a sentence:
+        /// the spans with them are the spans without them, at the same places of the
+        /// text once they are removed, and they index the text with them on character
+        /// boundaries.
+        #[test]
+        fn format_characters_never_move_sentence_boundaries(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "The", " council", " voted", ".", " ", "?", "!", "\n", "\"", "\u{201C}",
+                    "\u{201D}", "Mr.", " U.S.", " He", " it", "3", "...", "\u{2026}", ")",
+                    "\u{e9}", "\u{627}", "\u{61F}", "  ", "\t", "e.g.",
+                ]),
+                0..30,
+            ),
+            inserts in proptest::collection::vec(
+                (0usize..200, proptest::sample::select(vec![
+                    "\u{AD}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}",
+                    "\u{202A}", "\u{202E}", "\u{2060}", "\u{2066}", "\u{2069}", "\u{61C}",
+                    "\u{FEFF}", "\u{E0041}", "\u{202E}\u{200B}",
+                ])),
+                0..8,
+            ),
+        ) {
+            let plain: String = pieces.concat();
+            let mut text = plain.clone();
+            for (at, c) in inserts {
+                let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+                text.insert_str(bounds[at % bounds.len()], c);
+            }
+            let expected = segment(&plain, EN);
+            let got = segment(&text, EN);
+            proptest::prop_assert_eq!(got.len(), expected.len(), "{:?} vs {:?}", text, plain);
+            let plain_offset = |i: usize| crate::pipeline::chars::without_format(&text[..i]).len();
+            for (g, e) in got.iter().zip(&expected) {
+                proptest::prop_assert!(text.is_char_boundary(g.start) && text.is_char_boundary(g.end));
+                proptest::prop_assert_eq!((plain_offset(g.start), plain_offset(g.end)), (e.start, e.end));
+                proptest::prop_assert_eq!(
+                    crate::pipeline::chars::without_format(g.text(&text)),
+                    e.text(&plain)
+                );
+            }
+            proptest::prop_assert!(segment_iter(&text, EN).eq(got.iter().copied()));
+        }
     }
 }

@@ -6,6 +6,7 @@ mod data;
 mod data_files;
 mod encoder;
 mod html_browser;
+mod invisible;
 mod languages;
 mod model_reproduction;
 mod no_split;

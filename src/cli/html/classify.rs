@@ -6,9 +6,15 @@
 //! `<span class="sentence fact|opinion">` whose background is stronger the further its
 //! P(opinion) lies from the threshold, with a tooltip (`title`) giving P(opinion) and
 //! the features that pushed it most each way.
+//!
+//! Each sentence is isolated for bidirectional text (`unicode-bidi: isolate`), so that
+//! a right-to-left sentence cannot reorder its neighbours, and characters that would
+//! act unseen (bidirectional controls such as U+202E, zero-width spaces, soft hyphens,
+//! control characters) are shown as boxed code points ([`escape_shown`]).
 
-use super::common::{escape, num, BASE_CSS};
+use super::common::{escape, escape_shown, num, BASE_CSS};
 use factop::model::{Contribution, SentenceResult, Summary};
+use factop::pipeline::chars::visible;
 use factop::{Label, Language};
 use std::fmt::Write as _;
 
@@ -46,7 +52,7 @@ main{max-width:860px;margin:0 auto}
 .share .opinion{background:rgb(var(--opinion))}
 .text{font:17px/1.75 Georgia,\"Liberation Serif\",\"DejaVu Serif\",serif}
 .text p{margin:0 0 14px;white-space:pre-wrap}
-.sentence{border-radius:3px;padding:1px 0;box-decoration-break:clone;-webkit-box-decoration-break:clone}
+.sentence{unicode-bidi:isolate;border-radius:3px;padding:1px 0;box-decoration-break:clone;-webkit-box-decoration-break:clone}
 .sentence.fact{background:rgba(var(--fact),var(--a,.25))}
 .sentence.opinion{background:rgba(var(--opinion),var(--a,.4));border-bottom:2px solid rgb(var(--opinion))}
 .sentence:hover{outline:1px solid var(--ink)}
@@ -129,8 +135,8 @@ fn sentence_span(s: &SentenceResult, text: &str, threshold: f64) -> String {
         s.label,
         num(alpha(s.label, confidence(p, threshold)), 2),
         num(p, 3),
-        escape(&tip).replace('\n', "&#10;"),
-        escape(text)
+        escape(&visible(&tip)).replace('\u{240A}', "&#10;"),
+        escape_shown(text)
     )
 }
 
@@ -219,7 +225,7 @@ fn render_text(d: &HtmlDocument, threshold: f64) -> String {
                     } else {
                         part
                     };
-                    cur.push_str(&escape(part));
+                    cur.push_str(&escape_shown(part));
                 }
             }
             Piece::Sentence(s, text) => cur.push_str(&sentence_span(s, text, threshold)),
@@ -249,9 +255,9 @@ fn render_document(i: usize, d: &HtmlDocument) -> String {
         0.0
     };
     let mut s = format!(
-        "<article class=\"doc card\" id=\"doc-{}\">\n<h2>{}</h2>\n",
+        "<article class=\"doc card\" id=\"doc-{}\">\n<h2><bdi>{}</bdi></h2>\n",
         i + 1,
-        escape(&doc_name(d))
+        escape_shown(&doc_name(d))
     );
     let _ = writeln!(
         s,
@@ -310,9 +316,9 @@ fn legend(threshold: f64) -> String {
 
 /// Render the page for all documents.
 pub fn render_classify(model_name: &str, threshold: f64, docs: &[HtmlDocument]) -> String {
-    let model = escape(model_name);
+    let model = escape(&visible(model_name));
     let title = match docs {
-        [one] => format!("{} – {model}", escape(&doc_name(one))),
+        [one] => format!("{} – {model}", escape(&visible(&doc_name(one)))),
         _ => format!("{} documents – {model}", docs.len()),
     };
     let (sentences, opinions) = docs.iter().fold((0, 0), |(n, o), d| {
@@ -438,5 +444,44 @@ mod tests {
         assert!(html.contains("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"));
         assert!(html.contains("&lt;script&gt; +0.50"));
         assert!(html.contains("m&lt;1&gt;"));
+    }
+
+    /// A right-to-left override, a zero-width space or an escape character in a
+    /// sentence, between sentences or in the document's name is a boxed code point on
+    /// the page; each sentence is isolated.
+    #[test]
+    fn invisible_characters_are_shown_and_sentences_isolated() {
+        let text = "The mayor resigned.\u{202E} He left\u{200B}.";
+        let mut d = doc(
+            text,
+            vec![
+                sentence(0, "The mayor resigned.", 0, 0.2),
+                sentence(1, "He left\u{200B}.", 23, 0.3),
+            ],
+        );
+        d.source = "a\u{2067}b\u{1b}.txt".into();
+        let html = render_classify("m", 0.5, &[d]);
+        assert!(
+            html.contains(
+                "The mayor resigned.</span><span class=\"cf\" title=\"U+202E\">U+202E</span> <span"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(">He left<span class=\"cf\" title=\"U+200B\">U+200B</span>.</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h2><bdi>a<span class=\"cf\" title=\"U+2067\">U+2067</span>b<span class=\"cf\" title=\"U+001B\">\u{241B}</span>.txt</bdi></h2>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<title>a&lt;U+2067&gt;b\u{241B}.txt – m</title>"),
+            "{html}"
+        );
+        assert!(html.contains(".sentence{unicode-bidi:isolate;"));
+        for raw in ['\u{202E}', '\u{200B}', '\u{2067}', '\u{1b}'] {
+            assert!(!html.contains(raw), "{raw:?} left raw");
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! The curves it plots are computed by [`factop::eval::curves`]; this module only draws
 //! them.
 
-use super::common::{escape, num, BASE_CSS};
+use super::common::{escape, escape_shown, num, BASE_CSS};
 use factop::eval::curves::{
     average_precision, calibration_bins, expected_calibration_error, pr_curve, roc_curve,
     threshold_sweep, trapezoid_area, Bin, Point,
@@ -679,8 +679,8 @@ fn errors_table(page: &EvalPage<'_>) -> String {
             s,
             "<tr><td class=\"num\">{}</td><td class=\"id\">{}</td><td class=\"text\">{}</td><td><span class=\"swatch {l}\"></span>{l}</td><td class=\"num\"><span class=\"pbar\"><span style=\"width:{}%\"></span></span>{}</td></tr>",
             i + 1,
-            escape(&m.id),
-            escape(&m.text),
+            escape_shown(&m.id),
+            escape_shown(&m.text),
             num(unit(p) * 100.0, 1),
             num(p, 3),
             l = m.label
@@ -801,7 +801,7 @@ pub const SECTION_IDS: [&str; 7] = [
 pub fn render_eval(page: &EvalPage<'_>) -> String {
     let r = page.report;
     let d = Derived::new(page);
-    let title = escape(page.title);
+    let title = escape(&factop::pipeline::chars::visible(page.title));
     let mut s = String::with_capacity(64 * 1024);
     let _ = write!(
         s,

@@ -1,10 +1,13 @@
 //! `--format table`: one line per sentence (index, label, P(opinion), text), the
 //! explanation under it, and a summary per document. With `--no-split`, one line per
-//! record (id, label, P(opinion), text) and a summary per input.
+//! record (id, label, P(opinion), text) and a summary per input. Control characters
+//! and invisible format characters (a right-to-left override, a zero-width space) in
+//! sentences, ids and names are shown as visible symbols and `<U+202E>`
+//! ([`visible`]), so that a line reads as the text is.
 
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
-use crate::cli::safe::shown;
 use factop::model::{Contribution, Explanation, Summary};
+use factop::pipeline::chars::visible;
 use factop::stream::Line;
 use factop::Result;
 use std::io::Write;
@@ -43,7 +46,7 @@ impl Inputs {
     /// The heading of an input of a run with several: `== SOURCE ==`.
     pub fn heading(&self, out: &mut impl Write, source: &str) -> Result<()> {
         let gap = if self.begun == 1 { "" } else { "\n" };
-        writeln!(out, "{gap}== {} ==", shown(source)).map_err(io)
+        writeln!(out, "{gap}== {} ==", visible(source)).map_err(io)
     }
 }
 
@@ -66,7 +69,7 @@ pub fn explanation_line(e: &Explanation) -> String {
             "-".to_string()
         } else {
             xs.iter()
-                .map(|c| format!("{} {:+.2}", shown(&c.feature), c.contribution))
+                .map(|c| format!("{} {:+.2}", visible(&c.feature), c.contribution))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -77,7 +80,7 @@ pub fn explanation_line(e: &Explanation) -> String {
 /// The heading of a document when a run has several (or ids): `== NAME ==`.
 pub fn heading(out: &mut impl Write, doc: &Document) -> Result<()> {
     let gap = if doc.number == 1 { "" } else { "\n" };
-    writeln!(out, "{gap}== {} ==", shown(&doc.name())).map_err(io)
+    writeln!(out, "{gap}== {} ==", visible(&doc.name())).map_err(io)
 }
 
 /// The summary line of a document.
@@ -85,7 +88,7 @@ pub fn summary_line(out: &mut impl Write, source: &str, summary: &Summary) -> Re
     writeln!(
         out,
         "{}: {} sentences, {} fact, {} opinion ({:.1}% opinion)",
-        shown(source),
+        visible(source),
         summary.sentences,
         summary.fact,
         summary.opinion,
@@ -132,7 +135,7 @@ impl<W: Write> Format for Table<W> {
 
     fn line(&mut self, doc: &Document, line: &Line<'_>) -> Result<()> {
         let id = match (&self.records, &doc.id) {
-            (Some(_), Some(id)) => Some(shown(&id_text(id)).into_owned()),
+            (Some(_), Some(id)) => Some(visible(&id_text(id)).into_owned()),
             _ => None,
         };
         for s in line.sentences {
@@ -143,7 +146,7 @@ impl<W: Write> Format for Table<W> {
                 id.as_deref().unwrap_or(&index),
                 s.label,
                 s.opinion_probability,
-                shown(&s.text)
+                visible(&s.text)
             )
             .map_err(io)?;
             if let Some(e) = &s.explanation {

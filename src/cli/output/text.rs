@@ -1,11 +1,13 @@
 //! `--format text`: the article in reading order, opinion sentences marked (in colour
 //! on a terminal, else `[OPINION p]`), then a summary per document. With `--no-split`,
 //! one line per record, `ID: sentence`, marked the same way, and a summary per input.
+//! Control characters and invisible format characters are shown as in the table
+//! ([`visible`]).
 
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
 use super::table::{heading, summary_line, Inputs};
-use crate::cli::safe::shown;
 use factop::model::Summary;
+use factop::pipeline::chars::visible;
 use factop::stream::Line;
 use factop::{Label, Result};
 use std::io::Write;
@@ -43,7 +45,7 @@ impl<W: Write> Format for Text<W> {
                 inputs.heading(&mut self.out, &doc.source)?;
             }
             if let Some(id) = &doc.id {
-                write!(self.out, "{}: ", shown(&id_text(id))).map_err(io)?;
+                write!(self.out, "{}: ", visible(&id_text(id))).map_err(io)?;
             }
             return Ok(());
         }
@@ -61,8 +63,8 @@ impl<W: Write> Format for Text<W> {
                 .text
                 .get(pos - line.offset..s.start - line.offset)
                 .unwrap_or("");
-            out.write_all(shown(gap).as_bytes()).map_err(io)?;
-            let text = shown(&s.text);
+            out.write_all(visible(gap).as_bytes()).map_err(io)?;
+            let text = visible(&s.text);
             if s.label == Label::Opinion {
                 if self.colour {
                     write!(out, "\x1b[1;33m{text}\x1b[0m").map_err(io)?;
@@ -75,7 +77,7 @@ impl<W: Write> Format for Text<W> {
             pos = s.end;
         }
         let rest = line.text.get(pos - line.offset..).unwrap_or("");
-        out.write_all(shown(rest).as_bytes()).map_err(io)?;
+        out.write_all(visible(rest).as_bytes()).map_err(io)?;
         out.write_all(b"\n").map_err(io)?;
         flush_if_drained(out, line)
     }
