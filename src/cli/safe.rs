@@ -5,33 +5,25 @@
 
 use std::borrow::Cow;
 
-/// `s` with every control character except tab shown as a visible symbol: C0 controls
-/// and DEL as their Unicode control pictures (ESC as `␛`), C1 controls as `�`.
+/// `s` with every control character except tab shown as a visible symbol (C0 controls
+/// and DEL as their Unicode control pictures, ESC as `␛`, C1 controls as `�`) and every
+/// invisible format character (bidirectional controls, zero-width characters, soft
+/// hyphens) as its code point, `<U+202E>`: [`factop::pipeline::chars::visible`].
 pub fn shown(s: &str) -> Cow<'_, str> {
-    visible(s, false)
+    factop::pipeline::chars::visible(s)
 }
 
 /// [`shown`] for a multi-line report: line breaks (`\n`) are kept.
 pub fn shown_lines(s: &str) -> Cow<'_, str> {
-    visible(s, true)
-}
-
-fn visible(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let kept = |c: char| c == '\t' || (keep_newlines && c == '\n');
-    if !s.chars().any(|c| c.is_control() && !kept(c)) {
-        return Cow::Borrowed(s);
+    if !s.contains('\n') {
+        return shown(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                c if kept(c) => c,
-                '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
-                '\u{7F}' => '\u{2421}',
-                c if c.is_control() => '\u{FFFD}',
-                c => c,
-            })
-            .collect(),
-    )
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(shown).collect();
+    if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(lines.join("\n"))
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +46,10 @@ mod tests {
         );
         assert_eq!(shown("a\nb"), "a\u{240A}b");
         assert_eq!(shown_lines("a\nb\x1b"), "a\nb\u{241B}");
+        assert_eq!(
+            shown_lines("report\u{202E}txt.csv\nline 2"),
+            "report<U+202E>txt.csv\nline 2"
+        );
+        assert!(matches!(shown_lines("a\nb"), Cow::Borrowed(_)));
     }
 }

@@ -275,7 +275,7 @@ fn render_document(i: usize, d: &HtmlDocument) -> String {
     // runs right to left.
     match d.language.filter(|&l| l != Language::English) {
         Some(l) => {
-            let dir = if l == Language::Arabic {
+            let dir = if l.profile().right_to_left {
                 " dir=\"rtl\""
             } else {
                 ""
