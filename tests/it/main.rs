@@ -7,6 +7,7 @@ mod data_files;
 mod encoder;
 mod html_browser;
 mod languages;
+mod limits;
 mod model_reproduction;
 mod no_split;
 mod predictions;
