@@ -169,9 +169,8 @@ mod tests {
             for inner in [None, Some(2), Some(3), Some(5)] {
                 for fact in 1..12 {
                     for opinion in 1..12 {
-                        let labels: Vec<Label> = std::iter::repeat(Label::Fact)
-                            .take(fact)
-                            .chain(std::iter::repeat(Label::Opinion).take(opinion))
+                        let labels: Vec<Label> = std::iter::repeat_n(Label::Fact, fact)
+                            .chain(std::iter::repeat_n(Label::Opinion, opinion))
                             .collect();
                         if k > labels.len() {
                             continue;
