@@ -253,8 +253,14 @@ impl Dataset {
     }
 }
 
-/// Read all of `path` (`-`: standard input), refusing files over `limit` bytes.
+/// Read all of `path` (`-`: standard input), refusing anything over `limit` bytes.
+///
+/// The path's type and size are checked before it is opened ([`check_input`]): a
+/// regular file over the limit, a folder or a device is refused unread. A pipe (a
+/// FIFO, or a process substitution such as `<(zcat data.csv.gz)`) and standard input
+/// are read as they stream, and reading stops one byte past the limit.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    check_input(path, Some(limit))?;
     let mut bytes = Vec::new();
     let res = if path == Path::new("-") {
         std::io::stdin()
@@ -262,22 +268,86 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
             .take(limit + 1)
             .read_to_end(&mut bytes)
     } else {
-        if path.is_dir() {
-            return Err(Error::io(
-                path,
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, "is a directory"),
-            ));
-        }
         std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
     };
     res.map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > limit {
         return Err(Error::DataFile {
             path: path.into(),
-            message: format!("file is larger than the limit of {limit} bytes"),
+            message: format!(
+                "more than {} ({limit} bytes) read, over the limit for this file; stopped there",
+                size_name(limit)
+            ),
         });
     }
     Ok(bytes)
+}
+
+/// Check what `path` is before anything reads it (`-`: standard input): a regular file
+/// (at most `limit` bytes, when given), a pipe, or standard input by any of its names
+/// (`-`, `/dev/stdin`, `/dev/fd/N`), which may also be a terminal or a socket. A folder, a device such
+/// as `/dev/zero` or `/dev/urandom`, or a socket is refused with a message naming the
+/// path; a missing or unreadable path gives the system's message.
+pub fn check_input(path: &Path, limit: Option<u64>) -> Result<()> {
+    let stdin = path == Path::new("-");
+    let meta = match std::fs::metadata(if stdin { Path::new("/dev/stdin") } else { path }) {
+        Ok(meta) => meta,
+        // Standard input is read as it is wherever its type cannot be known.
+        Err(_) if stdin => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let kind = meta.file_type();
+    let refused = |message: String| {
+        Err(Error::DataFile {
+            path: path.into(),
+            message,
+        })
+    };
+    if kind.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "is a directory"),
+        ));
+    }
+    if kind.is_file() {
+        return match limit {
+            Some(limit) if meta.len() > limit => refused(format!(
+                "the file is {} bytes, over the limit of {} ({limit} bytes); nothing was read",
+                meta.len(),
+                size_name(limit)
+            )),
+            _ => Ok(()),
+        };
+    }
+    // Standard input, by any of its names, is whatever the caller connected: a
+    // terminal, a pipe, a socket.
+    if stdin
+        || path == Path::new("/dev/stdin")
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc/self/fd")
+    {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Ok(());
+        }
+    }
+    refused(
+        "is a device or socket, not a file or a pipe: factop reads regular files, pipes and - (standard input)"
+            .into(),
+    )
+}
+
+/// A byte count as people say it: `1 GiB`, `256 MiB`, else in bytes.
+fn size_name(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b => format!("{b} bytes"),
+    }
 }
 
 impl Dataset {
@@ -296,18 +366,23 @@ impl Dataset {
         let mut skipped_empty = 0;
         for (i, (id, text, label)) in rows.into_iter().enumerate() {
             let line = i as u64 + 1;
-            for (what, cell) in [("text", Some(&text)), ("id", id.as_ref())] {
-                let len = cell.map_or(0, |c| c.len());
-                if len > crate::limits::MAX_CELL_BYTES {
-                    return Err(Error::Limit {
-                        path,
-                        line,
-                        message: format!(
-                            "the {what} is {len} bytes; a cell may have at most {} bytes (1 MiB)",
-                            crate::limits::MAX_CELL_BYTES
-                        ),
-                    });
-                }
+            if text.len() > crate::limits::MAX_CELL_BYTES {
+                return Err(Error::Limit {
+                    path,
+                    line,
+                    message: format!(
+                        "the text is {} bytes; a cell may have at most {} bytes (1 MiB)",
+                        text.len(),
+                        crate::limits::MAX_CELL_BYTES
+                    ),
+                });
+            }
+            if let Some(message) = crate::limits::id_too_long(id.as_ref().map_or(0, String::len)) {
+                return Err(Error::Limit {
+                    path,
+                    line,
+                    message,
+                });
             }
             for part in [id.as_deref().unwrap_or(""), &text, label.as_str()] {
                 hash.update((part.len() as u64).to_le_bytes());
@@ -583,6 +658,19 @@ impl<'a> Table<'a> {
         })
     }
 
+    /// Field `i` as an id, refused when it is over the id limit.
+    fn id(&self, i: usize) -> Result<&str> {
+        let id = self.field(i)?;
+        match crate::limits::id_too_long(id.len()) {
+            Some(message) => Err(Error::Limit {
+                path: self.path.into(),
+                line: self.line,
+                message,
+            }),
+            None => Ok(id),
+        }
+    }
+
     /// Field `i` as text, refused when it is over the cell limit.
     fn cell(&self, i: usize, what: &str) -> Result<&str> {
         let cell = self.field(i)?;
@@ -635,7 +723,7 @@ pub fn parse(path: &Path, bytes: &[u8], opts: &DataOptions) -> Result<Dataset> {
             .label(label_raw)
             .ok_or_else(|| table.err(line, unknown_label(label_raw, opts)))?;
         let id = match id_col {
-            Some(c) => Some(table.cell(c, "id")?.to_string()),
+            Some(c) => Some(table.id(c)?.to_string()),
             None => None,
         };
         if text.trim().is_empty() {
@@ -731,7 +819,7 @@ pub fn parse_texts(path: &Path, bytes: &[u8], opts: &TextTableOptions) -> Result
     while table.next(&needed)? {
         let text = table.cell(text_col, "text")?.to_string();
         let id = match id_col {
-            Some(c) => Some(table.cell(c, "id")?.to_string()),
+            Some(c) => Some(table.id(c)?.to_string()),
             None => None,
         };
         rows.push(TextRow {

@@ -7,6 +7,20 @@ pub const MAX_DATA_FILE_BYTES: u64 = 1 << 30;
 /// Largest model file `--model` reads: 256 MiB.
 pub const MAX_MODEL_FILE_BYTES: u64 = 256 << 20;
 
+/// Most vocabulary terms a model may have: 1,000,000 (factop's own models have 3,007 to
+/// 22,888; `train --max-features` keeps 8,000 by default). A longer list stops the
+/// parse at its first entry over the bound. With [`MAX_MODEL_FILE_BYTES`] this bounds
+/// the memory a model takes to load: the measured peak is about 3 times the terms'
+/// bytes plus 180 bytes a term, so at most about 950 MB for the largest model factop
+/// loads (1 M terms filling 256 MiB); `docs/robustness.md` has the measurements.
+pub const MAX_MODEL_TERMS: usize = 1_000_000;
+
+/// Most dimensions of a model's encoder block: 4,096 (`e5-small` has 384).
+pub const MAX_MODEL_DIMENSIONS: usize = 4096;
+
+/// Most entries of any other list in a model file (blocks, cues, scales tried): 1,024.
+pub const MAX_MODEL_LIST: usize = 1024;
+
 /// Longest input line `classify` reads: 16 MiB. A longer line is refused with its
 /// line number (news text has no such lines; this bounds memory on a file with no
 /// newlines at all).
@@ -17,6 +31,33 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 /// (a 200 MB cell once took training to 15 GB), and a longer cell is refused with its
 /// line number.
 pub const MAX_CELL_BYTES: usize = 1 << 20;
+
+/// Longest id a record may have: 1,024 bytes (a JSON Lines id's length is that of its
+/// string, or of its JSON text when it is not a string). Every output record repeats
+/// its id, so a long id would multiply the output (a 100 KB id on 1,000 sentences made
+/// 100 MB); a longer id is refused with its file and line.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// Longest model name: 256 bytes. The name is repeated on every `classify --format
+/// jsonl` line; `train --name` and model loading refuse a longer one.
+pub const MAX_MODEL_NAME_BYTES: usize = 256;
+
+/// The message for an id of `len` bytes when it is over [`MAX_ID_BYTES`].
+pub fn id_too_long(len: usize) -> Option<String> {
+    (len > MAX_ID_BYTES)
+        .then(|| format!("the id is {len} bytes; an id may have at most {MAX_ID_BYTES} bytes"))
+}
+
+/// Check a model name against [`MAX_MODEL_NAME_BYTES`].
+pub fn check_model_name(name: &str) -> crate::Result<()> {
+    if name.len() > MAX_MODEL_NAME_BYTES {
+        return Err(crate::Error::Param(format!(
+            "the model name is {} bytes; a name may have at most {MAX_MODEL_NAME_BYTES} bytes",
+            name.len()
+        )));
+    }
+    Ok(())
+}
 
 /// Longest word n-gram a model may use.
 pub const MAX_NGRAM: usize = 4;

@@ -87,26 +87,34 @@ pub struct ModelFile {
     /// their exact bytes; written whenever a model has other blocks.
     #[serde(
         default = "BlockKind::version_1",
-        skip_serializing_if = "BlockKind::is_version_1"
+        skip_serializing_if = "BlockKind::is_version_1",
+        deserialize_with = "bounded::short"
     )]
     pub blocks: Vec<BlockKind>,
     /// Training settings and provenance.
     pub training: TrainingRecord,
     /// TF-IDF block: terms, sorted.
+    #[serde(deserialize_with = "bounded::terms")]
     pub vocabulary: Vec<String>,
     /// TF-IDF block: idf per term.
+    #[serde(deserialize_with = "bounded::terms")]
     pub idf: Vec<f64>,
     /// Cue block: enabled cue names, in column order.
+    #[serde(deserialize_with = "bounded::short")]
     pub cues: Vec<String>,
     /// Cue block: training mean per enabled cue.
+    #[serde(deserialize_with = "bounded::short")]
     pub cue_mean: Vec<f64>,
     /// Cue block: multiplier per enabled cue (cue_scale / training standard deviation).
+    #[serde(deserialize_with = "bounded::short")]
     pub cue_multiplier: Vec<f64>,
     /// Intercept of the logit of P(opinion).
     pub intercept: f64,
     /// TF-IDF block: weight per term.
+    #[serde(deserialize_with = "bounded::terms")]
     pub term_weights: Vec<f64>,
     /// Cue block: weight per enabled cue.
+    #[serde(deserialize_with = "bounded::short")]
     pub cue_weights: Vec<f64>,
     /// Encoder block (accurate tier only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,13 +133,16 @@ pub struct EncoderRecord {
     pub scale: f64,
     /// Out-of-fold macro-F1 of each scale tried when it was chosen by
     /// cross-validation (empty when it was given).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::short")]
     pub scale_search: Vec<ScaleTrial>,
     /// Training mean per dimension.
+    #[serde(deserialize_with = "bounded::dims")]
     pub mean: Vec<f64>,
     /// Multiplier per dimension (scale / training standard deviation).
+    #[serde(deserialize_with = "bounded::dims")]
     pub multiplier: Vec<f64>,
     /// Weight per dimension.
+    #[serde(deserialize_with = "bounded::dims")]
     pub weights: Vec<f64>,
 }
 
@@ -191,5 +202,59 @@ impl ModelFile {
             .map_err(|e| Error::model("<model>", format!("cannot serialise: {e}")))?;
         s.push('\n');
         Ok(s)
+    }
+}
+
+/// Lists of a model file read with a bound on their length, so that a file cannot make
+/// loading hold more entries than any model has: the parse stops at the first entry
+/// over the bound, before it is stored.
+mod bounded {
+    use crate::limits::{MAX_MODEL_DIMENSIONS, MAX_MODEL_LIST, MAX_MODEL_TERMS};
+    use serde::de::{Deserialize, Deserializer, Error, SeqAccess, Visitor};
+    use std::marker::PhantomData;
+
+    /// A list with one entry per vocabulary term.
+    pub(super) fn terms<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Bounded(MAX_MODEL_TERMS, "terms", PhantomData))
+    }
+
+    /// A list with one entry per encoder dimension.
+    pub(super) fn dims<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Bounded(MAX_MODEL_DIMENSIONS, "dimensions", PhantomData))
+    }
+
+    /// Any other list: blocks, cues, scales tried.
+    pub(super) fn short<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Bounded(MAX_MODEL_LIST, "entries", PhantomData))
+    }
+
+    struct Bounded<T>(usize, &'static str, PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a list of at most {} {}", self.0, self.1)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.0));
+            while let Some(x) = seq.next_element()? {
+                if list.len() == self.0 {
+                    return Err(A::Error::custom(format_args!(
+                        "a list has more than {} {}, the limit of a model file",
+                        self.0, self.1
+                    )));
+                }
+                list.push(x);
+            }
+            Ok(list)
+        }
     }
 }

@@ -154,6 +154,14 @@ impl Classifier {
                 f.ngram_min, f.ngram_max
             )));
         }
+        if file.name.len() > crate::limits::MAX_MODEL_NAME_BYTES {
+            return Err(bad(format!(
+                "the name is {} bytes; a model name may have at most {} bytes",
+                file.name.len(),
+                crate::limits::MAX_MODEL_NAME_BYTES
+            )));
+        }
+        check_block_list(&file).map_err(bad)?;
         let (blocks, weights) = blocks::load(&file, path)?;
         if !(file.intercept.is_finite() && file.threshold.is_finite()) {
             return Err(bad("a number is not finite".into()));
@@ -205,7 +213,11 @@ impl Classifier {
                 format!("invalid UTF-8 at byte offset {}", e.valid_up_to()),
             )
         })?;
-        Self::from_json(text, path)
+        let file = ModelFile::from_json(text, path)?;
+        // The file's bytes are not needed once parsed: free them before the blocks are
+        // built, so that loading never holds the text and the tables at once.
+        drop(bytes);
+        Self::from_model_file(file, path)
     }
 
     /// The default English model embedded in the binary (the built-in `en`).
@@ -422,6 +434,53 @@ impl Classifier {
             })
             .collect()
     }
+}
+
+/// Check that a model file's `blocks` list agrees with its contents: at least one
+/// block, none twice, and every block whose section holds parameters listed (a
+/// section left out of the list would be silently ignored at scoring).
+fn check_block_list(file: &ModelFile) -> std::result::Result<(), String> {
+    use file::BlockKind;
+    let name = |k: BlockKind| match k {
+        BlockKind::Tfidf => "tfidf",
+        BlockKind::Cues => "cues",
+        BlockKind::Encoder => "encoder",
+    };
+    if file.blocks.is_empty() {
+        return Err("the blocks list is empty; a model needs at least one feature block".into());
+    }
+    for (i, k) in file.blocks.iter().enumerate() {
+        if file.blocks[..i].contains(k) {
+            return Err(format!("the blocks list names {} twice", name(*k)));
+        }
+    }
+    let held = [
+        (
+            BlockKind::Tfidf,
+            !file.vocabulary.is_empty(),
+            "a vocabulary",
+        ),
+        (BlockKind::Cues, !file.cues.is_empty(), "cues"),
+        (
+            BlockKind::Encoder,
+            file.encoder.is_some(),
+            "an encoder section",
+        ),
+    ];
+    for (kind, present, what) in held {
+        if present && !file.blocks.contains(&kind) {
+            return Err(format!(
+                "the file has {what} but its blocks list ({}) does not name {}",
+                file.blocks
+                    .iter()
+                    .map(|k| name(*k))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name(kind)
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod encoder;
 mod html_browser;
 mod invisible;
 mod languages;
+mod limits;
 mod model_reproduction;
 mod no_split;
 mod predictions;

@@ -53,6 +53,25 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
     }
     if let Some(k) = args.cv {
         let params = args.tuning.params()?.check()?;
+        // Say what is true of the whole data before any fold is fitted: with too few
+        // rows of a label, some fold model (or its threshold folds) would see none.
+        let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
+        let inner = (params.threshold.is_none()
+            || params.encoder.as_ref().is_some_and(|e| e.scale.is_none()))
+        .then_some(params.threshold_folds);
+        if (2..=records.len()).contains(&k) {
+            let shortfall =
+                factop::train::folds::cv_shortfall(records.len() - opinion, opinion, k, inner);
+            if let Some(message) = shortfall {
+                let paths: Vec<String> =
+                    sets.iter().map(|d| d.path.display().to_string()).collect();
+                return Err(factop::Error::DataFile {
+                    path: paths.join(" + ").into(),
+                    message,
+                }
+                .into());
+            }
+        }
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();

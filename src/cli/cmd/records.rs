@@ -238,6 +238,20 @@ impl Records {
                 );
                 return Err(self.bad(line, message));
             }
+            // Every output record repeats its id: a string id is as long as its text,
+            // any other JSON value as long as it is written.
+            let id_len = match &id {
+                None => 0,
+                Some(Value::String(s)) => s.len(),
+                Some(v) => serde_json::to_string(v).map_or(usize::MAX, |j| j.len()),
+            };
+            if let Some(message) = factop::limits::id_too_long(id_len) {
+                return Err(Error::Limit {
+                    path: self.path.clone(),
+                    line,
+                    message,
+                });
+            }
             self.number += 1;
             return Ok(Some(InputRecord {
                 number: self.number,
