@@ -16,64 +16,11 @@
 //! csv|tsv`) by the same rules.
 
 use crate::error::{Error, Result};
+use crate::label::Label;
 use crate::limits::MAX_DATA_FILE_BYTES;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// The two labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    /// A reported statement.
-    Fact,
-    /// The author's own commentary.
-    Opinion,
-}
-
-impl Label {
-    /// Parse a data label, case-insensitively: `fact|objective|obj` or
-    /// `opinion|subjective|subj`.
-    pub fn parse(s: &str) -> Option<Label> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "fact" | "objective" | "obj" => Some(Label::Fact),
-            "opinion" | "subjective" | "subj" => Some(Label::Opinion),
-            _ => None,
-        }
-    }
-
-    /// `fact` or `opinion`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Fact => "fact",
-            Label::Opinion => "opinion",
-        }
-    }
-
-    /// The CheckThat! scorer's name: `OBJ` or `SUBJ`.
-    pub fn checkthat(self) -> &'static str {
-        match self {
-            Label::Fact => "OBJ",
-            Label::Opinion => "SUBJ",
-        }
-    }
-
-    /// The label for a probability of opinion and a threshold.
-    pub fn from_probability(p: f64, threshold: f64) -> Label {
-        if p >= threshold {
-            Label::Opinion
-        } else {
-            Label::Fact
-        }
-    }
-}
-
-impl std::fmt::Display for Label {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
 
 /// Field separator of a data file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

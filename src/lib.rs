@@ -36,6 +36,7 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod io;
+pub mod label;
 pub mod language;
 pub mod limits;
 pub mod model;
@@ -43,8 +44,9 @@ pub mod pipeline;
 pub mod stream;
 pub mod train;
 
-pub use data::{Dataset, Label, Record};
+pub use data::{Dataset, Record};
 pub use error::{Error, Result};
+pub use label::Label;
 pub use language::Language;
 pub use model::Classifier;
 pub use train::TrainParams;

@@ -5,8 +5,8 @@
 //! on its own gives the same sentences as segmenting the whole document. Offsets stay
 //! byte offsets into the whole document.
 
-use crate::data::Label;
 use crate::error::{Error, Result};
+use crate::label::Label;
 use crate::limits::MAX_LINE_BYTES;
 use crate::model::{Classifier, ScoreBuffers, SentenceResult};
 use crate::pipeline::segment::segment_iter;

@@ -3,12 +3,13 @@
 //! (`Python::detach`) and panics caught, Python values or JSON text out. The pure
 //! Python half (`factop/__init__.py`) holds the documented API on top of this.
 
-use factop::data::{Dataset, Label};
+use factop::data::Dataset;
 use factop::eval::metrics;
 use factop::model::builtin::{is_path, Builtin};
 use factop::model::Classifier;
 use factop::stream::{classify_reader_threads, StreamOptions};
 use factop::train::TrainFlags;
+use factop::Label;
 use numpy::PyArray1;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;

@@ -3,7 +3,7 @@
 //! expected calibration error, and macro-F1 over a grid of thresholds.
 
 use super::metrics;
-use crate::data::Label;
+use crate::label::Label;
 
 /// A point of a curve, `(x, y)`.
 pub type Point = (f64, f64);

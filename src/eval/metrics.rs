@@ -2,7 +2,7 @@
 //! `classification_report` print, plus ROC AUC, log loss, Brier score and the
 //! majority-class baseline.
 
-use crate::data::Label;
+use crate::label::Label;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -6,8 +6,8 @@
 //! checks the JSON shape; [`crate::model::Classifier::from_model_file`] checks the
 //! contents.
 
-use crate::data::Label;
 use crate::error::{Error, Result};
+use crate::label::Label;
 use crate::pipeline::analyzer::FeatureSettings;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -182,6 +182,47 @@ impl BlockKind {
 }
 
 impl ModelFile {
+    /// The skeleton of a newly trained model's file: the format, the tool's version,
+    /// the settings and where the model came from. The blocks write their parameters
+    /// and weights into it when the classifier is made (a block scale search, when one
+    /// ran, is kept in the encoder section).
+    pub(crate) fn trained(
+        name: String,
+        threshold: f64,
+        features: FeatureSettings,
+        training: TrainingRecord,
+        scale_search: Vec<ScaleTrial>,
+    ) -> ModelFile {
+        ModelFile {
+            format: FORMAT_TAG.into(),
+            format_version: FORMAT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            name,
+            positive_label: Label::Opinion,
+            threshold,
+            features,
+            blocks: Vec::new(),
+            training,
+            vocabulary: Vec::new(),
+            idf: Vec::new(),
+            cues: Vec::new(),
+            cue_mean: Vec::new(),
+            cue_multiplier: Vec::new(),
+            intercept: 0.0,
+            term_weights: Vec::new(),
+            cue_weights: Vec::new(),
+            encoder: (!scale_search.is_empty()).then(|| EncoderRecord {
+                name: String::new(),
+                sha256: String::new(),
+                scale: 0.0,
+                scale_search,
+                mean: Vec::new(),
+                multiplier: Vec::new(),
+                weights: Vec::new(),
+            }),
+        }
+    }
+
     /// Parse a model file's JSON; `path` is used in messages.
     pub fn from_json(json: &str, path: &Path) -> Result<Self> {
         serde_json::from_str(json).map_err(|e| {

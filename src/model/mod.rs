@@ -14,8 +14,8 @@ pub mod builtin;
 pub mod file;
 pub mod linear;
 
-use crate::data::Label;
 use crate::error::{Error, Result};
+use crate::label::Label;
 use crate::limits::ngram_range_ok;
 use crate::limits::MAX_MODEL_FILE_BYTES;
 use crate::pipeline::analyzer::Scratch;

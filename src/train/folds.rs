@@ -1,7 +1,7 @@
 //! Deterministic randomness for training: a seeded generator, stratified folds and
 //! minority-class oversampling.
 
-use crate::data::Label;
+use crate::label::Label;
 
 /// A small deterministic generator (SplitMix64) for folds and resampling.
 #[derive(Debug, Clone)]

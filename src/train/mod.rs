@@ -17,15 +17,14 @@ pub use params::{
     Balance, CheckedParams, EncoderTraining, Solver, TrainParams, DENSE_CELLS, ENCODER_SCALES,
 };
 
-use crate::data::{Dataset, Label, Record};
+use crate::data::{Dataset, Record};
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{self, Report};
+use crate::label::Label;
 use crate::model::blocks::encoder::Embedder;
 use crate::model::blocks::{BlockFit, Featurizer, TrainingSet};
-use crate::model::file::{
-    DataSource, EncoderRecord, ModelFile, ScaleTrial, TrainingRecord, FORMAT_TAG, FORMAT_VERSION,
-};
+use crate::model::file::{DataSource, ModelFile, ScaleTrial, TrainingRecord};
 use crate::model::linear::Linear;
 use crate::model::{Classifier, ScoreBuffers};
 use crate::pipeline::analysed::Analysed;
@@ -423,66 +422,55 @@ impl CheckedParams {
         data: &[Dataset],
         scale_search: Vec<ScaleTrial>,
     ) -> Result<Classifier> {
-        let file = ModelFile {
-            format: FORMAT_TAG.into(),
-            format_version: FORMAT_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-            name: self.name.clone(),
-            positive_label: Label::Opinion,
-            threshold,
-            features: self.features.clone(),
-            blocks: Vec::new(),
-            training: TrainingRecord {
-                alpha: self.alpha,
-                max_iterations: self.max_iterations,
-                tolerance: self.tolerance,
-                balance: self.balance.as_str().into(),
-                threshold_source: if self.threshold.is_some() {
-                    "fixed"
-                } else {
-                    "cv"
-                }
-                .into(),
-                threshold_folds: self.threshold_folds,
-                seed: self.seed,
-                cv_macro_f1: cv_macro_f1.map(|x| (x * 1e6).round() / 1e6),
-                solver: fitted.linfa.is_none().then(|| "sparse".into()),
-                rows,
-                data: data
-                    .iter()
-                    .map(|d| {
-                        let (fact, opinion) = d.counts();
-                        DataSource {
-                            path: d.path.to_string_lossy().replace('\\', "/"),
-                            sha256: d.sha256.clone(),
-                            rows: d.records.len(),
-                            fact,
-                            opinion,
-                            skipped_empty: d.skipped_empty,
-                        }
-                    })
-                    .collect(),
-            },
-            vocabulary: Vec::new(),
-            idf: Vec::new(),
-            cues: Vec::new(),
-            cue_mean: Vec::new(),
-            cue_multiplier: Vec::new(),
-            intercept: 0.0,
-            term_weights: Vec::new(),
-            cue_weights: Vec::new(),
-            // The block fills in the rest when the classifier is made.
-            encoder: self.encoder.map(|_| EncoderRecord {
-                name: String::new(),
-                sha256: String::new(),
-                scale: 0.0,
-                scale_search,
-                mean: Vec::new(),
-                multiplier: Vec::new(),
-                weights: Vec::new(),
-            }),
+        let training = TrainingRecord {
+            alpha: self.alpha,
+            max_iterations: self.max_iterations,
+            tolerance: self.tolerance,
+            balance: self.balance.as_str().into(),
+            threshold_source: if self.threshold.is_some() {
+                "fixed"
+            } else {
+                "cv"
+            }
+            .into(),
+            threshold_folds: self.threshold_folds,
+            seed: self.seed,
+            cv_macro_f1: cv_macro_f1.map(|x| (x * 1e6).round() / 1e6),
+            solver: fitted.linfa.is_none().then(|| "sparse".into()),
+            rows,
+            data: data
+                .iter()
+                .map(|d| {
+                    let (fact, opinion) = d.counts();
+                    DataSource {
+                        path: d.path.to_string_lossy().replace('\\', "/"),
+                        sha256: d.sha256.clone(),
+                        rows: d.records.len(),
+                        fact,
+                        opinion,
+                        skipped_empty: d.skipped_empty,
+                    }
+                })
+                .collect(),
         };
+        let file = ModelFile::trained(
+            self.name.clone(),
+            threshold,
+            self.features.clone(),
+            training,
+            scale_search,
+        );
         Classifier::from_parts(file, fitted.featurizer, fitted.linear)
+    }
+
+    /// Why `k`-fold cross-validation of `records` cannot run with these parameters (a
+    /// fold model, or its threshold folds, would see too few rows of a label), judged
+    /// from the label counts before any fold is fitted; `None` when it can.
+    pub fn cv_shortfall(&self, records: &[&Record], k: usize) -> Option<String> {
+        let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
+        let inner = (self.threshold.is_none() || self.encoder.is_some_and(|e| e.scale.is_none()))
+            .then_some(self.threshold_folds);
+        folds::cv_shortfall(records.len() - opinion, opinion, k, inner)
     }
 
     /// Stratified K-fold cross-validation of the whole training procedure (threshold
@@ -499,6 +487,9 @@ impl CheckedParams {
                 "--cv needs 2 <= K <= {} (the rows), got {k}",
                 records.len()
             )));
+        }
+        if let Some(message) = self.cv_shortfall(records, k) {
+            return Err(Error::Param(message));
         }
         let prepared = self.prepared(records)?;
         let this = &match self.solver {

@@ -174,6 +174,7 @@ impl TrainParams {
 
     /// Reject bad values before any work starts; the checked parameters can fit.
     pub fn check(&self) -> Result<CheckedParams> {
+        crate::limits::check_model_name(&self.name)?;
         let f = &self.features;
         let bad = |m: String| Err(Error::Param(m));
         if !ngram_range_ok(f.ngram_min, f.ngram_max) {

@@ -3,8 +3,9 @@
 //! at its own fold model's threshold); ids that would break a row are refused.
 
 use super::util::{assert_bad_input, fixture, run, write};
-use factop::data::{load, DataOptions, Label};
+use factop::data::{load, DataOptions};
 use factop::model::Classifier;
+use factop::Label;
 use serde_json::Value;
 use std::path::Path;
 

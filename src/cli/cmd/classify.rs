@@ -131,6 +131,8 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
             if path.is_dir() {
                 return Err(a_directory(path).into());
             }
+            // A device such as /dev/zero is refused unread; pipes are read.
+            factop::data::check_input(path, None)?;
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             Box::new(BufReader::with_capacity(1 << 16, f))
         };

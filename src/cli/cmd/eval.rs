@@ -4,11 +4,12 @@ use crate::cli::args::{EvalArgs, ReportFormat};
 use crate::cli::html::eval::{self as report, EvalPage, Mistake};
 use crate::cli::safe::shown;
 use anyhow::Context;
-use factop::data::{self, Dataset, Label, Record};
+use factop::data::{self, Dataset, Record};
 use factop::eval::metrics::{self, Report};
 use factop::model::{Classifier, ScoreBuffers};
 use factop::train::folds::stratified_folds;
 use factop::train::CvReport;
+use factop::Label;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -55,13 +56,8 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         let params = args.tuning.params()?.check()?;
         // Say what is true of the whole data before any fold is fitted: with too few
         // rows of a label, some fold model (or its threshold folds) would see none.
-        let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
-        let inner = (params.threshold.is_none()
-            || params.encoder.as_ref().is_some_and(|e| e.scale.is_none()))
-        .then_some(params.threshold_folds);
         if (2..=records.len()).contains(&k) {
-            let shortfall =
-                factop::train::folds::cv_shortfall(records.len() - opinion, opinion, k, inner);
+            let shortfall = params.cv_shortfall(&records, k);
             if let Some(message) = shortfall {
                 let paths: Vec<String> =
                     sets.iter().map(|d| d.path.display().to_string()).collect();
