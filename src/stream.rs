@@ -6,10 +6,8 @@
 //! byte offsets into the whole document.
 
 use crate::error::{Error, Result};
-use crate::label::Label;
 use crate::limits::MAX_LINE_BYTES;
 use crate::model::{Classifier, ScoreBuffers, SentenceResult};
-use crate::pipeline::segment::segment_iter;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -153,35 +151,17 @@ impl Batch {
     /// Segment and classify every line (sentence indices are set when written).
     fn classify(&mut self, model: &Classifier, opts: StreamOptions, buffers: &mut ScoreBuffers) {
         self.used = 0;
-        let language = model.language();
         for line in &mut self.lines {
             let (text, _) = split_ending(&self.text[line.start..line.end]);
-            for span in segment_iter(text, language) {
-                let s = span.text(text);
-                let (p, explanation) = model.score(s, buffers, opts.explain_top);
-                let (start, end) = (line.offset + span.start, line.offset + span.end);
-                let label = Label::from_probability(p, opts.threshold);
-                if let Some(r) = self.results.get_mut(self.used) {
-                    r.start = start;
-                    r.end = end;
-                    r.text.clear();
-                    r.text.push_str(s);
-                    r.label = label;
-                    r.opinion_probability = p;
-                    r.explanation = explanation;
-                } else {
-                    self.results.push(SentenceResult {
-                        index: 0,
-                        start,
-                        end,
-                        text: s.to_string(),
-                        label,
-                        opinion_probability: p,
-                        explanation,
-                    });
-                }
-                self.used += 1;
-            }
+            model.classify_into(
+                text,
+                line.offset,
+                opts.threshold,
+                opts.explain_top,
+                buffers,
+                &mut self.results,
+                &mut self.used,
+            );
             line.sentences_end = self.used;
         }
     }

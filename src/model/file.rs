@@ -169,6 +169,15 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
+    /// The block's name in a model file's `blocks` list.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Tfidf => "tfidf",
+            BlockKind::Cues => "cues",
+            BlockKind::Encoder => "encoder",
+        }
+    }
+
     /// The blocks of every format-version-1 model: TF-IDF, then cues.
     pub const VERSION_1: [BlockKind; 2] = [BlockKind::Tfidf, BlockKind::Cues];
 
@@ -221,6 +230,46 @@ impl ModelFile {
                 weights: Vec::new(),
             }),
         }
+    }
+
+    /// Check that the `blocks` list agrees with the contents: at least one block, none
+    /// twice, and every block whose section holds parameters listed (a section left
+    /// out of the list would be silently ignored at scoring).
+    pub(crate) fn check_block_list(&self) -> std::result::Result<(), String> {
+        if self.blocks.is_empty() {
+            return Err(
+                "the blocks list is empty; a model needs at least one feature block".into(),
+            );
+        }
+        for (i, k) in self.blocks.iter().enumerate() {
+            if self.blocks[..i].contains(k) {
+                return Err(format!("the blocks list names {} twice", k.name()));
+            }
+        }
+        let held = [
+            (
+                BlockKind::Tfidf,
+                !self.vocabulary.is_empty(),
+                "a vocabulary",
+            ),
+            (BlockKind::Cues, !self.cues.is_empty(), "cues"),
+            (
+                BlockKind::Encoder,
+                self.encoder.is_some(),
+                "an encoder section",
+            ),
+        ];
+        for (kind, present, what) in held {
+            if present && !self.blocks.contains(&kind) {
+                let listed: Vec<&str> = self.blocks.iter().map(|k| k.name()).collect();
+                return Err(format!(
+                    "the file has {what} but its blocks list ({}) does not name {}",
+                    listed.join(", "),
+                    kind.name()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Parse a model file's JSON; `path` is used in messages.

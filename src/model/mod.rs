@@ -161,7 +161,7 @@ impl Classifier {
                 crate::limits::MAX_MODEL_NAME_BYTES
             )));
         }
-        check_block_list(&file).map_err(bad)?;
+        file.check_block_list().map_err(bad)?;
         let (blocks, weights) = blocks::load(&file, path)?;
         if !(file.intercept.is_finite() && file.threshold.is_finite()) {
             return Err(bad("a number is not finite".into()));
@@ -417,70 +417,58 @@ impl Classifier {
     pub fn classify_document(&self, document: &str, threshold: Option<f64>) -> Vec<SentenceResult> {
         let t = threshold.unwrap_or(self.file.threshold);
         let mut buffers = ScoreBuffers::default();
-        segment_iter(document, self.language())
-            .enumerate()
-            .map(|(index, span)| {
-                let text = span.text(document);
-                let (p, explanation) = self.score(text, &mut buffers, 0);
-                SentenceResult {
-                    index,
-                    start: span.start,
-                    end: span.end,
-                    text: text.to_string(),
-                    label: Label::from_probability(p, t),
+        let (mut results, mut used) = (Vec::new(), 0);
+        self.classify_into(document, 0, t, 0, &mut buffers, &mut results, &mut used);
+        for (index, r) in results.iter_mut().enumerate() {
+            r.index = index;
+        }
+        results
+    }
+
+    /// Segment `text` (which starts at byte `offset` of its document) and classify each
+    /// sentence at `threshold`, with explanations of `explain_top` contributions a side
+    /// (0: none), into `results[*used..]`, reusing the entries there and pushing more
+    /// as needed; `*used` ends after the last. Sentence indices are left to the caller.
+    /// [`Classifier::classify_document`] and the streaming reader
+    /// ([`crate::stream`]) both classify through this.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn classify_into(
+        &self,
+        text: &str,
+        offset: usize,
+        threshold: f64,
+        explain_top: usize,
+        buffers: &mut ScoreBuffers,
+        results: &mut Vec<SentenceResult>,
+        used: &mut usize,
+    ) {
+        for span in segment_iter(text, self.language()) {
+            let s = span.text(text);
+            let (p, explanation) = self.score(s, buffers, explain_top);
+            let (start, end) = (offset + span.start, offset + span.end);
+            let label = Label::from_probability(p, threshold);
+            if let Some(r) = results.get_mut(*used) {
+                r.start = start;
+                r.end = end;
+                r.text.clear();
+                r.text.push_str(s);
+                r.label = label;
+                r.opinion_probability = p;
+                r.explanation = explanation;
+            } else {
+                results.push(SentenceResult {
+                    index: 0,
+                    start,
+                    end,
+                    text: s.to_string(),
+                    label,
                     opinion_probability: p,
                     explanation,
-                }
-            })
-            .collect()
-    }
-}
-
-/// Check that a model file's `blocks` list agrees with its contents: at least one
-/// block, none twice, and every block whose section holds parameters listed (a
-/// section left out of the list would be silently ignored at scoring).
-fn check_block_list(file: &ModelFile) -> std::result::Result<(), String> {
-    use file::BlockKind;
-    let name = |k: BlockKind| match k {
-        BlockKind::Tfidf => "tfidf",
-        BlockKind::Cues => "cues",
-        BlockKind::Encoder => "encoder",
-    };
-    if file.blocks.is_empty() {
-        return Err("the blocks list is empty; a model needs at least one feature block".into());
-    }
-    for (i, k) in file.blocks.iter().enumerate() {
-        if file.blocks[..i].contains(k) {
-            return Err(format!("the blocks list names {} twice", name(*k)));
+                });
+            }
+            *used += 1;
         }
     }
-    let held = [
-        (
-            BlockKind::Tfidf,
-            !file.vocabulary.is_empty(),
-            "a vocabulary",
-        ),
-        (BlockKind::Cues, !file.cues.is_empty(), "cues"),
-        (
-            BlockKind::Encoder,
-            file.encoder.is_some(),
-            "an encoder section",
-        ),
-    ];
-    for (kind, present, what) in held {
-        if present && !file.blocks.contains(&kind) {
-            return Err(format!(
-                "the file has {what} but its blocks list ({}) does not name {}",
-                file.blocks
-                    .iter()
-                    .map(|k| name(*k))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                name(kind)
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
