@@ -8,11 +8,12 @@
 //! (`--balance oversample`).
 
 pub mod flags;
-pub mod folds;
+pub(crate) mod folds;
 pub mod params;
-pub mod sparse;
+pub(crate) mod sparse;
 
 pub use flags::TrainFlags;
+pub use folds::stratified_folds;
 pub use params::{
     Balance, CheckedParams, EncoderTraining, Solver, TrainParams, DENSE_CELLS, ENCODER_SCALES,
 };
@@ -28,14 +29,14 @@ use crate::model::file::{DataSource, ModelFile, ScaleTrial, TrainingRecord};
 use crate::model::linear::Linear;
 use crate::model::{Classifier, ScoreBuffers};
 use crate::pipeline::analysed::Analysed;
-use folds::{oversample, stratified_folds};
+use folds::oversample;
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use std::sync::Arc;
 
 /// The fitted parts of one logistic model, before it becomes a [`Classifier`].
-pub struct Fitted {
+pub(crate) struct Fitted {
     /// Feature extractor.
     pub featurizer: Featurizer,
     /// Weights and intercept of the logit of P(opinion).
@@ -55,7 +56,8 @@ impl TrainParams {
 
 impl CheckedParams {
     /// Fit one logistic model on `records` (no threshold choice).
-    pub fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
+    #[cfg(test)]
+    pub(crate) fn fit_core(&self, records: &[&Record]) -> Result<Fitted> {
         let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
         let all: Vec<usize> = (0..records.len()).collect();
@@ -715,5 +717,59 @@ mod tests {
             };
             assert!((p_sparse - p_linfa).abs() < 1e-9, "{p_sparse} vs {p_linfa}");
         }
+    }
+
+    /// The shipped English training set (train + dev).
+    fn shipped_training_set() -> Vec<Record> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        ["data/train.csv", "data/dev.csv"]
+            .iter()
+            .flat_map(|f| {
+                crate::data::load(&root.join(f), &Default::default())
+                    .unwrap()
+                    .records
+            })
+            .collect()
+    }
+
+    /// The sparse fit and linfa-logistic's dense fit minimise the same objective with
+    /// the same optimiser: on the shipped English training set they give the same
+    /// weights and the same probabilities.
+    #[test]
+    fn sparse_and_dense_fits_agree_on_the_shipped_training_set() {
+        let records = shipped_training_set();
+        let refs: Vec<&Record> = records.iter().collect();
+        let fit = |solver| {
+            let params = TrainParams {
+                solver,
+                ..Default::default()
+            };
+            params.check().unwrap().fit_core(&refs).unwrap()
+        };
+        let (dense, sparse) = (fit(Solver::Dense), fit(Solver::Sparse));
+        assert!(dense.linfa.is_some() && sparse.linfa.is_none());
+        let (wd, ws) = (dense.linear.weights(), sparse.linear.weights());
+        assert_eq!(wd.len(), ws.len());
+        assert!(wd.len() > 5000, "{} weights", wd.len());
+        let pairs = wd
+            .iter()
+            .copied()
+            .zip(ws.iter().copied())
+            .chain([(dense.linear.intercept(), sparse.linear.intercept())]);
+        for (i, (a, b)) in pairs.enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-6 * a.abs() + 1e-12,
+                "weight {i}: dense {a} sparse {b}"
+            );
+        }
+        let (mut scratch, mut row) = (crate::pipeline::analyzer::Scratch::default(), Vec::new());
+        let mut worst: f64 = 0.0;
+        for r in &records {
+            dense.featurizer.row_into(&r.text, &mut scratch, &mut row);
+            let p = dense.linear.probability(&row);
+            sparse.featurizer.row_into(&r.text, &mut scratch, &mut row);
+            worst = worst.max((p - sparse.linear.probability(&row)).abs());
+        }
+        assert!(worst < 1e-9, "largest probability difference {worst}");
     }
 }

@@ -84,7 +84,7 @@ fn cross_validation_writes_out_of_fold_predictions_at_each_fold_s_threshold() {
     assert_eq!(rows.len(), data.records.len() + 1);
     // Each row at its fold's threshold: the folds are the seeded stratified ones.
     let truth: Vec<Label> = data.records.iter().map(|r| r.label).collect();
-    let fold = factop::train::folds::stratified_folds(&truth, 2, 42);
+    let fold = factop::train::stratified_folds(&truth, 2, 42);
     let mut confusion = [[0u64; 2]; 2];
     for (i, (row, r)) in rows[1..].iter().zip(&data.records).enumerate() {
         assert_eq!(row[0], r.id.as_deref().unwrap());

@@ -7,7 +7,7 @@ use anyhow::Context;
 use factop::data::{self, Dataset, Record};
 use factop::eval::metrics::{self, Report};
 use factop::model::{Classifier, ScoreBuffers};
-use factop::train::folds::stratified_folds;
+use factop::train::stratified_folds;
 use factop::train::CvReport;
 use factop::Label;
 use std::fmt::Write as _;
