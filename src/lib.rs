@@ -28,6 +28,8 @@
 //! # Ok::<(), factop::Error>(())
 //! ```
 
+#![warn(unreachable_pub)]
+
 #[cfg(feature = "blas")]
 extern crate blas_src;
 
@@ -44,9 +46,13 @@ pub mod pipeline;
 pub mod stream;
 pub mod train;
 
-pub use data::{Dataset, Record};
+// What most programs need, at the crate's root: load or train a model, classify,
+// evaluate. The modules above hold the rest.
+pub use data::{DataOptions, Dataset, Record};
 pub use error::{Error, Result};
+pub use eval::metrics::Report;
 pub use label::Label;
 pub use language::Language;
-pub use model::Classifier;
-pub use train::TrainParams;
+pub use model::{Classifier, Contribution, Explanation, SentenceResult};
+pub use stream::StreamOptions;
+pub use train::{CheckedParams, TrainParams};

@@ -5,15 +5,15 @@ use crate::label::Label;
 
 /// A small deterministic generator (SplitMix64) for folds and resampling.
 #[derive(Debug, Clone)]
-pub struct SplitMix(u64);
+pub(crate) struct SplitMix(u64);
 
 impl SplitMix {
     /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         SplitMix(seed)
     }
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -21,11 +21,11 @@ impl SplitMix {
         z ^ (z >> 31)
     }
     /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
     /// Shuffle in place (Fisher–Yates).
-    pub fn shuffle<T>(&mut self, xs: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, xs: &mut [T]) {
         for i in (1..xs.len()).rev() {
             xs.swap(i, self.below(i + 1));
         }
@@ -56,7 +56,7 @@ pub fn stratified_folds(labels: &[Label], k: usize, seed: u64) -> Vec<usize> {
 /// [`stratified_folds`] deals each label's rows round-robin, so a fold holds at most
 /// ⌈m/k⌉ of a label's m rows and a fold model trains on at least m − ⌈m/k⌉ of them;
 /// its inner threshold folds, dealt the same way, need at least 2 of each.
-pub fn cv_shortfall(
+pub(crate) fn cv_shortfall(
     fact: usize,
     opinion: usize,
     k: usize,
@@ -90,7 +90,7 @@ pub fn cv_shortfall(
 }
 
 /// Extra row indices that balance the classes by duplicating minority rows.
-pub fn oversample(labels: &[Label], seed: u64) -> Vec<usize> {
+pub(crate) fn oversample(labels: &[Label], seed: u64) -> Vec<usize> {
     let opinion: Vec<usize> = (0..labels.len())
         .filter(|&i| labels[i] == Label::Opinion)
         .collect();

@@ -20,7 +20,7 @@ use std::cell::RefCell;
 /// Rows in compressed sparse row form: row `i` holds the columns
 /// `indices[starts[i]..starts[i + 1]]` with the values at the same places in `values`.
 #[derive(Debug, Clone, Default)]
-pub struct Csr {
+pub(crate) struct Csr {
     starts: Vec<usize>,
     indices: Vec<u32>,
     values: Vec<f64>,
@@ -40,7 +40,7 @@ impl Csr {
     }
 
     /// An empty matrix with room for `rows` rows of `nonzeros` values in all.
-    pub fn with_capacity(columns: usize, rows: usize, nonzeros: usize) -> Csr {
+    pub(crate) fn with_capacity(columns: usize, rows: usize, nonzeros: usize) -> Csr {
         let mut starts = Vec::with_capacity(rows + 1);
         starts.push(0);
         Csr {
@@ -52,7 +52,7 @@ impl Csr {
     }
 
     /// Append one row of `(column, value)` pairs (columns below [`Csr::columns`]).
-    pub fn push_row(&mut self, row: &[(u32, f64)]) {
+    pub(crate) fn push_row(&mut self, row: &[(u32, f64)]) {
         for &(j, v) in row {
             debug_assert!((j as usize) < self.columns);
             self.indices.push(j);
@@ -62,23 +62,23 @@ impl Csr {
     }
 
     /// Number of rows.
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.starts.len() - 1
     }
 
     /// Number of columns.
-    pub fn columns(&self) -> usize {
+    pub(crate) fn columns(&self) -> usize {
         self.columns
     }
 
     /// Row `i`'s columns and values.
-    pub fn row_parts(&self, i: usize) -> (&[u32], &[f64]) {
+    pub(crate) fn row_parts(&self, i: usize) -> (&[u32], &[f64]) {
         let (a, b) = (self.starts[i], self.starts[i + 1]);
         (&self.indices[a..b], &self.values[a..b])
     }
 
     /// The rows `order` (repeats allowed), in that order.
-    pub fn select(&self, order: &[usize]) -> Csr {
+    pub(crate) fn select(&self, order: &[usize]) -> Csr {
         let nonzeros = order
             .iter()
             .map(|&i| self.starts[i + 1] - self.starts[i])
@@ -97,7 +97,7 @@ impl Csr {
 /// The fitted weights (one per column) and intercept of the logit of the positive
 /// class.
 #[derive(Debug, Clone)]
-pub struct SparseFit {
+pub(crate) struct SparseFit {
     /// One weight per column.
     pub weights: Vec<f64>,
     /// The intercept.
@@ -105,7 +105,7 @@ pub struct SparseFit {
 }
 
 /// Fit L2-penalised logistic regression of `positive` (one flag per row of `x`).
-pub fn fit(
+pub(crate) fn fit(
     x: &Csr,
     positive: &[bool],
     alpha: f64,
