@@ -458,7 +458,7 @@ pub fn check_encoder_file(data: &[u8]) {
             net.embed("a b", &mut buf, &mut out);
         }
         let pieces = file.tokenizer.pieces.len();
-        let tok = Tokenizer::new(file.tokenizer.clone());
+        let tok = Tokenizer::new(file.tokenizer.clone(), 1020);
         let text = text_of(data);
         let (mut buf, mut ids) = (TokenBuffers::default(), Vec::new());
         tok.encode_into(&text, &mut buf, &mut ids);
