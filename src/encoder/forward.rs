@@ -204,7 +204,7 @@ impl Network {
     /// (attention, layer norms, quantisation) are vectorised for them.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+    fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
         self.forward_body(ids, b, mean)
     }
 

@@ -481,8 +481,16 @@ mod tests {
             assert_eq!(ids.len(), 1020, "{what}");
             let w = &buf.work;
             assert!(w.input_chars <= bound, "{what}: read {}", w.input_chars);
-            assert!(w.normalised_chars <= bound, "{what}: normalised {}", w.normalised_chars);
-            assert!(w.positions <= bound, "{what}: Viterbi positions {}", w.positions);
+            assert!(
+                w.normalised_chars <= bound,
+                "{what}: normalised {}",
+                w.normalised_chars
+            );
+            assert!(
+                w.positions <= bound,
+                "{what}: Viterbi positions {}",
+                w.positions
+            );
         }
         // U+FDFA gives 7 ids for its first occurrence and 9 for every next one: 113 of
         // them give 1,015 and the 114th completes the cap, so 114 are read.
@@ -501,8 +509,22 @@ mod tests {
     /// metaspaces.
     fn hostile_char() -> impl Strategy<Value = char> {
         prop::sample::select(vec![
-            'a', 'a', 'a', 'b', 'z', ' ', ' ', '\u{a0}', '\u{ad}', '\u{301}', '\u{2581}',
-            '\u{3300}', '\u{fdfa}', '\u{1d400}', '\u{30a2}', '\0',
+            'a',
+            'a',
+            'a',
+            'b',
+            'z',
+            ' ',
+            ' ',
+            '\u{a0}',
+            '\u{ad}',
+            '\u{301}',
+            '\u{2581}',
+            '\u{3300}',
+            '\u{fdfa}',
+            '\u{1d400}',
+            '\u{30a2}',
+            '\0',
         ])
     }
 

@@ -40,10 +40,17 @@ fn classify_labels_a_10_kb_expanding_sentence() {
         .write_stdin("\u{fdfa}".repeat(3_333))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('\t').collect()).collect();
     assert_eq!(rows.len(), 2, "{stdout}");
-    assert_eq!(rows[0][3..7], ["start", "end", "label", "opinion_probability"]);
+    assert_eq!(
+        rows[0][3..7],
+        ["start", "end", "label", "opinion_probability"]
+    );
     assert_eq!(rows[1][3..7], ["0", "9999", "fact", "0.07305217437951927"]);
 }
