@@ -29,6 +29,9 @@
 //! ```
 
 #![warn(unreachable_pub)]
+// Unsafe code is the SIMD kernels only: every unsafe operation sits in its own block
+// with a `// SAFETY:` comment saying why it holds.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 #[cfg(feature = "blas")]
 extern crate blas_src;

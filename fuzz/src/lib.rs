@@ -465,7 +465,7 @@ pub fn check_encoder_file(data: &[u8]) {
             net.embed("a b", &mut buf, &mut out);
         }
         let pieces = file.tokenizer.pieces.len();
-        let tok = Tokenizer::new(file.tokenizer.clone());
+        let tok = Tokenizer::new(file.tokenizer.clone(), 1020);
         let text = text_of(data);
         let (mut buf, mut ids) = (TokenBuffers::default(), Vec::new());
         tok.encode_into(&text, &mut buf, &mut ids);
@@ -474,6 +474,99 @@ pub fn check_encoder_file(data: &[u8]) {
             "an id outside the vocabulary"
         );
     }
+}
+
+/// The encoder tokenizer's vocabulary for [`check_encoder_tokenize`]: e5-small's kind of
+/// pieces (special pieces first, words with a metaspace in front) with a normalisation
+/// map holding characters that expand (U+FDFA to 18 characters, U+3300 to 4, U+1D400
+/// to 1), vanish (the soft hyphen) or become a space (NBSP).
+fn sample_tokenizer_tables() -> factop::encoder::weights::TokenizerTables {
+    let pieces: &[(&str, f32)] = &[
+        ("<s>", 0.0),
+        ("<pad>", 0.0),
+        ("</s>", 0.0),
+        ("<unk>", 0.0),
+        ("\u{2581}", -2.0),
+        ("a", -3.0),
+        ("aa", -4.0),
+        ("aaa", -4.5),
+        ("\u{2581}a", -3.5),
+        ("b", -3.0),
+        ("ab", -3.2),
+        ("\u{2581}ab", -2.5),
+        ("e", -3.0),
+        ("\u{2581}the", -2.0),
+        ("\u{2581}A", -4.0),
+        ("\u{2581}\u{635}\u{644}\u{649}", -6.0),
+        ("\u{2581}\u{627}\u{644}\u{644}\u{647}", -6.0),
+        ("\u{639}\u{644}", -7.0),
+        ("\u{64a}\u{647}", -7.0),
+        ("\u{2581}\u{648}", -7.0),
+        ("\u{633}\u{644}\u{645}", -7.5),
+        ("\u{30a2}\u{30d1}", -8.0),
+        ("\u{30fc}\u{30c8}", -8.0),
+        ("\u{301}", -9.0),
+    ];
+    let expand = |s: &str| s.chars().map(u32::from).collect::<Vec<_>>();
+    factop::encoder::weights::TokenizerTables {
+        pieces: pieces.iter().map(|(p, _)| p.as_bytes().to_vec()).collect(),
+        scores: pieces.iter().map(|(_, s)| *s).collect(),
+        bos: 0,
+        eos: 2,
+        unk: 3,
+        normalisation: vec![
+            (0xA0, expand(" ")),
+            (0xAD, expand("")),
+            (0x3300, expand("\u{30a2}\u{30d1}\u{30fc}\u{30c8}")),
+            (
+                0xFDFA,
+                expand("\u{635}\u{644}\u{649} \u{627}\u{644}\u{644}\u{647} \u{639}\u{644}\u{64a}\u{647} \u{648}\u{633}\u{644}\u{645}"),
+            ),
+            (0x1D400, expand("A")),
+        ],
+    }
+}
+
+/// The most characters one character of [`sample_tokenizer_tables`] normalises to.
+const SAMPLE_MAX_EXPANSION: usize = 18;
+
+/// Target `encoder_tokenize`: the accurate tier's tokenizer on arbitrary text, capped at
+/// 1 to 64 ids (the first byte) and uncapped. Never a panic; exactly `min(cap,
+/// uncapped)` ids, each a piece of the vocabulary; when no run of the text between
+/// spaces can normalise to more than `max_run_chars` characters, the capped ids are the
+/// first uncapped ids; and the text given as characters (`encode_chars`, the way the
+/// query prefix is added) gives the same ids as the same text as one string.
+pub fn check_encoder_tokenize(data: &[u8]) {
+    use factop::encoder::tokenizer::{TokenBuffers, Tokenizer};
+    static UNCAPPED: OnceLock<Tokenizer> = OnceLock::new();
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let cap = 1 + first as usize % 64;
+    let text = text_of(rest);
+    let uncapped = UNCAPPED.get_or_init(|| Tokenizer::new(sample_tokenizer_tables(), usize::MAX));
+    let tok = Tokenizer::new(sample_tokenizer_tables(), cap);
+    let pieces = sample_tokenizer_tables().pieces.len();
+    let mut buf = TokenBuffers::default();
+    let (mut full, mut capped) = (Vec::new(), Vec::new());
+    uncapped.encode_into(&text, &mut buf, &mut full);
+    tok.encode_into(&text, &mut buf, &mut capped);
+    assert!(!full.is_empty(), "no ids for {text:?}");
+    assert_eq!(capped.len(), cap.min(full.len()), "cap {cap}");
+    assert!(
+        capped.iter().all(|&i| (i as usize) < pieces),
+        "an id outside the vocabulary"
+    );
+    // A run of r characters normalises to at most 1 + 18·r (a metaspace in front).
+    let longest_run = text.split(' ').map(|r| r.chars().count()).max().unwrap_or(0);
+    if 1 + SAMPLE_MAX_EXPANSION * longest_run <= tok.max_run_chars() {
+        assert_eq!(capped, full[..capped.len()], "cap {cap}");
+    }
+    let mut chained = Vec::new();
+    let whole = format!("query: {text}");
+    tok.encode_into(&whole, &mut buf, &mut capped);
+    tok.encode_chars("query: ".chars().chain(text.chars()), &mut buf, &mut chained);
+    assert_eq!(chained, capped, "encode_chars and encode_into differ");
 }
 
 /// Target `output_path`: [`factop::io::write_atomic`] into a scratch folder, with the

@@ -5,12 +5,19 @@
 //! Texts longer than the model's positions are cut into windows of at most
 //! `positions − 2` content tokens, each run as `<s> window </s>`; the embedding is the
 //! average of the windows' mean vectors weighted by their content tokens, then
-//! normalised, as the reference engine does.
+//! normalised, as the reference engine does. A text gets at most [`MAX_WINDOWS`]
+//! windows (1,020 content tokens for e5-small, far over any sentence: the longest of the
+//! CheckThat! 2025 data has 270): the tokenizer stops there, so the time one text takes
+//! is bounded however long it is or however much its characters expand.
 
 use super::quant::{dequantise_row, QActs, QMatrix};
 use super::tokenizer::{TokenBuffers, Tokenizer};
 use super::weights::{EncoderFile, RawTensor, Shape, QK};
 use crate::error::Result;
+
+/// The most windows one text is run as. The tokens after them are not read: a longer
+/// text is embedded as its first `MAX_WINDOWS × (positions − 2)` tokens.
+pub const MAX_WINDOWS: usize = 2;
 
 #[derive(Debug)]
 struct Layer {
@@ -54,7 +61,6 @@ pub struct Buffers {
     probs: Vec<f32>,
     mean: Vec<f32>,
     acts: QActs,
-    text: String,
 }
 
 impl Network {
@@ -96,7 +102,10 @@ impl Network {
         }
         let mut token_type = vec("emb.type", s.token_types.max(1) * h)?;
         token_type.truncate(h);
-        let tokenizer = Tokenizer::new(file.tokenizer.clone());
+        let tokenizer = Tokenizer::new(
+            file.tokenizer.clone(),
+            MAX_WINDOWS.saturating_mul(s.positions - 2),
+        );
         if tokenizer.bos as usize >= s.vocab || tokenizer.eos as usize >= s.vocab {
             return Err(crate::Error::model(
                 "<encoder>",
@@ -127,20 +136,20 @@ impl Network {
 
     /// The L2-normalised embedding of `"query: " + text` into `out` (`dim()` floats).
     pub fn embed_query(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
-        let mut prefixed = std::mem::take(&mut buf.text);
-        prefixed.clear();
-        prefixed.push_str("query: ");
-        prefixed.push_str(text);
-        self.embed(&prefixed, buf, out);
-        buf.text = prefixed;
+        self.embed_chars("query: ".chars().chain(text.chars()), buf, out);
     }
 
     /// The L2-normalised embedding of `text` as given (no prefix added).
     pub fn embed(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
+        self.embed_chars(text.chars(), buf, out);
+    }
+
+    /// The L2-normalised embedding of the text made of `chars`.
+    fn embed_chars(&self, chars: impl Iterator<Item = char>, buf: &mut Buffers, out: &mut [f32]) {
         let h = self.shape.hidden;
         let mut content = std::mem::take(&mut buf.content);
         self.tokenizer
-            .encode_into(text, &mut buf.tokens, &mut content);
+            .encode_chars(chars, &mut buf.tokens, &mut content);
         let window = self.shape.positions - 2;
         out[..h].fill(0.0);
         let mut total = 0f64;
@@ -195,7 +204,7 @@ impl Network {
     /// (attention, layer norms, quantisation) are vectorised for them.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+    fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
         self.forward_body(ids, b, mean)
     }
 

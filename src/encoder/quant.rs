@@ -227,6 +227,7 @@ mod x86 {
     const GROUP: usize = 4;
 
     #[target_feature(enable = "avx2,fma")]
+    #[inline]
     fn hsum(v: __m256) -> f32 {
         let lo = _mm256_castps256_ps128(v);
         let hi = _mm256_extractf128_ps(v, 1);
@@ -236,44 +237,32 @@ mod x86 {
         _mm_cvtss_f32(s)
     }
 
-    /// # Safety
-    /// The processor must support AVX2 and FMA.
+    /// The dot products of four bytes of `w` (unsigned) with four of `a` (signed) in
+    /// each 32-bit lane, with AVX2: the 16-bit pair sums cannot saturate, as the
+    /// weights are 4-bit.
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn matmul_avx2(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
-        // SAFETY: AVX2 and FMA, as this function requires.
-        unsafe { all_rows::<false>(m, a, y, tokens) }
+    #[inline]
+    fn dot_avx2(w: __m256i, a: __m256i) -> __m256i {
+        _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), _mm256_set1_epi16(1))
     }
 
-    /// [`matmul_avx2`] with the AVX-VNNI byte dot product, which gives the same
-    /// integers in one instruction instead of two (so the same floats).
-    ///
-    /// # Safety
-    /// The processor must support AVX2, FMA and AVX-VNNI.
+    /// [`dot_avx2`] in one AVX-VNNI instruction: the same integers.
     #[target_feature(enable = "avx2,fma,avxvnni")]
-    pub unsafe fn matmul_vnni(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
-        // SAFETY: AVX2, FMA and AVX-VNNI, as this function requires.
-        unsafe { all_rows::<true>(m, a, y, tokens) }
+    #[inline]
+    fn dot_vnni(w: __m256i, a: __m256i) -> __m256i {
+        _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), w, a)
     }
 
-    /// Every output row, in groups of [`GROUP`] then one by one; inlined into each
-    /// kernel so it is compiled for that kernel's features.
+    /// 32 bytes of `block` from `at` on, as a vector.
     ///
-    /// # Safety
-    /// AVX2 and FMA (and AVX-VNNI when `VNNI`).
-    #[inline(always)]
-    unsafe fn all_rows<const VNNI: bool>(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
-        check(m, a, y, tokens);
-        let mut o0 = 0;
-        while o0 + GROUP <= m.rows {
-            // SAFETY: rows o0..o0 + GROUP exist; sizes checked above.
-            unsafe { rows::<GROUP, VNNI>(m, a, y, tokens, o0) };
-            o0 += GROUP;
-        }
-        while o0 < m.rows {
-            // SAFETY: as above, one row.
-            unsafe { rows::<1, VNNI>(m, a, y, tokens, o0) };
-            o0 += 1;
-        }
+    /// Panics unless `at + 32 <= block.len()` (every caller's blocks are whole).
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    fn load32<T: Copy>(block: &[T], at: usize) -> __m256i {
+        assert!((at + QK) * std::mem::size_of::<T>() <= std::mem::size_of_val(block));
+        // SAFETY: the 32 bytes from `at` lie inside `block` (asserted just above), and
+        // an unaligned load has no alignment requirement.
+        unsafe { _mm256_loadu_si256(block.as_ptr().wrapping_add(at).cast()) }
     }
 
     fn check(m: &QMatrix, a: &QActs, y: &[f32], tokens: usize) {
@@ -283,72 +272,101 @@ mod x86 {
         assert!(a.sum.len() >= tokens * nb && y.len() >= tokens * m.rows);
     }
 
-    /// Outputs `o0..o0 + G` for every token, two tokens at a time (each weight block
-    /// loaded once for both). Each output is summed in the same order whatever the
-    /// grouping, so results do not depend on it.
-    ///
-    /// # Safety
-    /// AVX2 and FMA (and AVX-VNNI when `VNNI`); `o0 + G <= m.rows` and the sizes
-    /// checked by [`check`].
-    #[inline(always)]
-    #[allow(clippy::needless_range_loop)] // r indexes several arrays in step
-    unsafe fn rows<const G: usize, const VNNI: bool>(
-        m: &QMatrix,
-        a: &QActs,
-        y: &mut [f32],
-        tokens: usize,
-        o0: usize,
-    ) {
-        let (cols, nb) = (m.cols, m.cols / QK);
-        let w = m.w.as_ptr().add(o0 * cols);
-        let ws = m.scale.as_ptr().add(o0 * nb);
-        let dot = |wv: __m256i, av: __m256i| {
-            if VNNI {
-                _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), wv, av)
-            } else {
-                _mm256_madd_epi16(_mm256_maddubs_epi16(wv, av), _mm256_set1_epi16(1))
+    /// One kernel: `matmul` and its row loop compiled for `$features`, with the byte
+    /// dot product `$dot`. Each output is summed in the same order in every kernel
+    /// and whatever the grouping, so all give the same floats.
+    macro_rules! kernel {
+        ($(#[$doc:meta])* $matmul:ident, $rows:ident, $features:literal, $dot:ident) => {
+            $(#[$doc])*
+            #[target_feature(enable = $features)]
+            pub(super) fn $matmul(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
+                check(m, a, y, tokens);
+                let mut o0 = 0;
+                while o0 + GROUP <= m.rows {
+                    $rows::<GROUP>(m, a, y, tokens, o0);
+                    o0 += GROUP;
+                }
+                while o0 < m.rows {
+                    $rows::<1>(m, a, y, tokens, o0);
+                    o0 += 1;
+                }
+            }
+
+            /// Outputs `o0..o0 + G` for every token, two tokens at a time (each
+            /// weight block loaded once for both).
+            #[target_feature(enable = $features)]
+            #[inline]
+            #[allow(clippy::needless_range_loop)] // r indexes several arrays in step
+            fn $rows<const G: usize>(
+                m: &QMatrix,
+                a: &QActs,
+                y: &mut [f32],
+                tokens: usize,
+                o0: usize,
+            ) {
+                let (cols, nb) = (m.cols, m.cols / QK);
+                let w: [&[u8]; G] =
+                    std::array::from_fn(|r| &m.w[(o0 + r) * cols..(o0 + r + 1) * cols]);
+                let ws: [&[f32]; G] =
+                    std::array::from_fn(|r| &m.scale[(o0 + r) * nb..(o0 + r + 1) * nb]);
+                let mut t = 0;
+                while t < tokens {
+                    let pair = t + 1 < tokens;
+                    let t1 = if pair { t + 1 } else { t };
+                    let (x0, x1) = (&a.q[t * cols..(t + 1) * cols], &a.q[t1 * cols..(t1 + 1) * cols]);
+                    let (s0, s1) = (&a.scale[t * nb..(t + 1) * nb], &a.scale[t1 * nb..(t1 + 1) * nb]);
+                    let mut acc0 = [_mm256_setzero_ps(); G];
+                    let mut acc1 = [_mm256_setzero_ps(); G];
+                    for b in 0..nb {
+                        let av0 = load32(x0, b * QK);
+                        let av1 = load32(x1, b * QK);
+                        let (da0, da1) = (s0[b], s1[b]);
+                        for r in 0..G {
+                            let wv = load32(w[r], b * QK);
+                            let dw = ws[r][b];
+                            let p0 = _mm256_cvtepi32_ps($dot(wv, av0));
+                            let p1 = _mm256_cvtepi32_ps($dot(wv, av1));
+                            acc0[r] = _mm256_fmadd_ps(p0, _mm256_set1_ps(dw * da0), acc0[r]);
+                            acc1[r] = _mm256_fmadd_ps(p1, _mm256_set1_ps(dw * da1), acc1[r]);
+                        }
+                    }
+                    for (tt, acc) in [(t, &acc0), (t1, &acc1)]
+                        .into_iter()
+                        .take(1 + pair as usize)
+                    {
+                        let xs = &a.scale[tt * nb..(tt + 1) * nb];
+                        let xsum = &a.sum[tt * nb..(tt + 1) * nb];
+                        for r in 0..G {
+                            // The −8 offset of the stored weights: Σ_b scale_w · scale_a · Σ a.
+                            let mut corr = 0f32;
+                            for b in 0..nb {
+                                corr += ws[r][b] * xs[b] * xsum[b] as f32;
+                            }
+                            y[tt * m.rows + o0 + r] = m.bias[o0 + r] + hsum(acc[r]) - 8.0 * corr;
+                        }
+                    }
+                    t += 2;
+                }
             }
         };
-        let mut t = 0;
-        while t < tokens {
-            let pair = t + 1 < tokens;
-            let t1 = if pair { t + 1 } else { t };
-            let (x0, x1) = (a.q.as_ptr().add(t * cols), a.q.as_ptr().add(t1 * cols));
-            let (s0, s1) = (a.scale.as_ptr().add(t * nb), a.scale.as_ptr().add(t1 * nb));
-            let mut acc0 = [_mm256_setzero_ps(); G];
-            let mut acc1 = [_mm256_setzero_ps(); G];
-            for b in 0..nb {
-                let av0 = _mm256_loadu_si256(x0.add(b * QK) as *const __m256i);
-                let av1 = _mm256_loadu_si256(x1.add(b * QK) as *const __m256i);
-                let (da0, da1) = (*s0.add(b), *s1.add(b));
-                for r in 0..G {
-                    let wv = _mm256_loadu_si256(w.add(r * cols + b * QK) as *const __m256i);
-                    let dw = *ws.add(r * nb + b);
-                    let p0 = _mm256_cvtepi32_ps(dot(wv, av0));
-                    let p1 = _mm256_cvtepi32_ps(dot(wv, av1));
-                    acc0[r] = _mm256_fmadd_ps(p0, _mm256_set1_ps(dw * da0), acc0[r]);
-                    acc1[r] = _mm256_fmadd_ps(p1, _mm256_set1_ps(dw * da1), acc1[r]);
-                }
-            }
-            for (tt, acc) in [(t, &acc0), (t1, &acc1)]
-                .into_iter()
-                .take(1 + pair as usize)
-            {
-                let xs = a.scale.as_ptr().add(tt * nb);
-                let xsum = a.sum.as_ptr().add(tt * nb);
-                for r in 0..G {
-                    // The −8 offset of the stored weights: Σ_b scale_w · scale_a · Σ a.
-                    let mut corr = 0f32;
-                    for b in 0..nb {
-                        corr += *ws.add(r * nb + b) * *xs.add(b) * *xsum.add(b) as f32;
-                    }
-                    *y.get_unchecked_mut(tt * m.rows + o0 + r) =
-                        m.bias[o0 + r] + hsum(acc[r]) - 8.0 * corr;
-                }
-            }
-            t += 2;
-        }
     }
+
+    kernel!(
+        /// The kernel with AVX2 and FMA (callable only where both are present).
+        matmul_avx2,
+        rows_avx2,
+        "avx2,fma",
+        dot_avx2
+    );
+
+    kernel!(
+        /// [`matmul_avx2`] with the AVX-VNNI byte dot product, which gives the same
+        /// integers in one instruction instead of two (so the same floats).
+        matmul_vnni,
+        rows_vnni,
+        "avx2,fma,avxvnni",
+        dot_vnni
+    );
 }
 
 #[cfg(test)]

@@ -279,23 +279,9 @@ fn skip_plain(bytes: &[u8], from: usize, limit: usize) -> usize {
     let limit = limit.min(bytes.len());
     let mut pos = from;
     #[cfg(target_arch = "x86_64")]
-    while pos + 16 <= limit {
-        use std::arch::x86_64::*;
-        // SAFETY: SSE2 is part of x86-64; the load reads bytes[pos..pos + 16], which
-        // `pos + 16 <= limit <= bytes.len()` (limit is capped above) keeps in bounds.
-        let mask = unsafe {
-            let v = _mm_loadu_si128(bytes.as_ptr().add(pos).cast());
-            let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
-            // \t..\r are 0x09..0x0D: the line breaks 0x0A..0x0D and the tab, which the
-            // table then skips.
-            let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x0D)), v);
-            let marks = _mm_or_si128(
-                _mm_or_si128(eq(b'.'), eq(b'?')),
-                _mm_or_si128(eq(b'!'), eq(b'"')),
-            );
-            let lead = _mm_or_si128(_mm_or_si128(eq(0xC2), eq(0xD8)), eq(0xE2));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, marks), lead))
-        };
+    while let Some(block) = bytes.get(pos..limit).and_then(<[u8]>::first_chunk::<16>) {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 processor has it.
+        let mask = unsafe { candidates(block) };
         if mask != 0 {
             pos += mask.trailing_zeros() as usize;
             if INTERESTING[usize::from(bytes[pos])] {
@@ -310,6 +296,28 @@ fn skip_plain(bytes: &[u8], from: usize, limit: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// One bit per byte of `block` that may be one [`INTERESTING`] marks (a superset of
+/// them), by vector compares.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn candidates(block: &[u8; 16]) -> i32 {
+    use std::arch::x86_64::*;
+    // SAFETY: the load reads the 16 bytes of `block`; an unaligned load has no
+    // alignment requirement.
+    let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+    let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
+    // \t..\r are 0x09..0x0D: the line breaks 0x0A..0x0D and the tab, which the table
+    // then skips.
+    let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x0D)), v);
+    let marks = _mm_or_si128(
+        _mm_or_si128(eq(b'.'), eq(b'?')),
+        _mm_or_si128(eq(b'!'), eq(b'"')),
+    );
+    let lead = _mm_or_si128(_mm_or_si128(eq(0xC2), eq(0xD8)), eq(0xE2));
+    _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, marks), lead))
 }
 
 /// How a single period after a token is treated.

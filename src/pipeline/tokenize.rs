@@ -205,31 +205,11 @@ struct ByteClasses {
 impl ByteClasses {
     #[cfg(target_arch = "x86_64")]
     fn of(block: &[u8; 64]) -> ByteClasses {
-        use std::arch::x86_64::*;
         let mut c = ByteClasses::default();
-        for k in 0..4 {
-            // SAFETY: SSE2 is part of x86-64; the load reads 16 of the block's 64 bytes.
-            let m = unsafe {
-                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
-                let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
-                // x <= limit, unsigned, as min(x, limit) == x.
-                let at_most = |x: __m128i, limit: u8| {
-                    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(limit as i8)), x)
-                };
-                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                let alpha = at_most(_mm_sub_epi8(folded, _mm_set1_epi8(b'a' as i8)), 25);
-                let digit = at_most(_mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)), 9);
-                let separator = _mm_or_si128(_mm_or_si128(eq(b'.'), eq(b',')), eq(b':'));
-                let mark = _mm_or_si128(_mm_or_si128(eq(b'!'), eq(b'?')), eq(b'"'));
-                let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16);
-                [
-                    bits(alpha),
-                    bits(digit),
-                    bits(eq(b'\'')),
-                    bits(separator),
-                    bits(mark),
-                ]
-            };
+        let (quarters, _) = block.as_chunks::<16>();
+        for (k, quarter) in quarters.iter().enumerate() {
+            // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 processor has it.
+            let m = unsafe { Self::of_16(quarter) };
             let shift = 16 * k;
             c.alpha |= m[0] << shift;
             c.digit |= m[1] << shift;
@@ -238,6 +218,35 @@ impl ByteClasses {
             c.mark |= m[4] << shift;
         }
         c
+    }
+
+    /// The class bits of 16 bytes, by vector compares, in the order alpha, digit,
+    /// apostrophe, separator, mark.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    fn of_16(block: &[u8; 16]) -> [u64; 5] {
+        use std::arch::x86_64::*;
+        // SAFETY: the load reads the 16 bytes of `block`; an unaligned load has no
+        // alignment requirement.
+        let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+        let eq = |x: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
+        // x <= limit, unsigned, as min(x, limit) == x.
+        let at_most =
+            |x: __m128i, limit: u8| _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(limit as i8)), x);
+        let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let alpha = at_most(_mm_sub_epi8(folded, _mm_set1_epi8(b'a' as i8)), 25);
+        let digit = at_most(_mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8)), 9);
+        let separator = _mm_or_si128(_mm_or_si128(eq(b'.'), eq(b',')), eq(b':'));
+        let mark = _mm_or_si128(_mm_or_si128(eq(b'!'), eq(b'?')), eq(b'"'));
+        let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16);
+        [
+            bits(alpha),
+            bits(digit),
+            bits(eq(b'\'')),
+            bits(separator),
+            bits(mark),
+        ]
     }
 
     #[cfg(not(target_arch = "x86_64"))]

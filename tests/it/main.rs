@@ -5,6 +5,7 @@ mod cli;
 mod data;
 mod data_files;
 mod encoder;
+mod encoder_bounds;
 mod html_browser;
 mod invisible;
 mod languages;
