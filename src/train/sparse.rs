@@ -30,7 +30,7 @@ pub(crate) struct Csr {
 impl Csr {
     /// An empty matrix with `columns` columns.
     #[cfg(test)]
-    pub fn new(columns: usize) -> Csr {
+    pub(crate) fn new(columns: usize) -> Csr {
         Csr {
             starts: vec![0],
             indices: Vec::new(),

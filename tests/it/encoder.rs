@@ -475,3 +475,49 @@ fn special_files_at_the_weights_path_are_refused_unread() {
         }
     }
 }
+
+/// Format characters inside words (soft hyphen, zero-width space, word joiner,
+/// zero-width joiner, right-to-left override) change no probability of an accurate
+/// model either: the encoder reads the text without them, as the other blocks do.
+#[test]
+fn format_characters_inside_words_change_no_accurate_probability() {
+    for (model, plain) in [
+        (
+            "en-e5",
+            "Unfortunately, the council voted to raise taxes again.",
+        ),
+        ("ar-e5", "للأسف رفع المجلس الضرائب مرة أخرى."),
+    ] {
+        let marked: Vec<String> = plain
+            .split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                let mut chars: Vec<char> = w.chars().collect();
+                let mark = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{200D}', '\u{202E}'][i % 5];
+                chars.insert(chars.len() / 2, mark);
+                chars.into_iter().collect()
+            })
+            .collect();
+        let marked = marked.join(" ");
+        let out = factop_e5()
+            .args(["classify", "-q", "-f", "jsonl", "--model", model, "-"])
+            .write_stdin(format!("{plain}\n{marked}\n"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let rows: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 2, "{model}");
+        assert_eq!(rows[1]["text"], marked.as_str());
+        assert_eq!(rows[0]["label"], rows[1]["label"], "{model}");
+        assert_eq!(
+            rows[0]["opinion_probability"], rows[1]["opinion_probability"],
+            "{model}"
+        );
+    }
+}

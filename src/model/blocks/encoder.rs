@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, EncoderRecord, ModelFile};
 use crate::pipeline::analyzer::Analysis;
+use crate::pipeline::chars::without_format;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::path::Path;
@@ -55,7 +56,7 @@ impl Embedder {
                         part.iter()
                             .map(|t| {
                                 let mut v = vec![0f32; dim];
-                                encoder.embed(t, &mut buf, &mut v);
+                                encoder.embed(&without_format(t), &mut buf, &mut v);
                                 (t.to_string(), Arc::<[f32]>::from(v))
                             })
                             .collect::<Vec<_>>()
@@ -78,7 +79,9 @@ impl Embedder {
         &self.encoder
     }
 
-    /// Call `f` with the embedding of `text`.
+    /// Call `f` with the embedding of `text`. Format characters (soft hyphens,
+    /// zero-width and bidirectional controls) are left out of what the encoder reads,
+    /// as they are of the other blocks' features, so they never change a label.
     pub fn with<R>(&self, text: &str, f: impl FnOnce(&[f32]) -> R) -> R {
         if let Some(memo) = &self.memo {
             let hit = memo
@@ -93,7 +96,7 @@ impl Embedder {
         BUFFERS.with(|b| {
             let (buf, out) = &mut *b.borrow_mut();
             out.resize(self.encoder.dim(), 0.0);
-            self.encoder.embed(text, buf, out);
+            self.encoder.embed(&without_format(text), buf, out);
             f(out)
         })
     }
