@@ -8,17 +8,31 @@
 //! accurate tier name the encoder and the checksum of its weights; loading one without
 //! the weights installed is an error that names the install command.
 //!
-//! - [`weights`]: the packed file's layout, read with every bound checked;
+//! - `weights`: the packed file's layout, read with every bound checked;
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer;
-//! - [`quant`]: 4-bit × 8-bit matrix products (AVX2 when available);
-//! - [`forward`]: the transformer, pooling and windows for long texts;
+//! - `quant`: 4-bit × 8-bit matrix products (AVX2 when available);
+//! - `forward`: the transformer, pooling and windows for long texts;
 //! - [`store`]: where the weights live, installing them, and status.
 
+// The network's parts are the crate's own; the fuzz targets (and benchmarks that time
+// a kernel) reach them with the `internals` feature.
+#[cfg(feature = "internals")]
 pub mod forward;
+#[cfg(not(feature = "internals"))]
+#[allow(unreachable_pub)]
+pub(crate) mod forward;
+#[cfg(feature = "internals")]
 pub mod quant;
+#[cfg(not(feature = "internals"))]
+#[allow(unreachable_pub)]
+pub(crate) mod quant;
 pub mod store;
 pub mod tokenizer;
+#[cfg(feature = "internals")]
 pub mod weights;
+#[cfg(not(feature = "internals"))]
+#[allow(unreachable_pub)]
+pub(crate) mod weights;
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};

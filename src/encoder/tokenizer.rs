@@ -10,7 +10,7 @@
 //! earlier are tried first), as in the reference engine, so ids agree exactly.
 //!
 //! Work is bounded by the number of ids wanted, not by the text: a tokenizer gives at
-//! most `max_tokens` ids (the encoder's windows, [`super::forward::MAX_WINDOWS`] of
+//! most `max_tokens` ids (the encoder's windows, `forward::MAX_WINDOWS` of
 //! them), and it reads, normalises and segments the text one word at a time, stopping
 //! as soon as the words done give that many. A character that normalises to many
 //! (U+FDFA becomes 18) therefore costs no more than the ids it gives. A run of more than

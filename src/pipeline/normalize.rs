@@ -34,7 +34,7 @@ fn fold(c: char) -> char {
 /// characters is folded as it stands when it is NFKC already. Both kinds of run reset
 /// the NFKC quick check, so a text passes it when every other run does; when one does
 /// not, or when it holds a format character, the whole text goes through the full
-/// path ([`normalize_slowly`]).
+/// path (`normalize_slowly`).
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     let bytes = text.as_bytes();

@@ -1,6 +1,6 @@
 //! Training: checked hyperparameters ([`params`]), fitting the feature blocks and the
 //! logistic weights with linfa-logistic, threshold choice, and stratified
-//! cross-validation over seeded folds ([`folds`]).
+//! cross-validation over seeded folds (`folds`).
 //!
 //! linfa-logistic has no class weights. factop handles the class imbalance by choosing
 //! the decision threshold that maximises macro-F1 on out-of-fold predictions of the

@@ -54,7 +54,7 @@ pub enum Solver {
     /// linfa-logistic over a dense rows × features matrix (the reference fit).
     Dense,
     /// The same objective and optimiser over compressed sparse rows
-    /// ([`crate::train::sparse`]).
+    /// (`train::sparse`).
     Sparse,
 }
 

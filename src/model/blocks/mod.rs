@@ -8,12 +8,12 @@
 //! [`cues`] (named cue features) and, in the accurate tier, [`encoder`] (a sentence
 //! encoder's embedding).
 //!
-//! Each block also owns its fitting: training asks [`BlockSpec::fit`] for a
-//! [`BlockFit`] on its rows, builds every training row block by block from the
-//! sentences analysed once ([`crate::pipeline::analysed`]), and turns the fits into the
+//! Each block also owns its fitting: training asks `BlockSpec::fit` for a
+//! `BlockFit` on its rows, builds every training row block by block from the
+//! sentences analysed once (`pipeline::analysed`), and turns the fits into the
 //! model's blocks; training names no block. A new block is a module here that
-//! implements [`FeatureBlock`] and [`BlockFit`], a [`BlockKind`] variant, a
-//! [`BlockSpec`] variant and a line in [`load`]; the code that trains, classifies,
+//! implements [`FeatureBlock`] and `BlockFit`, a [`BlockKind`] variant, a
+//! `BlockSpec` variant and a line in [`load`]; the code that trains, classifies,
 //! streams, evaluates or renders results does not change.
 
 pub mod cues;
