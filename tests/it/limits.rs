@@ -194,6 +194,26 @@ fn long_model_names_are_refused_at_load() {
     let m = changed_model(d.path(), "ok.json", |m| m["name"] = "n".repeat(256).into());
     let (code, _, stderr) = run_stdin(&["classify", "--model", &m], Some(b"x".to_vec()));
     assert_eq!(code, 0, "{stderr}");
+    // `train --name` is refused before any data is read (standard input is never
+    // read here: the data would be the empty stdin) and nothing is written.
+    let out = d.path().join("t.json");
+    let name = "n".repeat(300);
+    assert_eq!(
+        error_line(
+            &[
+                "train",
+                "--data",
+                "-",
+                "--name",
+                &name,
+                "-o",
+                out.to_str().unwrap()
+            ],
+            Some(Vec::new())
+        ),
+        "error: invalid setting: the model name is 300 bytes; a name may have at most 256 bytes"
+    );
+    assert!(!out.exists());
 }
 
 #[test]
