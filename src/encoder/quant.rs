@@ -253,18 +253,6 @@ mod x86 {
         _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), w, a)
     }
 
-    /// 32 bytes of `block` from `at` on, as a vector.
-    ///
-    /// Panics unless `at + 32 <= block.len()` (every caller's blocks are whole).
-    #[target_feature(enable = "avx2,fma")]
-    #[inline]
-    fn load32<T: Copy>(block: &[T], at: usize) -> __m256i {
-        assert!((at + QK) * std::mem::size_of::<T>() <= std::mem::size_of_val(block));
-        // SAFETY: the 32 bytes from `at` lie inside `block` (asserted just above), and
-        // an unaligned load has no alignment requirement.
-        unsafe { _mm256_loadu_si256(block.as_ptr().wrapping_add(at).cast()) }
-    }
-
     fn check(m: &QMatrix, a: &QActs, y: &[f32], tokens: usize) {
         let nb = m.cols / QK;
         assert!(m.w.len() >= m.rows * m.cols && m.scale.len() >= m.rows * nb);
@@ -305,25 +293,36 @@ mod x86 {
                 o0: usize,
             ) {
                 let (cols, nb) = (m.cols, m.cols / QK);
-                let w: [&[u8]; G] =
-                    std::array::from_fn(|r| &m.w[(o0 + r) * cols..(o0 + r + 1) * cols]);
-                let ws: [&[f32]; G] =
-                    std::array::from_fn(|r| &m.scale[(o0 + r) * nb..(o0 + r + 1) * nb]);
+                // Every read through a pointer below is inside `m.w`, `m.scale` or
+                // `a.q`: it is in rows o0..o0 + G of the weights or rows t, t1 < tokens
+                // of the activations, at a block b < cols / QK, and these sizes hold.
+                check(m, a, y, tokens);
+                assert!(o0 + G <= m.rows);
+                let w = m.w.as_ptr().wrapping_add(o0 * cols);
+                let ws = m.scale.as_ptr().wrapping_add(o0 * nb);
                 let mut t = 0;
                 while t < tokens {
                     let pair = t + 1 < tokens;
                     let t1 = if pair { t + 1 } else { t };
-                    let (x0, x1) = (&a.q[t * cols..(t + 1) * cols], &a.q[t1 * cols..(t1 + 1) * cols]);
+                    let (x0, x1) = (a.q.as_ptr().wrapping_add(t * cols), a.q.as_ptr().wrapping_add(t1 * cols));
                     let (s0, s1) = (&a.scale[t * nb..(t + 1) * nb], &a.scale[t1 * nb..(t1 + 1) * nb]);
                     let mut acc0 = [_mm256_setzero_ps(); G];
                     let mut acc1 = [_mm256_setzero_ps(); G];
                     for b in 0..nb {
-                        let av0 = load32(x0, b * QK);
-                        let av1 = load32(x1, b * QK);
+                        // SAFETY: block b of token t's activations (see above); an
+                        // unaligned load has no alignment requirement.
+                        let av0 = unsafe { _mm256_loadu_si256(x0.wrapping_add(b * QK).cast()) };
+                        // SAFETY: the same for token t1.
+                        let av1 = unsafe { _mm256_loadu_si256(x1.wrapping_add(b * QK).cast()) };
                         let (da0, da1) = (s0[b], s1[b]);
                         for r in 0..G {
-                            let wv = load32(w[r], b * QK);
-                            let dw = ws[r][b];
+                            // SAFETY: block b of weight row o0 + r (see above).
+                            let wv = unsafe {
+                                _mm256_loadu_si256(w.wrapping_add(r * cols + b * QK).cast())
+                            };
+                            // SAFETY: the scale of block b of weight row o0 + r, inside
+                            // `m.scale` (see above).
+                            let dw = unsafe { ws.wrapping_add(r * nb + b).read() };
                             let p0 = _mm256_cvtepi32_ps($dot(wv, av0));
                             let p1 = _mm256_cvtepi32_ps($dot(wv, av1));
                             acc0[r] = _mm256_fmadd_ps(p0, _mm256_set1_ps(dw * da0), acc0[r]);
@@ -340,7 +339,9 @@ mod x86 {
                             // The −8 offset of the stored weights: Σ_b scale_w · scale_a · Σ a.
                             let mut corr = 0f32;
                             for b in 0..nb {
-                                corr += ws[r][b] * xs[b] * xsum[b] as f32;
+                                // SAFETY: as `dw` above.
+                                let dw = unsafe { ws.wrapping_add(r * nb + b).read() };
+                                corr += dw * xs[b] * xsum[b] as f32;
                             }
                             y[tt * m.rows + o0 + r] = m.bias[o0 + r] + hsum(acc[r]) - 8.0 * corr;
                         }

@@ -16,9 +16,10 @@
 //! (U+FDFA becomes 18) therefore costs no more than the ids it gives. A run of more than
 //! [`Tokenizer::max_run_chars`] characters without a space is segmented in parts of that
 //! length, so one word cannot make the work grow either; such a run alone gives more
-//! than `max_tokens` ids, so the ids of every text within the cap are exactly the
-//! reference engine's, and those of a longer text are its first `max_tokens`, except
-//! near a cut inside such a run.
+//! than `max_tokens` ids. So the ids of a text are exactly the reference engine's when
+//! it has at most `max_tokens`; a longer text gets exactly `max_tokens` ids, the
+//! reference engine's first ones, except that when such a run comes before the cap
+//! is reached, the ids from that run on are those of its parts.
 
 use super::weights::TokenizerTables;
 use rustc_hash::FxHashMap;
