@@ -32,22 +32,27 @@ same=0 differ=0
 check() { # name, then the command's arguments
     local name=$1
     shift
-    "$before" "$@" > "$tmp/b" 2>&1 || true
-    "$after" "$@" > "$tmp/a" 2>&1 || true
-    if cmp -s "$tmp/a" "$tmp/b"; then
+    local rb=0 ra=0
+    "$before" "$@" > "$tmp/b" 2> "$tmp/be" || rb=$?
+    "$after" "$@" > "$tmp/a" 2> "$tmp/ae" || ra=$?
+    if [[ $rb -ne 0 || $ra -ne 0 || ! -s $tmp/a ]]; then
+        differ=$((differ + 1))
+        echo "FAILED   $name (exit $rb before, $ra after)"
+        head -2 "$tmp/be" "$tmp/ae"
+    elif cmp -s "$tmp/a" "$tmp/b"; then
         same=$((same + 1))
         echo "same     $name"
     else
         differ=$((differ + 1))
         echo "DIFFERS  $name"
-        diff "$tmp/b" "$tmp/a" | head -5
+        diff "$tmp/b" "$tmp/a" | head -3 || true
     fi
 }
 for f in jsonl json tsv table text html; do
-    check "classify -f $f demo" classify -f "$f" --explain 3 "$demo"
+    check "classify -f $f --explain demo" classify -f "$f" --explain "$demo"
 done
 for lang in en it ar de bg; do
-    file=$(ls "$data"/*"$lang"*/dev_test_"$lang".tsv 2>/dev/null || ls "$data"/dev_test_"$lang".tsv)
+    file=$(ls "$data"/*/dev_test_"$lang".tsv)
     # Rows without format characters only.
     perl -CSD -ne "print unless /$fmt/" "$file" > "$tmp/in-$lang.tsv"
     left=$(( $(wc -l < "$file") - $(wc -l < "$tmp/in-$lang.tsv") ))
