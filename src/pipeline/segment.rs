@@ -144,6 +144,10 @@ const FORMAT_LEAD: [bool; 256] = {
 /// Whether `text` holds a format character. Only characters whose first byte can start
 /// one are decoded.
 fn has_format_characters(text: &str) -> bool {
+    // Most lines of news are ASCII: one word-at-a-time pass says so.
+    if text.is_ascii() {
+        return false;
+    }
     let bytes = text.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| {
         FORMAT_LEAD[usize::from(b)]
