@@ -488,17 +488,7 @@ fn format_characters_inside_words_change_no_accurate_probability() {
         ),
         ("ar-e5", "للأسف رفع المجلس الضرائب مرة أخرى."),
     ] {
-        let marked: Vec<String> = plain
-            .split(' ')
-            .enumerate()
-            .map(|(i, w)| {
-                let mut chars: Vec<char> = w.chars().collect();
-                let mark = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{200D}', '\u{202E}'][i % 5];
-                chars.insert(chars.len() / 2, mark);
-                chars.into_iter().collect()
-            })
-            .collect();
-        let marked = marked.join(" ");
+        let marked = super::util::with_format_characters(plain);
         let out = factop_e5()
             .args(["classify", "-q", "-f", "jsonl", "--model", model, "-"])
             .write_stdin(format!("{plain}\n{marked}\n"))

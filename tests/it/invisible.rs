@@ -83,19 +83,7 @@ fn format_characters_inside_words_change_no_probability() {
         ("bg", "За съжаление съветът отново вдигна данъците."),
         ("ar", "للأسف رفع المجلس الضرائب مرة أخرى."),
     ] {
-        let words: Vec<&str> = plain.split(' ').collect();
-        let marked: Vec<String> = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let mut chars: Vec<char> = w.chars().collect();
-                let at = chars.len() / 2;
-                let mark = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{200D}', '\u{202E}'][i % 5];
-                chars.insert(at, mark);
-                chars.into_iter().collect()
-            })
-            .collect();
-        let marked = marked.join(" ");
+        let marked = super::util::with_format_characters(plain);
         let input = format!("{plain}\n{marked}\n");
         let (code, out, _) = run_stdin(
             &["classify", "-q", "-f", "jsonl", "--model", model],

@@ -2,6 +2,7 @@
 //! the output's previous content as it was, and ends as killed by the signal (a shell
 //! reports 128 + its number: 130 for Ctrl-C). A signal the caller ignores stays ignored.
 
+use super::util::names;
 use std::io::Write;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -10,16 +11,6 @@ use std::time::{Duration, Instant};
 
 /// What the output held before the interrupted run.
 const PREVIOUS: &str = "{\"previous\": \"results\"}\n";
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// `factop classify -f jsonl -o DIR/out.jsonl -` with `signals` at their default action
 /// and `ignored` ignored (as a shell or `nohup` may start it), fed some lines and with

@@ -106,3 +106,29 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     std::fs::write(&p, bytes).unwrap();
     p.to_str().unwrap().to_string()
 }
+
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `plain` with a format character (soft hyphen, zero-width space, word joiner,
+/// zero-width joiner, right-to-left override, in turn) in the middle of each word.
+pub fn with_format_characters(plain: &str) -> String {
+    let marked: Vec<String> = plain
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let mut chars: Vec<char> = w.chars().collect();
+            let mark = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{200D}', '\u{202E}'][i % 5];
+            chars.insert(chars.len() / 2, mark);
+            chars.into_iter().collect()
+        })
+        .collect();
+    marked.join(" ")
+}

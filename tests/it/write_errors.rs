@@ -2,7 +2,7 @@
 //! standard output; `--help` and `--version` on a full standard output fail too.
 //! Standard input is read for one thing only.
 
-use super::util::{fixture, root, run_stdin};
+use super::util::{fixture, names, root, run_stdin};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -25,15 +25,6 @@ fn limited(dir: &Path, blocks: u32, args: &[&str]) -> (i32, String) {
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
