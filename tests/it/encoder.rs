@@ -154,6 +154,48 @@ fn embeddings_agree_with_the_reference_engine() {
     eprintln!("lowest cosine {:.6} (row {})", worst.0, worst.1);
 }
 
+/// The fixture's embeddings as factop computed them before the kernels summed each
+/// output block by block (f16, little-endian, 384 per row in fixture order; written by
+/// factop 0.1 at commit 45f29cc). Kernels may change the order of float sums, and a
+/// changed rounding can flip an 8-bit activation, but never by more than this.
+#[test]
+fn embeddings_stay_within_cosine_0_9999_of_the_previous_kernels() {
+    let bytes = std::fs::read(root().join("tests/fixtures/e5/before-batching.f16")).unwrap();
+    let e = encoder();
+    let dim = e.dim();
+    let rows = reference();
+    assert_eq!(bytes.len(), rows.len() * dim * 2);
+    let mut buf = Buffers::default();
+    let mut out = vec![0f32; dim];
+    let mut worst = (1.0f64, 0usize);
+    for (i, r) in rows.iter().enumerate() {
+        let before: Vec<f32> = bytes[i * dim * 2..(i + 1) * dim * 2]
+            .chunks_exact(2)
+            .map(|h| half_to_f32(u16::from_le_bytes([h[0], h[1]])))
+            .collect();
+        e.embed(&r.text, &mut buf, &mut out);
+        let c = cosine(&out, &before);
+        assert!(c >= 0.9999, "row {}: cosine {c} with the previous kernels", i + 1);
+        if c < worst.0 {
+            worst = (c, i + 1);
+        }
+    }
+    eprintln!("lowest cosine with the previous kernels {:.7} (row {})", worst.0, worst.1);
+}
+
+/// An IEEE half to f32 (normal numbers, subnormals and zero; the fixture has no
+/// infinities).
+fn half_to_f32(h: u16) -> f32 {
+    let sign = if h >> 15 == 1 { -1.0 } else { 1.0 };
+    let exp = ((h >> 10) & 0x1f) as i32;
+    let frac = (h & 0x3ff) as f32;
+    if exp == 0 {
+        sign * frac * 2f32.powi(-24)
+    } else {
+        sign * (1.0 + frac / 1024.0) * 2f32.powi(exp - 15)
+    }
+}
+
 #[test]
 fn the_same_sentence_embeds_the_same_whatever_came_before() {
     let e = encoder();
