@@ -59,6 +59,7 @@ pub struct Buffers {
     tmp: Vec<f32>,
     mid: Vec<f32>,
     probs: Vec<f32>,
+    kt: Vec<f32>,
     mean: Vec<f32>,
     acts: QActs,
 }
@@ -235,40 +236,13 @@ impl Network {
             super::quant::matmul(&layer.q, &b.acts, &mut b.q);
             super::quant::matmul(&layer.k, &b.acts, &mut b.k);
             super::quant::matmul(&layer.v, &b.acts, &mut b.v);
-            b.probs.resize(t, 0.0);
-            for i in 0..t {
-                for hh in 0..heads {
-                    let qi = &b.q[i * h + hh * hd..i * h + (hh + 1) * hd];
-                    let mut max = f32::MIN;
-                    for j in 0..t {
-                        let kj = &b.k[j * h + hh * hd..j * h + (hh + 1) * hd];
-                        let d = dot(qi, kj) * scale;
-                        b.probs[j] = d;
-                        max = max.max(d);
-                    }
-                    let mut sum = 0f32;
-                    for p in b.probs.iter_mut() {
-                        *p = (*p - max).exp();
-                        sum += *p;
-                    }
-                    let inv = 1.0 / sum;
-                    let c = &mut b.ctx[i * h + hh * hd..i * h + (hh + 1) * hd];
-                    c.fill(0.0);
-                    for j in 0..t {
-                        let p = b.probs[j] * inv;
-                        let vj = &b.v[j * h + hh * hd..j * h + (hh + 1) * hd];
-                        for (c, v) in c.iter_mut().zip(vj) {
-                            *c += p * v;
-                        }
-                    }
-                }
-            }
+            attention(b, t, h, heads, scale);
             b.acts.quantise(&b.ctx, h);
             super::quant::matmul(&layer.attn_out, &b.acts, &mut b.tmp);
             layer_norm(&mut b.x, Some(&b.tmp), &layer.attn_norm, h, s.eps);
             b.acts.quantise(&b.x, h);
             super::quant::matmul(&layer.ff_in, &b.acts, &mut b.mid);
-            b.mid.iter_mut().for_each(|v| *v = gelu(*v, &self.gelu));
+            gelu_all(&mut b.mid, &self.gelu);
             b.acts.quantise(&b.mid, s.ff);
             super::quant::matmul(&layer.ff_out, &b.acts, &mut b.tmp);
             layer_norm(&mut b.x, Some(&b.tmp), &layer.out_norm, h, s.eps);
@@ -284,9 +258,87 @@ impl Network {
     }
 }
 
+/// Self-attention of one window's `t` tokens: `b.ctx` from `b.q`, `b.k` and `b.v`
+/// (`t × h`, heads side by side). The scores of query `i` with every key are summed
+/// over the head's dimensions in order, for all keys at once (the keys transposed, so
+/// the sums vectorise across keys).
 #[inline(always)]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+fn attention(b: &mut Buffers, t: usize, h: usize, heads: usize, scale: f32) {
+    let hd = h / heads;
+    b.probs.resize(t, 0.0);
+    b.kt.resize(hd * t, 0.0);
+    for hh in 0..heads {
+        for j in 0..t {
+            for d in 0..hd {
+                b.kt[d * t + j] = b.k[j * h + hh * hd + d];
+            }
+        }
+        for i in 0..t {
+            let qi = &b.q[i * h + hh * hd..i * h + (hh + 1) * hd];
+            let probs = &mut b.probs[..t];
+            probs.fill(0.0);
+            for (d, &q) in qi.iter().enumerate() {
+                let q = q * scale;
+                for (p, &k) in probs.iter_mut().zip(&b.kt[d * t..(d + 1) * t]) {
+                    *p += q * k;
+                }
+            }
+            let max = lanes_max(probs);
+            let mut sum = 0f32;
+            for p in probs.iter_mut() {
+                *p = (*p - max).exp();
+                sum += *p;
+            }
+            let inv = 1.0 / sum;
+            let c = &mut b.ctx[i * h + hh * hd..i * h + (hh + 1) * hd];
+            c.fill(0.0);
+            for (j, &p) in probs.iter().enumerate() {
+                let p = p * inv;
+                let vj = &b.v[j * h + hh * hd..j * h + (hh + 1) * hd];
+                for (c, v) in c.iter_mut().zip(vj) {
+                    *c += p * v;
+                }
+            }
+        }
+    }
+}
+
+/// The largest value (max is exact in any order, so lanes give the same result).
+#[inline(always)]
+fn lanes_max(x: &[f32]) -> f32 {
+    let mut lanes = [f32::MIN; 8];
+    let mut chunks = x.chunks_exact(8);
+    for c in &mut chunks {
+        for (m, &v) in lanes.iter_mut().zip(c) {
+            *m = m.max(v);
+        }
+    }
+    let tail = chunks.remainder().iter().fold(f32::MIN, |m, &v| m.max(v));
+    lanes.iter().fold(tail, |m, &v| m.max(v))
+}
+
+/// The sum of `f(x)` over `x`, in sixteen interleaved partial sums added pairwise at the
+/// end: a fixed order (the same result on every processor) that vectorises.
+#[inline(always)]
+fn lanes_sum(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut lanes = [0f32; 16];
+    let mut chunks = x.chunks_exact(16);
+    for c in &mut chunks {
+        for (s, &v) in lanes.iter_mut().zip(c) {
+            *s += f(v);
+        }
+    }
+    for (s, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+        *s += f(v);
+    }
+    let mut n = 16;
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            lanes[i] += lanes[i + n];
+        }
+    }
+    lanes[0]
 }
 
 #[inline(always)]
@@ -304,8 +356,8 @@ fn layer_norm(
                 *r += y;
             }
         }
-        let mean = r.iter().sum::<f32>() / h as f32;
-        let var = r.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / h as f32;
+        let mean = lanes_sum(r, |v| v) / h as f32;
+        let var = lanes_sum(r, |v| (v - mean) * (v - mean)) / h as f32;
         let inv = 1.0 / (var + eps).sqrt();
         for ((r, w), b) in r.iter_mut().zip(w).zip(bias) {
             *r = (*r - mean) * inv * w + b;
@@ -317,29 +369,134 @@ fn layer_norm(
 /// (linear interpolation, steps of 1/256 over ±8; error below 5e-7, far under the
 /// 8-bit quantisation the result goes through next).
 #[inline(always)]
-fn gelu(x: f32, table: &[f32]) -> f32 {
+fn gelu(x: f32, table: &[f32; GELU_POINTS]) -> f32 {
+    // Without branches (so that it vectorises, with gathers): the index is clamped into
+    // the table and the ends are chosen after.
+    const LAST: f32 = (GELU_POINTS - 1) as f32;
     let at = (x + GELU_RANGE) * GELU_STEPS;
+    let clamped = at.clamp(0.0, LAST - 1.0);
+    let i = clamped as usize;
+    let f = clamped - i as f32;
+    let (lo, hi) = (table[i], table[(i + 1).min(GELU_POINTS - 1)]);
+    let v = x * (lo + f * (hi - lo));
+    let v = if at >= LAST { x } else { v };
     if at <= 0.0 {
-        return 0.0;
+        0.0
+    } else {
+        v
     }
-    let i = at as usize;
-    if i + 1 >= table.len() {
-        return x;
-    }
-    let f = at - i as f32;
-    x * (table[i] + f * (table[i + 1] - table[i]))
 }
 
+/// [`gelu`] of every value of `x`, eight at a time with AVX2 gathers where the
+/// processor has them (the same operations, so the same floats).
+#[inline(always)]
+fn gelu_all(x: &mut [f32], table: &[f32]) {
+    let table: &[f32; GELU_POINTS] = table
+        .try_into()
+        .expect("the GELU table has GELU_POINTS values");
+    #[cfg(target_arch = "x86_64")]
+    {
+        if super::quant::avx2() {
+            // SAFETY: the processor supports AVX2 and FMA (checked just above).
+            unsafe { gelu_avx2(x, table) };
+            return;
+        }
+    }
+    x.iter_mut().for_each(|v| *v = gelu(*v, table));
+}
+
+/// [`gelu`] eight values at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn gelu_avx2(x: &mut [f32], table: &[f32; GELU_POINTS]) {
+    use std::arch::x86_64::*;
+    const LAST: f32 = (GELU_POINTS - 1) as f32;
+    let mut chunks = x.chunks_exact_mut(8);
+    for c in &mut chunks {
+        // SAFETY: `c` has 8 floats; the gathered indices are clamped to
+        // 0..=GELU_POINTS - 2 (and + 1), inside `table`.
+        unsafe {
+            let xv = _mm256_loadu_ps(c.as_ptr());
+            let at = _mm256_mul_ps(
+                _mm256_add_ps(xv, _mm256_set1_ps(GELU_RANGE)),
+                _mm256_set1_ps(GELU_STEPS),
+            );
+            // As `f32::clamp`: max with the low end, then min with the high end.
+            let clamped = _mm256_min_ps(
+                _mm256_max_ps(at, _mm256_setzero_ps()),
+                _mm256_set1_ps(LAST - 1.0),
+            );
+            let i = _mm256_cvttps_epi32(clamped);
+            let f = _mm256_sub_ps(clamped, _mm256_cvtepi32_ps(i));
+            let lo = _mm256_i32gather_ps::<4>(table.as_ptr(), i);
+            let hi =
+                _mm256_i32gather_ps::<4>(table.as_ptr(), _mm256_add_epi32(i, _mm256_set1_epi32(1)));
+            let v = _mm256_mul_ps(
+                xv,
+                _mm256_add_ps(lo, _mm256_mul_ps(f, _mm256_sub_ps(hi, lo))),
+            );
+            let v = _mm256_blendv_ps(v, xv, _mm256_cmp_ps::<_CMP_GE_OQ>(at, _mm256_set1_ps(LAST)));
+            let v = _mm256_blendv_ps(
+                v,
+                _mm256_setzero_ps(),
+                _mm256_cmp_ps::<_CMP_LE_OQ>(at, _mm256_setzero_ps()),
+            );
+            _mm256_storeu_ps(c.as_mut_ptr(), v);
+        }
+    }
+    for v in chunks.into_remainder() {
+        *v = gelu(*v, table);
+    }
+}
+
+/// Points of the GELU table.
+const GELU_POINTS: usize = (2.0 * GELU_RANGE * GELU_STEPS) as usize + 1;
 const GELU_RANGE: f32 = 8.0;
 const GELU_STEPS: f32 = 256.0;
 
 /// `Φ` at every table point, from the exact error function in f64.
 fn gelu_table() -> Vec<f32> {
-    let n = (2.0 * GELU_RANGE * GELU_STEPS) as usize + 1;
-    (0..n)
+    (0..GELU_POINTS)
         .map(|i| {
             let x = i as f64 / GELU_STEPS as f64 - GELU_RANGE as f64;
             (0.5 * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gelu_all_gives_the_scalar_floats_and_ends() {
+        let table = gelu_table();
+        let t: &[f32; GELU_POINTS] = table.as_slice().try_into().unwrap();
+        let mut x: Vec<f32> = (0..5000).map(|i| (i as f32 - 2500.0) / 250.0).collect();
+        x.extend([
+            -8.0, 8.0, -7.999, 7.999, 0.0, -0.0, 1e-9, -1e-9, 100.0, -100.0, 8.001,
+        ]);
+        let want: Vec<u32> = x.iter().map(|&v| gelu(v, t).to_bits()).collect();
+        let mut got = x.clone();
+        gelu_all(&mut got, &table);
+        assert_eq!(got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), want);
+        assert_eq!(gelu(100.0, t), 100.0);
+        assert_eq!(gelu(-100.0, t), 0.0);
+        for &v in &x {
+            let exact = v as f64 * 0.5 * (1.0 + libm::erf(v as f64 / std::f64::consts::SQRT_2));
+            assert!(
+                (gelu(v, t) as f64 - exact).abs() < 1e-5 * (1.0 + v.abs() as f64),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn lane_sums_and_maxima_cover_every_value() {
+        let x: Vec<f32> = (0..37).map(|i| i as f32).collect();
+        assert_eq!(lanes_sum(&x, |v| v), 666.0);
+        assert_eq!(lanes_sum(&x[..5], |v| v * v), 30.0);
+        assert_eq!(lanes_max(&x), 36.0);
+        assert_eq!(lanes_max(&x[..3]), 2.0);
+    }
 }

@@ -307,9 +307,9 @@ pub fn matmul_portable(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
             for b in 0..nb {
                 let mut dot = a.offset[t * nb + b];
                 let mut dw = 0f32;
-                for k in b * QK..(b + 1) * QK {
+                for (k, &xk) in x.iter().enumerate().skip(b * QK).take(QK) {
                     let (w, s) = m.weight(o, k);
-                    dot += w as i32 * x[k] as i32;
+                    dot += w as i32 * xk as i32;
                     dw = s;
                 }
                 acc = (dot as f32).mul_add(dw * a.scale[t * nb + b], acc);
@@ -330,7 +330,7 @@ mod x86 {
     fn check(m: &QMatrix, a: &QActs, y: &[f32], tokens: usize) {
         let nb = m.cols / QK;
         let g = m.groups();
-        assert!(m.cols % QK == 0 && a.cols == m.cols);
+        assert!(m.cols.is_multiple_of(QK) && a.cols == m.cols);
         assert!(m.w.len() >= g * nb * QK * LANES && m.scale.len() >= g * nb * LANES);
         assert!(m.bias.len() >= g * LANES);
         assert!(a.q.len() >= tokens * m.cols && a.scale.len() >= tokens * nb);
@@ -552,7 +552,12 @@ mod tests {
         *seed >> 33
     }
 
-    fn random_case(rows: usize, cols: usize, tokens: usize, seed: u64) -> (Vec<u8>, Vec<f32>, QMatrix, QActs) {
+    fn random_case(
+        rows: usize,
+        cols: usize,
+        tokens: usize,
+        seed: u64,
+    ) -> (Vec<u8>, Vec<f32>, QMatrix, QActs) {
         let mut seed = seed;
         let mut stored = Vec::new();
         for _ in 0..rows * cols / QK {
@@ -571,7 +576,11 @@ mod tests {
         let x: Vec<f32> = (0..tokens * cols)
             .map(|_| {
                 let v = (lcg(&mut seed) % 2001) as f32 / 1000.0 - 1.0;
-                if lcg(&mut seed) % 50 == 0 { v * 40.0 } else { v }
+                if lcg(&mut seed).is_multiple_of(50) {
+                    v * 40.0
+                } else {
+                    v
+                }
             })
             .collect();
         let mut a = QActs::default();
@@ -583,7 +592,12 @@ mod tests {
     #[allow(clippy::needless_range_loop)]
     fn every_kernel_gives_the_portable_floats_and_the_dequantised_arithmetic() {
         // Rows not a multiple of 16 and token counts that leave partial tiles.
-        for (rows, cols, tokens, seed) in [(10, 96, 7, 7), (48, 64, 1, 3), (37, 384, 13, 11), (16, 32, 4, 5)] {
+        for (rows, cols, tokens, seed) in [
+            (10, 96, 7, 7),
+            (48, 64, 1, 3),
+            (37, 384, 13, 11),
+            (16, 32, 4, 5),
+        ] {
             let (stored, bias, m, a) = random_case(rows, cols, tokens, seed);
             let mut want = vec![0f32; tokens * rows];
             matmul_portable(&m, &a, &mut want, tokens);
@@ -611,7 +625,10 @@ mod tests {
                         size += (wrow[k] as f64 * xa).abs();
                     }
                     let got = want[tk * rows + o] as f64;
-                    assert!((got - exact).abs() <= 1e-5 * (1.0 + size), "{got} vs {exact}");
+                    assert!(
+                        (got - exact).abs() <= 1e-5 * (1.0 + size),
+                        "{got} vs {exact}"
+                    );
                 }
             }
         }

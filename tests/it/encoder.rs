@@ -175,12 +175,19 @@ fn embeddings_stay_within_cosine_0_9999_of_the_previous_kernels() {
             .collect();
         e.embed(&r.text, &mut buf, &mut out);
         let c = cosine(&out, &before);
-        assert!(c >= 0.9999, "row {}: cosine {c} with the previous kernels", i + 1);
+        assert!(
+            c >= 0.9999,
+            "row {}: cosine {c} with the previous kernels",
+            i + 1
+        );
         if c < worst.0 {
             worst = (c, i + 1);
         }
     }
-    eprintln!("lowest cosine with the previous kernels {:.7} (row {})", worst.0, worst.1);
+    eprintln!(
+        "lowest cosine with the previous kernels {:.7} (row {})",
+        worst.0, worst.1
+    );
 }
 
 /// An IEEE half to f32 (normal numbers, subnormals and zero; the fixture has no
