@@ -19,6 +19,10 @@ use crate::error::Result;
 /// text is embedded as its first `MAX_WINDOWS × (positions − 2)` tokens.
 pub const MAX_WINDOWS: usize = 2;
 
+/// The most tokens of one pass through the network when embedding several texts at
+/// once (a window is never split: a pass holds at least one).
+pub const BATCH_TOKENS: usize = 1024;
+
 #[derive(Debug)]
 struct Layer {
     q: QMatrix,
@@ -137,85 +141,145 @@ impl Network {
 
     /// The L2-normalised embedding of `"query: " + text` into `out` (`dim()` floats).
     pub fn embed_query(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
-        self.embed_chars("query: ".chars().chain(text.chars()), buf, out);
+        self.embed_batch(&[text], true, buf, out);
     }
 
     /// The L2-normalised embedding of `text` as given (no prefix added).
     pub fn embed(&self, text: &str, buf: &mut Buffers, out: &mut [f32]) {
-        self.embed_chars(text.chars(), buf, out);
+        self.embed_batch(&[text], false, buf, out);
     }
 
-    /// The L2-normalised embedding of the text made of `chars`.
-    fn embed_chars(&self, chars: impl Iterator<Item = char>, buf: &mut Buffers, out: &mut [f32]) {
+    /// The embeddings of `texts` (with the `"query: "` prefix when `query`) into `out`,
+    /// `dim()` floats each, in order. The texts' windows go through the network
+    /// together, up to [`BATCH_TOKENS`] tokens a pass, so that each weight is loaded
+    /// once for all of them; every text's embedding is the same, bit for bit, as on
+    /// its own.
+    pub fn embed_batch(&self, texts: &[&str], query: bool, buf: &mut Buffers, out: &mut [f32]) {
         let h = self.shape.hidden;
-        let mut content = std::mem::take(&mut buf.content);
-        self.tokenizer
-            .encode_chars(chars, &mut buf.tokens, &mut content);
         let window = self.shape.positions - 2;
-        out[..h].fill(0.0);
-        let mut total = 0f64;
-        let mut mean = std::mem::take(&mut buf.mean);
-        mean.resize(h, 0.0);
-        // An empty text still runs once, as `<s> </s>`.
-        let empty: &[u32] = &[];
-        let chunks = content
-            .chunks(window)
-            .chain(content.is_empty().then_some(empty));
-        for chunk in chunks {
-            let mut ids = std::mem::take(&mut buf.ids);
-            ids.clear();
-            ids.push(self.tokenizer.bos);
-            ids.extend_from_slice(chunk);
-            ids.push(self.tokenizer.eos);
-            self.forward(&ids, buf, &mut mean);
-            buf.ids = ids;
-            let weight = chunk.len().max(1) as f32;
-            for (o, m) in out.iter_mut().zip(&mean) {
-                *o += weight * m;
+        let out = &mut out[..texts.len() * h];
+        out.fill(0.0);
+        let mut totals = vec![0f64; texts.len()];
+        let mut content = std::mem::take(&mut buf.content);
+        let mut ids = std::mem::take(&mut buf.ids);
+        let mut means = std::mem::take(&mut buf.mean);
+        // (text, weight) of each window of the pass being gathered, and its ids' range.
+        let mut owners: Vec<(usize, f32)> = Vec::new();
+        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+        ids.clear();
+        let mut flush = |ids: &mut Vec<u32>,
+                         owners: &mut Vec<(usize, f32)>,
+                         windows: &mut Vec<std::ops::Range<usize>>,
+                         buf: &mut Buffers,
+                         means: &mut Vec<f32>| {
+            if windows.is_empty() {
+                return;
             }
-            total += weight as f64;
+            means.resize(windows.len() * h, 0.0);
+            self.forward(ids, windows, buf, means);
+            for (&(text, weight), mean) in owners.iter().zip(means.chunks_exact(h)) {
+                for (o, m) in out[text * h..(text + 1) * h].iter_mut().zip(mean) {
+                    *o += weight * m;
+                }
+                totals[text] += weight as f64;
+            }
+            ids.clear();
+            owners.clear();
+            windows.clear();
+        };
+        for (i, text) in texts.iter().enumerate() {
+            let prefix = if query { "query: " } else { "" };
+            self.tokenizer.encode_chars(
+                prefix.chars().chain(text.chars()),
+                &mut buf.tokens,
+                &mut content,
+            );
+            // An empty text still runs once, as `<s> </s>`.
+            let empty: &[u32] = &[];
+            let chunks = content
+                .chunks(window)
+                .chain(content.is_empty().then_some(empty));
+            for chunk in chunks {
+                if ids.len() + chunk.len() + 2 > BATCH_TOKENS {
+                    flush(&mut ids, &mut owners, &mut windows, buf, &mut means);
+                }
+                let start = ids.len();
+                ids.push(self.tokenizer.bos);
+                ids.extend_from_slice(chunk);
+                ids.push(self.tokenizer.eos);
+                windows.push(start..ids.len());
+                owners.push((i, chunk.len().max(1) as f32));
+            }
         }
+        flush(&mut ids, &mut owners, &mut windows, buf, &mut means);
         buf.content = content;
-        buf.mean = mean;
-        let inv = (1.0 / total) as f32;
-        let mut norm = 0f32;
-        for o in out[..h].iter_mut() {
-            *o *= inv;
-            norm += *o * *o;
+        buf.ids = ids;
+        buf.mean = means;
+        for (o, total) in out.chunks_exact_mut(h).zip(totals) {
+            let inv = (1.0 / total) as f32;
+            let mut norm = 0f32;
+            for o in o.iter_mut() {
+                *o *= inv;
+                norm += *o * *o;
+            }
+            let scale = 1.0 / norm.max(1e-12).sqrt();
+            o.iter_mut().for_each(|o| *o *= scale);
         }
-        let scale = 1.0 / norm.max(1e-12).sqrt();
-        out[..h].iter_mut().for_each(|o| *o *= scale);
     }
 
-    /// Run the network over one window `ids` (with `<s>` and `</s>`) and write the
-    /// mean of the final hidden states into `mean`.
-    fn forward(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+    /// Run the network over `windows` of `ids` (each with its `<s>` and `</s>`), all
+    /// in one pass, and write the mean of each window's final hidden states into
+    /// `means` (`windows.len() × dim()`).
+    fn forward(
+        &self,
+        ids: &[u32],
+        windows: &[std::ops::Range<usize>],
+        b: &mut Buffers,
+        means: &mut [f32],
+    ) {
         #[cfg(target_arch = "x86_64")]
         {
             if super::quant::avx2() {
                 // SAFETY: the processor supports AVX2 and FMA (checked just above).
-                unsafe { self.forward_avx2(ids, b, mean) };
+                unsafe { self.forward_avx2(ids, windows, b, means) };
                 return;
             }
         }
-        self.forward_body(ids, b, mean)
+        self.forward_body(ids, windows, b, means)
     }
 
     /// The forward pass compiled for AVX2 and FMA: the loops inlined into it
     /// (attention, layer norms, quantisation) are vectorised for them.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn forward_avx2(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
-        self.forward_body(ids, b, mean)
+    fn forward_avx2(
+        &self,
+        ids: &[u32],
+        windows: &[std::ops::Range<usize>],
+        b: &mut Buffers,
+        means: &mut [f32],
+    ) {
+        self.forward_body(ids, windows, b, means)
     }
 
     #[inline(always)]
-    fn forward_body(&self, ids: &[u32], b: &mut Buffers, mean: &mut [f32]) {
+    fn forward_body(
+        &self,
+        ids: &[u32],
+        windows: &[std::ops::Range<usize>],
+        b: &mut Buffers,
+        means: &mut [f32],
+    ) {
         let s = &self.shape;
         let (h, t) = (s.hidden, ids.len());
         let row_bytes = h / QK * (2 + QK / 2);
         b.x.resize(t * h, 0.0);
-        for (p, (&id, x)) in ids.iter().zip(b.x.chunks_exact_mut(h)).enumerate() {
+        for (i, (&id, x)) in ids.iter().zip(b.x.chunks_exact_mut(h)).enumerate() {
+            // The position within the token's window.
+            let p = i - windows
+                .iter()
+                .find(|w| w.contains(&i))
+                .map_or(0, |w| w.start);
             let id = (id as usize).min(s.vocab - 1);
             dequantise_row(&self.words[id * row_bytes..(id + 1) * row_bytes], x);
             let pos = &self.positions[p * h..(p + 1) * h];
@@ -236,7 +300,9 @@ impl Network {
             super::quant::matmul(&layer.q, &b.acts, &mut b.q);
             super::quant::matmul(&layer.k, &b.acts, &mut b.k);
             super::quant::matmul(&layer.v, &b.acts, &mut b.v);
-            attention(b, t, h, heads, scale);
+            for w in windows {
+                attention(b, w.clone(), h, heads, scale);
+            }
             b.acts.quantise(&b.ctx, h);
             super::quant::matmul(&layer.attn_out, &b.acts, &mut b.tmp);
             layer_norm(&mut b.x, Some(&b.tmp), &layer.attn_norm, h, s.eps);
@@ -247,59 +313,148 @@ impl Network {
             super::quant::matmul(&layer.ff_out, &b.acts, &mut b.tmp);
             layer_norm(&mut b.x, Some(&b.tmp), &layer.out_norm, h, s.eps);
         }
-        mean.fill(0.0);
-        for x in b.x.chunks_exact(h) {
-            for (m, v) in mean.iter_mut().zip(x) {
-                *m += v;
+        for (w, mean) in windows.iter().zip(means.chunks_exact_mut(h)) {
+            mean.fill(0.0);
+            for x in b.x[w.start * h..w.end * h].chunks_exact(h) {
+                for (m, v) in mean.iter_mut().zip(x) {
+                    *m += v;
+                }
             }
+            let inv = 1.0 / w.len() as f32;
+            mean.iter_mut().for_each(|m| *m *= inv);
         }
-        let inv = 1.0 / t as f32;
-        mean.iter_mut().for_each(|m| *m *= inv);
     }
 }
 
-/// Self-attention of one window's `t` tokens: `b.ctx` from `b.q`, `b.k` and `b.v`
-/// (`t × h`, heads side by side). The scores of query `i` with every key are summed
-/// over the head's dimensions in order, for all keys at once (the keys transposed, so
-/// the sums vectorise across keys).
+/// Self-attention of one window's tokens: `b.ctx` from `b.q`, `b.k` and `b.v` (`t × h`,
+/// heads side by side). Each score and each context value is a sum in order over the
+/// head's dimensions or the window's keys; they are computed for several queries and
+/// sixteen keys (or a whole head) at a time in registers, so that the sums run side by
+/// side and vectorise (the keys transposed).
 #[inline(always)]
-fn attention(b: &mut Buffers, t: usize, h: usize, heads: usize, scale: f32) {
+fn attention(b: &mut Buffers, w: std::ops::Range<usize>, h: usize, heads: usize, scale: f32) {
     let hd = h / heads;
-    b.probs.resize(t, 0.0);
-    b.kt.resize(hd * t, 0.0);
+    let (t, first) = (w.len(), w.start);
+    let padded = t.div_ceil(16) * 16;
+    b.probs.resize(QUERIES * padded, 0.0);
+    b.kt.resize(hd * padded, 0.0);
     for hh in 0..heads {
         for j in 0..t {
             for d in 0..hd {
-                b.kt[d * t + j] = b.k[j * h + hh * hd + d];
+                b.kt[d * padded + j] = b.k[(first + j) * h + hh * hd + d];
             }
         }
-        for i in 0..t {
-            let qi = &b.q[i * h + hh * hd..i * h + (hh + 1) * hd];
-            let probs = &mut b.probs[..t];
-            probs.fill(0.0);
-            for (d, &q) in qi.iter().enumerate() {
-                let q = q * scale;
-                for (p, &k) in probs.iter_mut().zip(&b.kt[d * t..(d + 1) * t]) {
-                    *p += q * k;
+        let mut i = 0;
+        while i < t {
+            let n = QUERIES.min(t - i);
+            if n == QUERIES {
+                scores::<QUERIES>(b, first + i, padded, h, hh * hd, hd, scale);
+            } else {
+                // Last first: each is computed into slot 0 and moved to its own.
+                for k in (0..n).rev() {
+                    scores::<1>(b, first + i + k, padded, h, hh * hd, hd, scale);
+                    b.probs.copy_within(0..padded, k * padded);
                 }
             }
-            let max = lanes_max(probs);
-            let mut sum = 0f32;
-            for p in probs.iter_mut() {
-                *p = (*p - max).exp();
-                sum += *p;
+            for k in 0..n {
+                let probs = &mut b.probs[k * padded..k * padded + t];
+                let max = lanes_max(probs);
+                let mut sum = 0f32;
+                for p in probs.iter_mut() {
+                    *p = (*p - max).exp();
+                    sum += *p;
+                }
+                let inv = 1.0 / sum;
+                probs.iter_mut().for_each(|p| *p *= inv);
             }
-            let inv = 1.0 / sum;
-            let c = &mut b.ctx[i * h + hh * hd..i * h + (hh + 1) * hd];
-            c.fill(0.0);
-            for (j, &p) in probs.iter().enumerate() {
-                let p = p * inv;
-                let vj = &b.v[j * h + hh * hd..j * h + (hh + 1) * hd];
-                for (c, v) in c.iter_mut().zip(vj) {
-                    *c += p * v;
+            let mut k = 0;
+            while k < n {
+                let row = (first + i + k) * h + hh * hd;
+                if hd == 32 && k + 2 <= n {
+                    context::<32, 2>(b, k, padded, t, row, first, h, hh * hd);
+                    k += 2;
+                } else if hd == 32 {
+                    context::<32, 1>(b, k, padded, t, row, first, h, hh * hd);
+                    k += 1;
+                } else {
+                    let c = &mut b.ctx[row..row + hd];
+                    c.fill(0.0);
+                    for (j, &p) in b.probs[k * padded..k * padded + t].iter().enumerate() {
+                        let at = (first + j) * h + hh * hd;
+                        for (c, v) in c.iter_mut().zip(&b.v[at..at + hd]) {
+                            *c += p * v;
+                        }
+                    }
+                    k += 1;
+                }
+            }
+            i += n;
+        }
+    }
+}
+
+/// Queries whose scores are computed together.
+const QUERIES: usize = 4;
+
+/// The scores of queries `q0..q0 + Q` (token rows, head at column `col`) with every
+/// key, into `b.probs` (`padded` per query).
+#[inline(always)]
+fn scores<const Q: usize>(
+    b: &mut Buffers,
+    q0: usize,
+    padded: usize,
+    h: usize,
+    col: usize,
+    hd: usize,
+    scale: f32,
+) {
+    for j0 in (0..padded).step_by(16) {
+        let mut acc = [[0f32; 16]; Q];
+        for d in 0..hd {
+            let k: &[f32; 16] = b.kt[d * padded + j0..d * padded + j0 + 16]
+                .try_into()
+                .expect("16 keys");
+            for (qi, acc) in acc.iter_mut().enumerate() {
+                let q = b.q[(q0 + qi) * h + col + d] * scale;
+                for (a, &k) in acc.iter_mut().zip(k) {
+                    *a += q * k;
                 }
             }
         }
+        for (qi, acc) in acc.iter().enumerate() {
+            b.probs[qi * padded + j0..qi * padded + j0 + 16].copy_from_slice(acc);
+        }
+    }
+}
+
+/// The context of `Q` queries whose probabilities start at query slot `k` of
+/// `b.probs`: `Σ_j p_j · v_j` over the window's `t` values of the head at column
+/// `col`, in order of `j`, in registers; the first query's output row is `row`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn context<const HD: usize, const Q: usize>(
+    b: &mut Buffers,
+    k: usize,
+    padded: usize,
+    t: usize,
+    row: usize,
+    first: usize,
+    h: usize,
+    col: usize,
+) {
+    let mut acc = [[0f32; HD]; Q];
+    for j in 0..t {
+        let at = (first + j) * h + col;
+        let vj: &[f32; HD] = b.v[at..at + HD].try_into().expect("a head of values");
+        for (qi, acc) in acc.iter_mut().enumerate() {
+            let p = b.probs[(k + qi) * padded + j];
+            for (a, &v) in acc.iter_mut().zip(vj) {
+                *a += p * v;
+            }
+        }
+    }
+    for (qi, acc) in acc.iter().enumerate() {
+        b.ctx[row + qi * h..row + qi * h + HD].copy_from_slice(acc);
     }
 }
 

@@ -327,6 +327,10 @@ mod x86 {
     /// Tokens computed together, so each weight vector is loaded once for all of them.
     const TOKENS: usize = 4;
 
+    /// Tokens whose activations stay in cache while every group of rows meets them
+    /// (a batch of several sentences is taken this many tokens at a time).
+    const CHUNK: usize = 64;
+
     fn check(m: &QMatrix, a: &QActs, y: &[f32], tokens: usize) {
         let nb = m.cols / QK;
         let g = m.groups();
@@ -351,15 +355,18 @@ mod x86 {
     pub(super) fn matmul_avx512(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
         check(m, a, y, tokens);
         let nb = m.cols / QK;
-        for g in 0..m.groups() {
-            let mut t = 0;
-            while t + TOKENS <= tokens {
-                tile_avx512::<TOKENS>(m, a, y, g, t, nb);
-                t += TOKENS;
-            }
-            while t < tokens {
-                tile_avx512::<1>(m, a, y, g, t, nb);
-                t += 1;
+        for chunk in (0..tokens).step_by(CHUNK) {
+            let end = (chunk + CHUNK).min(tokens);
+            for g in 0..m.groups() {
+                let mut t = chunk;
+                while t + TOKENS <= end {
+                    tile_avx512::<TOKENS>(m, a, y, g, t, nb);
+                    t += TOKENS;
+                }
+                while t < end {
+                    tile_avx512::<1>(m, a, y, g, t, nb);
+                    t += 1;
+                }
             }
         }
     }
@@ -446,15 +453,18 @@ mod x86 {
             pub(super) fn $matmul(m: &QMatrix, a: &QActs, y: &mut [f32], tokens: usize) {
                 check(m, a, y, tokens);
                 let nb = m.cols / QK;
-                for g in 0..m.groups() {
-                    let mut t = 0;
-                    while t + 2 <= tokens {
-                        $tile::<2>(m, a, y, g, t, nb);
-                        t += 2;
-                    }
-                    while t < tokens {
-                        $tile::<1>(m, a, y, g, t, nb);
-                        t += 1;
+                for chunk in (0..tokens).step_by(CHUNK) {
+                    let end = (chunk + CHUNK).min(tokens);
+                    for g in 0..m.groups() {
+                        let mut t = chunk;
+                        while t + 2 <= end {
+                            $tile::<2>(m, a, y, g, t, nb);
+                            t += 2;
+                        }
+                        while t < end {
+                            $tile::<1>(m, a, y, g, t, nb);
+                            t += 1;
+                        }
                     }
                 }
             }

@@ -204,6 +204,32 @@ fn half_to_f32(h: u16) -> f32 {
 }
 
 #[test]
+fn sentences_embedded_together_get_the_floats_each_gets_alone() {
+    let e = encoder();
+    let dim = e.dim();
+    let rows = reference();
+    // Every fixture text (two longer than a window, so passes of several windows and a
+    // text whose windows fall in two passes), an empty text, and repeats.
+    let mut texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+    texts.insert(3, "");
+    texts.push(&rows[0].text);
+    let mut buf = Buffers::default();
+    let mut together = vec![f32::NAN; texts.len() * dim];
+    e.embed_batch(&texts, &mut buf, &mut together);
+    let mut alone = vec![0f32; dim];
+    for (i, t) in texts.iter().enumerate() {
+        e.embed(t, &mut Buffers::default(), &mut alone);
+        let got = &together[i * dim..(i + 1) * dim];
+        assert!(
+            got.iter()
+                .zip(&alone)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "text {i}: {t:?}"
+        );
+    }
+}
+
+#[test]
 fn the_same_sentence_embeds_the_same_whatever_came_before() {
     let e = encoder();
     let (mut a, mut b) = (Buffers::default(), Buffers::default());
