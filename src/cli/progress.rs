@@ -133,7 +133,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -219,8 +219,9 @@ impl Report {
     }
 
     /// The terminal bar, at most `width - 1` characters (the last column is left free,
-    /// so no terminal wraps): `classifying [=====>    ] 1.2 MB/50.0 MB 2.4% …`. Fields
-    /// that do not fit are left out from the right, then the bar is narrowed.
+    /// so no terminal wraps): `classifying [=====>    ] 1.2 MB/50.0 MB 2.4% …`. What
+    /// does not fit is left out: the sentence count first, then the bar (at least 10
+    /// cells, at most 30), then fields from the right; at last the line is cut.
     pub fn bar(&self, what: &str, width: usize) -> String {
         let room = width.saturating_sub(1);
         let parts = self.parts();
@@ -228,22 +229,40 @@ impl Report {
             .total
             .filter(|&t| t > 0)
             .map(|t| (self.done as f64 / t as f64).clamp(0.0, 1.0));
-        // Keep as many fields as fit beside a bar of at least 10 cells (or none).
-        for keep in (1..=parts.len()).rev() {
-            let text = parts[..keep].join(" ");
+        let sentences = if self.total.is_some_and(|t| t > 0) {
+            2
+        } else {
+            1
+        };
+        let all: Vec<usize> = (0..parts.len()).collect();
+        let fewer: Vec<usize> = all.iter().copied().filter(|&i| i != sentences).collect();
+        let text = |keep: &[usize]| {
+            keep.iter()
+                .map(|&i| parts[i].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for (keep, with_bar) in [(&all, true), (&fewer, true), (&all, false)] {
+            let text = text(keep);
             let fixed = what.chars().count() + 1 + text.chars().count();
-            let bar_room = room.saturating_sub(fixed + 3);
-            if let Some(f) = fraction.filter(|_| bar_room >= 10) {
-                let cells = bar_room.min(30);
-                let full = ((f * cells as f64) as usize).min(cells);
-                let mut bar = "=".repeat(full);
-                if full < cells {
-                    bar.push('>');
-                    bar.push_str(&" ".repeat(cells - full - 1));
+            match fraction {
+                Some(f) if with_bar && room >= fixed + 3 + 10 => {
+                    let cells = (room - fixed - 3).min(30);
+                    let full = ((f * cells as f64) as usize).min(cells);
+                    let mut bar = "=".repeat(full);
+                    if full < cells {
+                        bar.push('>');
+                        bar.push_str(&" ".repeat(cells - full - 1));
+                    }
+                    return format!("{what} [{bar}] {text}");
                 }
-                return format!("{what} [{bar}] {text}");
+                _ if !with_bar && fixed <= room => return format!("{what} {text}"),
+                _ => {}
             }
-            if fixed <= room {
+        }
+        for keep in (1..fewer.len()).rev() {
+            let text = text(&fewer[..keep]);
+            if what.chars().count() + 1 + text.chars().count() <= room {
                 return format!("{what} {text}");
             }
         }
@@ -511,7 +530,7 @@ mod tests {
         }
         assert_eq!(
             report().bar("classifying", 80),
-            "classifying [>                   ] 12.3 MB/1.0 GB 1.2% 123,456 sentences 3,456/s"
+            "classifying [>                         ] 12.3 MB/1.0 GB 1.2% 3,456/s eta 4m 45s"
         );
     }
 

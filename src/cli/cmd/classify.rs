@@ -491,6 +491,7 @@ fn classify_one(
 }
 
 /// Classify each record (JSON object, CSV/TSV row) as a document of its own.
+#[allow(clippy::too_many_arguments)]
 fn classify_documents(
     out: &mut dyn Format,
     job: &mut Job<'_>,
@@ -564,6 +565,7 @@ fn input_done(
 /// has none. Records are scored in batches over the job's threads; the probability is
 /// [`Classifier::probabilities`]'s (or, with `--explain`, [`Classifier::score`]'s),
 /// which is [`Classifier::probability`] of the record's text.
+#[allow(clippy::too_many_arguments)]
 fn classify_sentences(
     out: &mut dyn Format,
     job: &mut Job<'_>,
