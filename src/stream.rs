@@ -523,6 +523,44 @@ mod tests {
     }
 
     #[test]
+    fn a_run_started_mid_document_continues_as_one_run() {
+        let model = Classifier::embedded().unwrap();
+        let text = "Officials said 40 people were hurt.\n\nWhat a disgrace! Nobody cares.\r\nShares fell.\n".repeat(300);
+        let opts = StreamOptions {
+            threshold: 0.5,
+            explain_top: 0,
+        };
+        let collect = |start: Start, threads| {
+            let mut lines = Vec::new();
+            classify_reader_from(
+                &text.as_bytes()[start.offset..],
+                Path::new("t"),
+                &model,
+                opts,
+                threads,
+                start,
+                |l| {
+                    lines.push((l.number, l.offset, l.text.to_string(), l.sentences.to_vec()));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            lines
+        };
+        let whole = collect(Start::default(), 1);
+        for cut in [1, 2, 517, whole.len() - 1] {
+            let (number, offset, _, _) = &whole[cut];
+            let index = whole[..cut].iter().map(|l| l.3.len()).sum();
+            let start = Start {
+                line: number - 1,
+                offset: *offset,
+                index,
+            };
+            assert_eq!(collect(start, 2), whole[cut..], "from line {number}");
+        }
+    }
+
+    #[test]
     fn errors_in_parallel_runs_name_the_line() {
         let model = Classifier::embedded().unwrap();
         let mut bytes = b"Fine line.\n".repeat(5000);

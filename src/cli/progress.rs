@@ -316,6 +316,8 @@ impl Progress {
     /// Progress of `what` over `total` bytes (when known), shown as `mode` says.
     pub fn new(mode: Mode, what: &str, total: Option<u64>) -> Progress {
         let now = Instant::now();
+        let mut window = Window::default();
+        window.push(0.0, 0, 0);
         Progress {
             mode,
             what: what.into(),
@@ -326,7 +328,7 @@ impl Progress {
                 start: now,
                 measured_from: now,
                 last: None,
-                window: Window::default(),
+                window,
                 drawn: false,
             }),
         }
@@ -343,6 +345,8 @@ impl Progress {
         let mut s = self.inner.borrow_mut();
         s.done += bytes;
         s.window.clear();
+        let (done, sentences) = (s.done, s.sentences);
+        s.window.push(0.0, done, sentences);
         s.measured_from = Instant::now();
     }
 

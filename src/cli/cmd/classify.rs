@@ -424,7 +424,7 @@ fn classify_one(
     from: Start,
     progress: Option<&Progress>,
     mut track: Option<DocTrack<'_>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     let name = match &doc.id {
         Some(id) => format!("{} #{id}", doc.source),
         None => doc.source.clone(),
@@ -487,7 +487,7 @@ fn classify_one(
             ..Checkpoint::default()
         })?;
     }
-    Ok(())
+    Ok(summary.sentences)
 }
 
 /// Classify each record (JSON object, CSV/TSV row) as a document of its own.
@@ -517,7 +517,7 @@ fn classify_documents(
             threads: 1,
             ..*job
         };
-        classify_one(
+        let sentences = classify_one(
             out,
             &mut one,
             record.text.as_bytes(),
@@ -528,7 +528,7 @@ fn classify_documents(
             None,
             None,
         )?;
-        progress.add(bytes, 1);
+        progress.add(bytes, sentences as u64);
         if let Some(r) = track {
             let at = records.consumed();
             r.tick(out, drained, || {
