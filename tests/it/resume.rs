@@ -193,8 +193,19 @@ fn reference(dir: &Path, args: &[&str], out: &str, input: &str) -> Vec<u8> {
 
 /// Interrupt, then resume; the result is the reference, and nothing else is left.
 fn interrupted_then_resumed(args: &[&str], out: &str, per_line: usize, signal: (&str, i32)) {
+    interrupted_then_resumed_on(args, out, &text(3000, 0), per_line, signal)
+}
+
+/// [`interrupted_then_resumed`] on `input` (at least 1,000 lines).
+fn interrupted_then_resumed_on(
+    args: &[&str],
+    out: &str,
+    input: &str,
+    per_line: usize,
+    signal: (&str, i32),
+) {
     let dir = tempfile::tempdir().unwrap();
-    let input = text(3000, 0);
+    let input = input.to_string();
     let expected = reference(dir.path(), args, out, &input);
     interrupt(dir.path(), args, out, &input, 1000, 1000 * per_line, signal);
     let done = std::fs::metadata(dir.path().join(format!("{out}.partial")))
@@ -250,6 +261,78 @@ fn an_interrupted_no_split_run_resumes_to_the_same_bytes() {
         1,
         ("HUP", libc::SIGHUP),
     );
+}
+
+#[test]
+fn an_interrupted_run_over_json_lines_resumes_to_the_same_bytes() {
+    let input: String = text(3000, 5)
+        .lines()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": format!("doc-{i}"), "text": t}).to_string() + "\n")
+        .collect();
+    interrupted_then_resumed_on(
+        &[
+            "classify",
+            "--input-format",
+            "jsonl",
+            "-f",
+            "tsv",
+            "-o",
+            "out.tsv",
+            "-",
+        ],
+        "out.tsv",
+        &input,
+        2,
+        ("TERM", libc::SIGTERM),
+    );
+}
+
+/// A table is read whole: interrupted while a second one (standard input) is read,
+/// the first is checked again on resume, not classified again.
+#[test]
+fn an_interrupted_run_over_tables_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let table = |n, seed| {
+        let mut t = String::from("id,text\n");
+        for (i, line) in text(n, seed).lines().enumerate() {
+            t.push_str(&format!("r{i},\"{line}\"\n"));
+        }
+        t
+    };
+    std::fs::write(d.join("a.csv"), table(500, 2)).unwrap();
+    let second = table(300, 9);
+    let args = [
+        "classify",
+        "--input-format",
+        "csv",
+        "--no-split",
+        "-f",
+        "jsonl",
+        "-o",
+        "o.jsonl",
+        "a.csv",
+        "-",
+    ];
+    let expected = reference(d, &args, "o.jsonl", &second);
+    interrupt(d, &args, "o.jsonl", "", 0, 500, ("INT", libc::SIGINT));
+    let mut with = args.to_vec();
+    with.push("--resume");
+    // A changed first table is refused …
+    std::fs::write(d.join("a.csv"), table(500, 3)).unwrap();
+    refused(
+        d,
+        &with,
+        &second,
+        "a.csv is not the input the interrupted run read",
+    );
+    std::fs::write(d.join("a.csv"), table(500, 2)).unwrap();
+    // … the same one is not.
+    let o = run(d, &with, second.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(d.join("o.jsonl")).unwrap() == expected);
+    assert_eq!(names(d), ["a.csv", "o.jsonl"]);
 }
 
 /// Interrupted while reading a large file (or, if it is done already, the standard
