@@ -174,7 +174,7 @@ fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     let first = resumable.as_ref().map_or(0, Resumable::current);
     let mut documents = resumable.as_ref().map_or(0, |r| r.from.documents);
     for (i, path) in files.iter().enumerate() {
-        if path.is_dir() {
+        if path != Path::new("-") && path.is_dir() {
             return Err(a_directory(path).into());
         }
         if i < first {
