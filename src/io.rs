@@ -257,13 +257,180 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::Fil
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
+/// An output written so that an interrupted run can be continued (`classify
+/// --resume`): the records go straight to a file of its own name (`out.jsonl.partial`),
+/// created or cut back to the length a checkpoint recorded, and appended to. Bytes
+/// accepted are counted in [`AppendFile::counter`]: after a flush, the file holds
+/// exactly that many. It is not a temporary file: a signal leaves it where it is, for
+/// the next run to continue. Write errors name the file, as an [`AtomicFile`]'s do.
+#[derive(Debug)]
+pub struct AppendFile {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    written: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl AppendFile {
+    /// Open `path` for appending after its first `keep` bytes (the rest is cut away),
+    /// creating it when `keep` is 0. A link, folder or device at `path` is refused.
+    pub fn open(path: &Path, keep: u64) -> Result<Self> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.is_file() => {
+                return Err(Error::DataFile {
+                    path: path.to_path_buf(),
+                    message: "is not a regular file; factop only continues regular files".into(),
+                })
+            }
+            _ => {}
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true);
+        if keep == 0 {
+            options.create(true).truncate(true);
+        }
+        let f = options.open(path).map_err(|e| Error::io(path, e))?;
+        f.set_len(keep).map_err(|e| Error::io(path, e))?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, f);
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(keep))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(AppendFile {
+            path: path.to_path_buf(),
+            file,
+            written: std::rc::Rc::new(std::cell::Cell::new(keep)),
+        })
+    }
+
+    /// The count of bytes written to the file (its length once flushed).
+    pub fn counter(&self) -> std::rc::Rc<std::cell::Cell<u64>> {
+        self.written.clone()
+    }
+
+    /// Flush, sync and rename the file to `to`: the finished output appears complete.
+    pub fn finish(mut self, to: &Path) -> Result<()> {
+        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        let f = self
+            .file
+            .into_inner()
+            .map_err(|e| Error::io(&self.path, e.into_error()))?;
+        f.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        drop(f);
+        std::fs::rename(&self.path, to).map_err(|e| Error::io(to, e))
+    }
+}
+
+impl Write for AppendFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf).map_err(|e| naming(&self.path, e))?;
+        self.written.set(self.written.get() + n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush().map_err(|e| naming(&self.path, e))
+    }
+}
+
+/// The checkpoint a resumable run has posted last ([`post_checkpoint`]): written to
+/// its file when a signal ends factop.
+struct Checkpoint {
+    path: PathBuf,
+    contents: Vec<u8>,
+    /// Posts so far.
+    seq: u64,
+    /// Whether `contents` is on disk already.
+    saved: bool,
+}
+
+static CHECKPOINT: std::sync::Mutex<Option<Checkpoint>> = std::sync::Mutex::new(None);
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn checkpoint() -> std::sync::MutexGuard<'static, Option<Checkpoint>> {
+    CHECKPOINT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Post a resumable run's latest checkpoint: `contents` for the file `path`, describing
+/// output bytes already handed to the operating system. With `save`, it is written to
+/// `path` now (atomically); otherwise only when a signal ends factop, by the signal
+/// thread, so that the next run continues from here.
+pub fn post_checkpoint(path: &Path, contents: Vec<u8>, save: bool) -> Result<()> {
+    let mut slot = checkpoint();
+    let seq = slot.as_ref().map_or(0, |c| c.seq) + 1;
+    if save {
+        write_atomic(path, &contents)?;
+    }
+    *slot = Some(Checkpoint {
+        path: path.to_path_buf(),
+        contents,
+        seq,
+        saved: save,
+    });
+    Ok(())
+}
+
+/// Write the last checkpoint posted, if it is not on disk yet (a resumable run that
+/// stops on an error keeps what it completed).
+pub fn save_checkpoint() -> Result<()> {
+    let mut slot = checkpoint();
+    if let Some(c) = slot.as_mut().filter(|c| !c.saved) {
+        write_atomic(&c.path, &c.contents)?;
+        c.saved = true;
+    }
+    Ok(())
+}
+
+/// No checkpoint is written from here on (the output is being completed).
+pub fn stop_checkpoints() {
+    *checkpoint() = None;
+}
+
+/// Whether a signal has asked a resumable run to post its checkpoint and stop: it then
+/// calls [`post_checkpoint`] once more, at a record's boundary, and [`wait_for_end`].
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Wait for the signal thread to end the process (after an [`interrupted`] run posted
+/// its last checkpoint).
+pub fn wait_for_end() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// On a signal, with a resumable run in progress: ask it for a last checkpoint (up to
+/// a second, or until a second signal), write the latest one, and keep the lock so that
+/// nothing replaces it before the process ends.
+#[cfg(unix)]
+fn save_last_checkpoint(
+    signals: &mut signal_hook::iterator::Signals,
+) -> Option<std::sync::MutexGuard<'static, Option<Checkpoint>>> {
+    let seq = checkpoint().as_ref()?.seq;
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while std::time::Instant::now() < deadline && signals.pending().next().is_none() {
+        if checkpoint().as_ref().is_none_or(|c| c.seq > seq) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let slot = checkpoint();
+    if let Some(c) = slot.as_ref().filter(|c| !c.saved) {
+        let _ = write_atomic(&c.path, &c.contents);
+    }
+    Some(slot)
+}
+
 /// The temporary files factop has created and not yet renamed or removed. They are
 /// created, renamed into place and removed from it under its lock, so the cleanup after
 /// a signal, which holds the lock until the process ends, sees every one that exists.
 ///
-/// Each entry says what becomes of its file when a signal ends factop. Every writer
-/// today has it removed (the output's path keeps what it held); a writer that keeps the
-/// records it completed (`classify --resume`) would record that choice in its entry.
+/// Every entry's file is removed when a signal ends factop (the output's path keeps
+/// what it held). A resumable run (`classify --resume`) writes its records to an
+/// [`AppendFile`] instead, which is not registered: a signal leaves it, with its last
+/// checkpoint ([`post_checkpoint`]) written beside it.
 struct Registry {
     next: u64,
     files: Vec<Live>,
@@ -346,7 +513,11 @@ pub fn remove_temporaries_on_signals() -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("factop-signals".into())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
+            let first = signals.forever().next();
+            if let Some(signal) = first {
+                // A resumable run's checkpoint first (it writes a temporary file of its
+                // own); held until the process ends.
+                let _checkpoint = save_last_checkpoint(&mut signals);
                 // Held until the process ends: no temporary file is created, renamed
                 // or forgotten from here on.
                 let live = live();

@@ -292,6 +292,21 @@ pub fn classify_reader<R: BufRead>(
     classify_reader_threads(reader, path, model, opts, 1, on_line)
 }
 
+/// Where in a document reading starts: after `line` lines and `offset` bytes, with
+/// `index` sentences before it. The default is the document's start; a continued run
+/// (`classify --resume`) passes the position its last checkpoint recorded, with the
+/// reader at that byte, and gets the line numbers, offsets and sentence indices an
+/// uninterrupted run would have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Start {
+    /// Lines before the reader's position.
+    pub line: u64,
+    /// Bytes before the reader's position.
+    pub offset: usize,
+    /// Sentences on those lines.
+    pub index: usize,
+}
+
 /// [`classify_reader`] on `threads` threads: the calling thread and `threads - 1`
 /// workers. Lines are read and results written on the calling thread, in input order;
 /// batches of lines are classified in parallel, by a worker or, when every worker has
@@ -305,14 +320,36 @@ pub fn classify_reader_threads<R: BufRead>(
     model: &Classifier,
     opts: StreamOptions,
     threads: usize,
+    on_line: impl FnMut(&Line<'_>) -> Result<()>,
+) -> Result<usize> {
+    classify_reader_from(
+        reader,
+        path,
+        model,
+        opts,
+        threads,
+        Start::default(),
+        on_line,
+    )
+}
+
+/// [`classify_reader_threads`] on a reader positioned at `start` of the document.
+/// Returns the index after the last sentence.
+pub fn classify_reader_from<R: BufRead>(
+    reader: R,
+    path: &Path,
+    model: &Classifier,
+    opts: StreamOptions,
+    threads: usize,
+    start: Start,
     mut on_line: impl FnMut(&Line<'_>) -> Result<()>,
 ) -> Result<usize> {
     let mut source = LineSource {
         reader,
         path,
         buf: Vec::new(),
-        number: 0,
-        offset: 0,
+        number: start.line,
+        offset: start.offset,
         eof: false,
         batch_lines: BATCH_LINES,
         batch_bytes: BATCH_BYTES,
@@ -321,7 +358,7 @@ pub fn classify_reader_threads<R: BufRead>(
         source.batch_lines = ENCODER_BATCH_LINES;
         source.batch_bytes = ENCODER_BATCH_BYTES;
     }
-    let mut index = 0usize;
+    let mut index = start.index;
     if threads <= 1 {
         // This thread's buffers: a server or a Python loop classifying many short
         // documents on one thread keeps its word cache warm between them.
@@ -483,6 +520,44 @@ mod tests {
             .flat_map(|l| l.4.iter().map(|s| s.index))
             .collect();
         assert_eq!(idx, (0..one.0).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_run_started_mid_document_continues_as_one_run() {
+        let model = Classifier::embedded().unwrap();
+        let text = "Officials said 40 people were hurt.\n\nWhat a disgrace! Nobody cares.\r\nShares fell.\n".repeat(300);
+        let opts = StreamOptions {
+            threshold: 0.5,
+            explain_top: 0,
+        };
+        let collect = |start: Start, threads| {
+            let mut lines = Vec::new();
+            classify_reader_from(
+                &text.as_bytes()[start.offset..],
+                Path::new("t"),
+                &model,
+                opts,
+                threads,
+                start,
+                |l| {
+                    lines.push((l.number, l.offset, l.text.to_string(), l.sentences.to_vec()));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            lines
+        };
+        let whole = collect(Start::default(), 1);
+        for cut in [1, 2, 517, whole.len() - 1] {
+            let (number, offset, _, _) = &whole[cut];
+            let index = whole[..cut].iter().map(|l| l.3.len()).sum();
+            let start = Start {
+                line: number - 1,
+                offset: *offset,
+                index,
+            };
+            assert_eq!(collect(start, 2), whole[cut..], "from line {number}");
+        }
     }
 
     #[test]

@@ -523,8 +523,29 @@ pub struct ClassifyArgs {
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16)
         .range(*factop::limits::THREADS.start() as i64..=*factop::limits::THREADS.end() as i64))]
     pub threads: Option<u16>,
+    /// Make the run resumable, and continue an interrupted one: records go to
+    /// FILE.partial, what is needed to continue to FILE.resume; run the same command
+    /// again after an interrupt and it continues where it stopped. Needs --output and
+    /// --format jsonl or tsv.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
     /// Article files; `-` or nothing reads standard input.
     pub files: Vec<PathBuf>,
+}
+
+/// Progress reports on standard error.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ProgressArgs {
+    /// Report progress on standard error: done/total, rate and time left; a bar on a
+    /// terminal, a plain line every few seconds otherwise (a log file, nohup, a batch
+    /// job). Default: a bar when standard error is a terminal.
+    #[arg(long, overrides_with = "no_progress")]
+    pub progress: bool,
+    /// Report no progress, not even on a terminal.
+    #[arg(long, overrides_with = "progress")]
+    pub no_progress: bool,
 }
 
 /// Output formats of `eval` and `inspect`.

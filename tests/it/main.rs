@@ -13,6 +13,8 @@ mod limits;
 mod model_reproduction;
 mod no_split;
 mod predictions;
+#[cfg(target_os = "linux")]
+mod resume;
 mod robustness;
 mod segment_props;
 mod serve;

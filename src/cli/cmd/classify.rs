@@ -2,26 +2,59 @@
 //! With `--no-split`, each record (line, JSON object, CSV/TSV row) is one sentence.
 
 use super::choose::{Chooser, ModelSpec, DETECT_BYTES};
-use super::records::{InputRecord, Records};
+use super::records::{Consumed, InputRecord, Records};
+use super::resume::{self, hex, Checkpoint, Fingerprint, Resumable, TallyCounts};
 use crate::cli::args::{ClassifyArgs, ClassifyFormat, ColorChoice, InputFormat};
 use crate::cli::output::{self, Document, Format, ModelInfo};
+use crate::cli::progress::{Mode, Progress};
 use crate::cli::safe::shown;
 use anyhow::Context;
+use clap::ValueEnum;
 use factop::data::{Delimiter, TextTableOptions};
 use factop::model::{Classifier, ScoreBuffers, SentenceResult, Summary};
-use factop::stream::{classify_reader_threads, Line, StreamOptions};
+use factop::stream::{classify_reader_from, Line, Start, StreamOptions};
 use factop::{Error, Label};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, IsTerminal};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 /// Records scored together under `--no-split` (fewer when the input has nothing more
 /// buffered, so that results still stream).
 const RECORD_BATCH: usize = 4096;
 
-/// Run `factop classify`.
+/// Run `factop classify`. A resumable run that stops on an error (bad input further
+/// on, a full disk) keeps its records and their checkpoint, to be continued.
 pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
+    let resumable = args.resume;
+    let result = classify(args);
+    if result.is_err() && resumable {
+        factop::io::save_checkpoint()?;
+    }
+    result
+}
+
+fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     super::check_threshold(args.threshold)?;
+    if args.resume {
+        if !matches!(args.format, ClassifyFormat::Jsonl | ClassifyFormat::Tsv) {
+            let name = args
+                .format
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            return Err(Error::Param(format!(
+                "--resume continues --format jsonl or tsv, whose records can be appended to; --format {name} cannot resume"
+            ))
+            .into());
+        }
+        if args.output.as_deref().is_none_or(|o| o == Path::new("-")) {
+            return Err(Error::Param(
+                "--resume needs --output FILE: standard output cannot be continued".into(),
+            )
+            .into());
+        }
+    }
     if args.input_format == InputFormat::Text {
         for (flag, given) in [
             ("--text-column", args.text_column.is_some()),
@@ -82,13 +115,23 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
-    let mut file = match to_file {
-        Some(p) => Some(factop::io::AtomicFile::create(p)?),
-        None => None,
-    };
-    let sink: Box<dyn std::io::Write> = match file.as_mut() {
-        Some(f) => Box::new(f),
-        None => Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock())),
+    let fingerprint = args.resume.then(|| fingerprint(&args, &chooser, &files));
+    let mut atomic = None;
+    let mut append = None;
+    let mut resumable = None;
+    match (to_file, fingerprint) {
+        (Some(o), Some(fp)) => {
+            let (r, f) = Resumable::start(o, fp)?;
+            resumable = Some(r);
+            append = Some(f);
+        }
+        (Some(o), None) => atomic = Some(factop::io::AtomicFile::create(o)?),
+        _ => {}
+    }
+    let sink: Box<dyn std::io::Write> = match (atomic.as_mut(), append.as_mut()) {
+        (Some(f), _) => Box::new(f),
+        (_, Some(f)) => Box::new(f),
+        _ => Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock())),
     };
     let mut out = output::new(args.format, sink, colour, files.len() > 1, args.no_split);
     // Every input is checked before any output, so that a missing second file cannot
@@ -99,7 +142,10 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
             return Err(a_directory(path).into());
         }
     }
-    out.begin(&run)?;
+    // A continued run's output has its beginning (the tsv header) already.
+    if !resumable.as_ref().is_some_and(Resumable::continues) {
+        out.begin(&run)?;
+    }
     let sizes: Option<u64> = files
         .iter()
         .map(|p| {
@@ -108,10 +154,12 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 .flatten()
         })
         .sum();
-    let bar = crate::cli::progress::bytes("classifying", sizes.unwrap_or(0));
-    if sizes.is_none() {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let results_on_terminal = to_file.is_none() && stdout.is_terminal();
+    let progress = Progress::new(
+        Mode::of(args.progress, results_on_terminal),
+        "classifying",
+        sizes,
+    );
     let threads = args
         .threads
         .map(usize::from)
@@ -123,39 +171,75 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
         explain_top,
         threads,
     };
-    let mut documents = 0;
-    for path in &files {
-        let mut reader: Box<dyn BufRead> = if path == Path::new("-") {
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
-        } else {
-            if path.is_dir() {
-                return Err(a_directory(path).into());
+    let first = resumable.as_ref().map_or(0, Resumable::current);
+    let mut documents = resumable.as_ref().map_or(0, |r| r.from.documents);
+    for (i, path) in files.iter().enumerate() {
+        if path != Path::new("-") && path.is_dir() {
+            return Err(a_directory(path).into());
+        }
+        if i < first {
+            // Read whole by the interrupted run: checked, not classified again.
+            if let Some(r) = &resumable {
+                r.verify_done(i, path)?;
+                progress.skip(r.from.done.get(i).map_or(0, |d| d.bytes));
             }
-            // A device such as /dev/zero is refused unread; pipes are read.
-            factop::data::check_input(path, None)?;
-            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            Box::new(BufReader::with_capacity(1 << 16, f))
-        };
+            continue;
+        }
+        // Where in this input an interrupted run stopped.
+        let at = resumable
+            .as_ref()
+            .filter(|_| i == first)
+            .map(|r| r.from.clone())
+            .filter(|cp| cp.offset > 0 || cp.records > 0);
+        // A device such as /dev/zero is refused unread; pipes are read.
+        let mut reader = resume::open(path)?;
         let source = path.display().to_string();
         let records = match args.input_format {
             InputFormat::Text if !args.no_split => {
-                documents += 1;
                 // The language is told from what the input has ready, so that
                 // results still stream from a slow pipe.
-                let start = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+                let (start, from, hash) = match (&at, resumable.as_ref()) {
+                    (Some(at), Some(r)) => {
+                        let (hash, mut start) = r.verify_prefix(&mut reader, path, at.detect)?;
+                        if start.len() < at.detect {
+                            let more = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+                            let take = more.len().min(at.detect - start.len());
+                            start.extend_from_slice(&more[..take]);
+                        }
+                        progress.skip(at.offset);
+                        documents = at.documents;
+                        let from = Start {
+                            line: at.line,
+                            offset: usize::try_from(at.offset).unwrap_or(usize::MAX),
+                            index: at.index,
+                        };
+                        (start, from, hash)
+                    }
+                    _ => {
+                        documents += 1;
+                        let start = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+                        let start = start[..start.len().min(DETECT_BYTES)].to_vec();
+                        (start, Start::default(), Sha256::new())
+                    }
+                };
                 let doc = Document {
                     source,
                     id: None,
                     number: documents,
                     ..Document::default()
                 };
-                let start = start[..start.len().min(DETECT_BYTES)].to_vec();
-                if !args.quiet && looks_like_markup(&start) {
+                if !args.quiet && from == Start::default() && looks_like_markup(&start) {
                     note!(
                         "warning: {} looks like HTML or XML; factop classifies plain text, so tags and scripts are read as words (convert it first, e.g. `pandoc -t plain`; -q silences this)",
                         shown(&doc.source)
                     );
                 }
+                let track = resumable.as_mut().map(|r| DocTrack {
+                    resumable: r,
+                    hash,
+                    documents,
+                    detect: start.len(),
+                });
                 classify_one(
                     out.as_mut(),
                     &mut job,
@@ -163,17 +247,44 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     path,
                     doc,
                     &start,
-                    Some(&bar),
+                    from,
+                    Some(&progress),
+                    track,
                 )?;
                 continue;
             }
-            InputFormat::Text => Records::lines(path, reader),
-            InputFormat::Jsonl => Records::jsonl(
-                path,
-                reader,
-                args.text_column.as_deref(),
-                args.id_column.as_deref(),
-            ),
+            InputFormat::Text | InputFormat::Jsonl => {
+                // Lines and JSON Lines continue after the records done, and are hashed
+                // as they are read.
+                let hash = match (&at, resumable.as_ref()) {
+                    (Some(at), Some(r)) => {
+                        let (hash, _) = r.verify_prefix(&mut reader, path, 0)?;
+                        progress.skip(at.offset);
+                        Some(hash)
+                    }
+                    _ => None,
+                };
+                let records = if args.input_format == InputFormat::Text {
+                    Records::lines(path, reader)
+                } else {
+                    Records::jsonl(
+                        path,
+                        reader,
+                        args.text_column.as_deref(),
+                        args.id_column.as_deref(),
+                    )
+                };
+                match (&at, hash) {
+                    (Some(at), Some(hash)) => records.resume_at(at.consumed(hash)),
+                    _ if resumable.is_some() => records.resume_at(Consumed {
+                        bytes: 0,
+                        hash: Some(Sha256::new()),
+                        line: 0,
+                        number: 0,
+                    }),
+                    _ => records,
+                }
+            }
             InputFormat::Csv | InputFormat::Tsv => {
                 // A table is read whole, by the data files' reader.
                 drop(reader);
@@ -186,9 +297,24 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                     text_column: args.text_column.clone(),
                     id_column: args.id_column.clone(),
                 };
-                Records::table(path, &opts)?
+                let records = Records::table(path, &opts, resumable.is_some())?;
+                match (&at, resumable.as_ref()) {
+                    (Some(at), Some(r)) => {
+                        let read = records.consumed();
+                        let same = read.bytes == at.offset
+                            && read.hash.as_ref().is_some_and(|h| hex(h) == at.sha256);
+                        if !same {
+                            return Err(r.changed(path, at.offset).into());
+                        }
+                        progress.skip(at.offset);
+                        records.resume_at(at.consumed(Sha256::new()))
+                    }
+                    _ => records,
+                }
             }
         };
+        let tally = at.as_ref().map(|at| at.tally).unwrap_or_default();
+        let mut track = resumable.as_mut();
         if args.no_split {
             classify_sentences(
                 out.as_mut(),
@@ -196,8 +322,10 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 records,
                 &source,
                 &mut documents,
-                &bar,
+                &progress,
                 args.quiet,
+                tally,
+                &mut track,
             )?;
         } else {
             classify_documents(
@@ -207,17 +335,61 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
                 path,
                 &source,
                 &mut documents,
-                &bar,
+                &progress,
+                &mut track,
             )?;
         }
     }
-    bar.finish_and_clear();
+    progress.finish();
     out.finish().context("writing output")?;
     drop(out);
-    if let Some(f) = file {
+    if let Some(f) = atomic {
         f.commit()?;
     }
+    if let (Some(r), Some(f)) = (resumable, append) {
+        r.finish(f)?;
+    }
     Ok(())
+}
+
+/// What makes this run's output what it is (see [`resume::Fingerprint`]).
+fn fingerprint(args: &ClassifyArgs, chooser: &Chooser, files: &[PathBuf]) -> Fingerprint {
+    let name = |v: Option<clap::builder::PossibleValue>| {
+        v.map(|v| v.get_name().to_string()).unwrap_or_default()
+    };
+    let model_sha256 = chooser.fixed().map(|m| {
+        let bytes = serde_json::to_vec(m.model_file()).unwrap_or_default();
+        hex(&Sha256::new_with_prefix(&bytes))
+    });
+    Fingerprint {
+        factop: env!("CARGO_PKG_VERSION").into(),
+        format: name(args.format.to_possible_value()),
+        model: args.model.clone().unwrap_or_else(|| "en".into()),
+        model_sha256,
+        accurate: args.accurate,
+        threshold: args.threshold,
+        explain_top: if args.explain || args.format == ClassifyFormat::Html {
+            args.top.max(1)
+        } else {
+            0
+        },
+        no_split: args.no_split,
+        input_format: name(args.input_format.to_possible_value()),
+        text_column: args.text_column.clone(),
+        id_column: args.id_column.clone(),
+        inputs: files.iter().map(|p| p.display().to_string()).collect(),
+    }
+}
+
+/// A plain-text document of a resumable run: where its checkpoints stand.
+struct DocTrack<'r> {
+    resumable: &'r mut Resumable,
+    /// SHA-256 of the input read so far.
+    hash: Sha256,
+    /// The document's number.
+    documents: usize,
+    /// Bytes of its start its model was chosen from.
+    detect: usize,
 }
 
 /// The error for a directory given as an article.
@@ -249,8 +421,10 @@ fn classify_one(
     path: &Path,
     mut doc: Document,
     start: &[u8],
-    bar: Option<&indicatif::ProgressBar>,
-) -> anyhow::Result<()> {
+    from: Start,
+    progress: Option<&Progress>,
+    mut track: Option<DocTrack<'_>>,
+) -> anyhow::Result<usize> {
     let name = match &doc.id {
         Some(id) => format!("{} #{id}", doc.source),
         None => doc.source.clone(),
@@ -267,22 +441,57 @@ fn classify_one(
     let doc = &doc;
     out.begin_document(doc)?;
     let mut summary = Summary::default();
-    // A hidden bar still reads the clock on every update: skip it altogether.
-    let bar = bar.filter(|b| !b.is_hidden());
-    classify_reader_threads(reader, path, model, opts, threads, |line| {
+    // Progress not shown costs nothing, not even a look at the clock.
+    let progress = progress.filter(|p| p.shown());
+    let mut read = from.offset as u64;
+    let mut index = from.index;
+    classify_reader_from(reader, path, model, opts, threads, from, |line| {
         for s in line.sentences {
             summary.add(s);
         }
-        if let Some(bar) = bar {
-            bar.inc((line.text.len() + line.ending.len()) as u64);
+        let bytes = (line.text.len() + line.ending.len()) as u64;
+        if let Some(progress) = progress {
+            progress.add(bytes, line.sentences.len() as u64);
         }
-        out.line(doc, line)
+        out.line(doc, line)?;
+        if let Some(t) = &mut track {
+            t.hash.update(line.text.as_bytes());
+            t.hash.update(line.ending.as_bytes());
+            read = line.offset as u64 + bytes;
+            index += line.sentences.len();
+            let DocTrack {
+                resumable,
+                hash,
+                documents,
+                detect,
+            } = t;
+            resumable.tick(out, line.input_drained, || Checkpoint {
+                offset: read,
+                sha256: hex(hash),
+                line: line.number,
+                index,
+                detect: *detect,
+                documents: *documents,
+                ..Checkpoint::default()
+            })?;
+        }
+        Ok(())
     })?;
     out.end_document(doc, &summary)?;
-    Ok(())
+    if let Some(t) = track {
+        // The input is done: the next checkpoint starts the next one.
+        t.resumable.file_done(read, &t.hash);
+        let documents = t.documents;
+        t.resumable.tick(out, true, || Checkpoint {
+            documents,
+            ..Checkpoint::default()
+        })?;
+    }
+    Ok(summary.sentences)
 }
 
 /// Classify each record (JSON object, CSV/TSV row) as a document of its own.
+#[allow(clippy::too_many_arguments)]
 fn classify_documents(
     out: &mut dyn Format,
     job: &mut Job<'_>,
@@ -290,11 +499,12 @@ fn classify_documents(
     path: &Path,
     source: &str,
     documents: &mut usize,
-    bar: &indicatif::ProgressBar,
+    progress: &Progress,
+    track: &mut Option<&mut Resumable>,
 ) -> anyhow::Result<()> {
     while let Some(record) = records.next_record()? {
-        bar.inc(record.bytes);
         *documents += 1;
+        let (bytes, drained) = (record.bytes, record.drained);
         let doc = Document {
             source: source.to_string(),
             id: record.id,
@@ -307,15 +517,45 @@ fn classify_documents(
             threads: 1,
             ..*job
         };
-        classify_one(
+        let sentences = classify_one(
             out,
             &mut one,
             record.text.as_bytes(),
             Path::new(&format!("{}:{}", path.display(), record.line)),
             doc,
             record.text.as_bytes(),
+            Start::default(),
+            None,
             None,
         )?;
+        progress.add(bytes, sentences as u64);
+        if let Some(r) = track {
+            let at = records.consumed();
+            r.tick(out, drained, || {
+                at.checkpoint(*documents, TallyCounts::default())
+            })?;
+        }
+    }
+    input_done(out, &records, *documents, TallyCounts::default(), track)
+}
+
+/// A resumable run read an input of records to its end: the next checkpoint starts the
+/// next input.
+fn input_done(
+    out: &mut dyn Format,
+    records: &Records,
+    documents: usize,
+    tally: TallyCounts,
+    track: &mut Option<&mut Resumable>,
+) -> anyhow::Result<()> {
+    if let Some(r) = track {
+        let at = records.consumed();
+        r.file_done(at.bytes, &at.hash.unwrap_or_default());
+        r.tick(out, true, || Checkpoint {
+            documents,
+            tally,
+            ..Checkpoint::default()
+        })?;
     }
     Ok(())
 }
@@ -325,23 +565,26 @@ fn classify_documents(
 /// has none. Records are scored in batches over the job's threads; the probability is
 /// [`Classifier::probabilities`]'s (or, with `--explain`, [`Classifier::score`]'s),
 /// which is [`Classifier::probability`] of the record's text.
+#[allow(clippy::too_many_arguments)]
 fn classify_sentences(
     out: &mut dyn Format,
     job: &mut Job<'_>,
     mut records: Records,
     source: &str,
     documents: &mut usize,
-    bar: &indicatif::ProgressBar,
+    progress: &Progress,
     quiet: bool,
+    from: TallyCounts,
+    track: &mut Option<&mut Resumable>,
 ) -> anyhow::Result<()> {
-    let mut tally = Tally::default();
+    let mut tally = Tally::from(from);
     let mut batch: Vec<InputRecord> = Vec::new();
     let mut first = true;
     loop {
         let next = records.next_record()?;
         let end = next.is_none();
         if let Some(record) = next {
-            bar.inc(record.bytes);
+            progress.add(record.bytes, 1);
             let drained = record.drained;
             batch.push(record);
             if !drained && batch.len() < RECORD_BATCH {
@@ -370,6 +613,11 @@ fn classify_sentences(
                     out, job, source, *documents, record, model, result, &mut tally,
                 )?;
             }
+            if let Some(r) = track {
+                let at = records.consumed();
+                let counts = tally.counts();
+                r.tick(out, true, || at.checkpoint(*documents, counts))?;
+            }
         }
         if end {
             break;
@@ -378,6 +626,7 @@ fn classify_sentences(
     if !quiet {
         tally.notes(source, job.chooser.english_name());
     }
+    input_done(out, &records, *documents, tally.counts(), track)?;
     out.end_input(source, &tally.summary)?;
     Ok(())
 }
@@ -393,6 +642,36 @@ struct Tally {
 }
 
 impl Tally {
+    /// A tally that goes on from `counts` (a resumed run's).
+    fn from(counts: TallyCounts) -> Tally {
+        let mut summary = Summary {
+            sentences: counts.sentences,
+            fact: counts.fact,
+            opinion: counts.opinion,
+            ..Summary::default()
+        };
+        if summary.sentences > 0 {
+            summary.opinion_share =
+                (summary.opinion as f64 / summary.sentences as f64 * 1000.0).round() / 1000.0;
+        }
+        Tally {
+            summary,
+            empty: counts.empty,
+            fallback: counts.fallback,
+        }
+    }
+
+    /// Its counts, for a checkpoint.
+    fn counts(&self) -> TallyCounts {
+        TallyCounts {
+            sentences: self.summary.sentences,
+            fact: self.summary.fact,
+            opinion: self.summary.opinion,
+            empty: self.empty,
+            fallback: self.fallback,
+        }
+    }
+
     /// One note per thing worth knowing about the input, on stderr.
     fn notes(&self, source: &str, english: &str) {
         let source = shown(source);

@@ -7,6 +7,7 @@ pub mod encoder;
 pub mod eval;
 pub mod inspect;
 pub mod records;
+pub mod resume;
 pub mod train;
 
 use crate::cli::args::{Cli, Command};

@@ -58,6 +58,42 @@ pub struct Records {
     line: u64,
     /// Records returned so far.
     number: u64,
+    /// Bytes of input read so far, and their SHA-256 when tracked (`--resume`).
+    consumed: u64,
+    hash: Option<sha2::Sha256>,
+}
+
+impl Consumed {
+    /// A checkpoint here, with `documents` begun and a `--no-split` input's `tally`.
+    pub fn checkpoint(
+        &self,
+        documents: usize,
+        tally: super::resume::TallyCounts,
+    ) -> super::resume::Checkpoint {
+        super::resume::Checkpoint {
+            offset: self.bytes,
+            sha256: self
+                .hash
+                .as_ref()
+                .map(super::resume::hex)
+                .unwrap_or_default(),
+            line: self.line,
+            records: self.number,
+            documents,
+            tally,
+            ..Default::default()
+        }
+    }
+}
+
+/// Where a reader of records stands: bytes of its input read (and their SHA-256 when
+/// tracked), lines read, records returned.
+#[derive(Debug, Clone)]
+pub struct Consumed {
+    pub bytes: u64,
+    pub hash: Option<sha2::Sha256>,
+    pub line: u64,
+    pub number: u64,
 }
 
 impl Records {
@@ -85,16 +121,56 @@ impl Records {
     }
 
     /// Each row of the CSV or TSV table at `path` (`-`: standard input), read whole and
-    /// checked as [`factop::data::parse_texts`] checks it.
-    pub fn table(path: &Path, opts: &TextTableOptions) -> Result<Records> {
+    /// checked as [`factop::data::parse_texts`] checks it; with `track`, the SHA-256 of
+    /// the whole table is its [`Records::consumed`] from the start.
+    pub fn table(path: &Path, opts: &TextTableOptions, track: bool) -> Result<Records> {
         let bytes = factop::data::read_bytes(path, MAX_DATA_FILE_BYTES)?;
         let rows = factop::data::parse_texts(path, &bytes, opts)?;
-        Ok(Records::new(
+        let mut records = Records::new(
             path,
             Source::Table {
                 rows: rows.into_iter(),
             },
-        ))
+        );
+        records.consumed = bytes.len() as u64;
+        if track {
+            use sha2::Digest;
+            records.hash = Some(sha2::Sha256::new_with_prefix(&bytes));
+        }
+        Ok(records)
+    }
+
+    /// Continue after `at`, which an earlier run of the same input reached: the reader
+    /// stands at `at.bytes` (a table skips its first `at.number` rows), lines and
+    /// records are numbered after `at`'s, and reading is tracked from `at.hash` on
+    /// (`None`: not tracked).
+    pub fn resume_at(mut self, at: Consumed) -> Records {
+        match &mut self.source {
+            Source::Lines { offset, .. } => *offset = at.bytes,
+            Source::Table { rows } => {
+                for _ in 0..at.number {
+                    rows.next();
+                }
+                self.number = at.number;
+                return self;
+            }
+            Source::Jsonl { .. } => {}
+        }
+        self.consumed = at.bytes;
+        self.hash = at.hash;
+        self.line = at.line;
+        self.number = at.number;
+        self
+    }
+
+    /// Where reading stands.
+    pub fn consumed(&self) -> Consumed {
+        Consumed {
+            bytes: self.consumed,
+            hash: self.hash.clone(),
+            line: self.line,
+            number: self.number,
+        }
     }
 
     fn new(path: &Path, source: Source) -> Records {
@@ -104,6 +180,8 @@ impl Records {
             buf: Vec::new(),
             line: 0,
             number: 0,
+            consumed: 0,
+            hash: None,
         }
     }
 
@@ -125,6 +203,10 @@ impl Records {
         match read_line_bounded(reader, &mut self.buf, MAX_LINE_BYTES) {
             Ok(Some(drained)) => {
                 self.line = line;
+                self.consumed += self.buf.len() as u64;
+                if let Some(hash) = &mut self.hash {
+                    sha2::Digest::update(hash, &self.buf);
+                }
                 Ok(Some(drained))
             }
             Ok(None) => Ok(None),

@@ -81,6 +81,12 @@ pub trait Format {
     }
     /// Finish the output and flush.
     fn finish(&mut self) -> Result<()>;
+    /// Hand everything written so far to the writer below and flush it, so that the
+    /// output holds every record written (for a checkpoint of `--resume`). Formats that
+    /// write whole documents (json, html, table, text) need not.
+    fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// An output error, naming the file written (`-` for standard output).

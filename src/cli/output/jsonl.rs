@@ -148,6 +148,10 @@ impl<W: Write> Format for Jsonl<W> {
     fn finish(&mut self) -> Result<()> {
         self.out.flush().map_err(io)
     }
+
+    fn flush(&mut self) -> Result<()> {
+        self.out.flush().map_err(io)
+    }
 }
 
 #[cfg(test)]

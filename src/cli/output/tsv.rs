@@ -118,4 +118,8 @@ impl<W: Write> Format for Tsv<W> {
     fn finish(&mut self) -> Result<()> {
         self.flush()
     }
+
+    fn flush(&mut self) -> Result<()> {
+        Tsv::flush(self)
+    }
 }
