@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::limits::MAX_LINE_BYTES;
 use crate::model::{Classifier, ScoreBuffers, SentenceResult};
+use crate::pipeline::segment::segment_iter;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -151,6 +152,15 @@ impl Batch {
     /// Segment and classify every line (sentence indices are set when written).
     fn classify(&mut self, model: &Classifier, opts: StreamOptions, buffers: &mut ScoreBuffers) {
         self.used = 0;
+        if model.has_encoder() {
+            // The accurate tier embeds the batch's sentences together.
+            let mut sentences = Vec::new();
+            for line in &self.lines {
+                let (text, _) = split_ending(&self.text[line.start..line.end]);
+                sentences.extend(segment_iter(text, model.language()).map(|s| s.text(text)));
+            }
+            model.prepare(&sentences);
+        }
         for line in &mut self.lines {
             let (text, _) = split_ending(&self.text[line.start..line.end]);
             model.classify_into(

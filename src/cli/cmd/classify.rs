@@ -722,6 +722,8 @@ fn score_batch(
             }
         } else {
             let mut buffers = ScoreBuffers::default();
+            let texts: Vec<&str> = members.iter().map(|&i| batch[i].text.as_str()).collect();
+            model.prepare(&texts);
             for &i in &members {
                 scored[i] = model.score(&batch[i].text, &mut buffers, job.explain_top);
             }

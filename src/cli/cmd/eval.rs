@@ -6,7 +6,7 @@ use crate::cli::safe::shown;
 use anyhow::Context;
 use factop::data::{self, Dataset, Record};
 use factop::eval::metrics::{self, Report};
-use factop::model::{Classifier, ScoreBuffers};
+use factop::model::Classifier;
 use factop::train::stratified_folds;
 use factop::train::CvReport;
 use factop::Label;
@@ -263,11 +263,8 @@ fn confident_mistakes(
 }
 
 fn probabilities(model: &Classifier, records: &[&Record]) -> Vec<f64> {
-    let mut buffers = ScoreBuffers::default();
-    records
-        .iter()
-        .map(|r| model.probability_with(&r.text, &mut buffers))
-        .collect()
+    let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
+    model.probabilities(&texts, 1)
 }
 
 fn print(args: &EvalArgs, text: &str) -> anyhow::Result<()> {

@@ -68,6 +68,10 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
         false
     }
 
+    /// Get ready to featurise `sentences` on this thread (the encoder block embeds
+    /// them together, which is faster than one by one); nothing by default.
+    fn prepare(&self, _sentences: &[&str]) {}
+
     /// Append this block's (column, value) pairs for one analysed sentence, columns
     /// numbered from `base`, in increasing order.
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>);
@@ -270,6 +274,14 @@ impl Featurizer {
         let mut analysis = self.analyzer.analysis(text, scratch, self.want_cues, ids);
         for (block, &base) in self.blocks.iter().zip(&self.offsets) {
             block.append(&mut analysis, base as u32, row);
+        }
+    }
+
+    /// Get ready to featurise `sentences` on this thread: each block may compute what
+    /// they need together (the rows are the same with or without this).
+    pub fn prepare(&self, sentences: &[&str]) {
+        for block in &self.blocks {
+            block.prepare(sentences);
         }
     }
 
