@@ -41,7 +41,7 @@ pub struct Network {
     shape: Shape,
     tokenizer: Tokenizer,
     /// Word embeddings, still 4-bit: `vocab` rows of `hidden / QK` blocks.
-    words: Vec<u8>,
+    words: super::packed::Stored<u8>,
     positions: Vec<f32>,
     token_type: Vec<f32>,
     embed_norm: (Vec<f32>, Vec<f32>),
@@ -120,7 +120,7 @@ impl Network {
         Ok(Network {
             shape: s,
             tokenizer,
-            words,
+            words: words.into(),
             positions: vec("emb.pos", s.positions * h)?,
             token_type,
             embed_norm: (vec("emb.ln.w", h)?, vec("emb.ln.b", h)?),
@@ -617,6 +617,135 @@ fn gelu_table() -> Vec<f32> {
             (0.5 * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
         })
         .collect()
+}
+
+// The packed weight cache (`super::packed`): the network as `Network::new` builds it.
+impl Network {
+    /// Write the network as [`Network::new`] built it, for the packed cache. A field
+    /// added to `Network` or `Layer` goes here and in `from_parts` (the cache's
+    /// fingerprint covers this file, so caches written by other code are rebuilt).
+    pub(crate) fn write_parts<W: std::io::Write>(
+        &self,
+        out: &mut super::packed::Writer<W>,
+    ) -> std::io::Result<()> {
+        let s = &self.shape;
+        let dims = [
+            s.hidden,
+            s.layers,
+            s.heads,
+            s.ff,
+            s.vocab,
+            s.positions,
+            s.token_types,
+        ];
+        out.u64s(&dims.map(|d| d as u64))?;
+        out.f32s(&[s.eps])?;
+        self.tokenizer.write_parts(out)?;
+        out.bytes(&self.words)?;
+        out.f32s(&self.positions)?;
+        out.f32s(&self.token_type)?;
+        out.f32s(&self.embed_norm.0)?;
+        out.f32s(&self.embed_norm.1)?;
+        for l in &self.layers {
+            for m in [&l.q, &l.k, &l.v, &l.attn_out, &l.ff_in, &l.ff_out] {
+                m.write_parts(out)?;
+            }
+            for v in [&l.attn_norm.0, &l.attn_norm.1, &l.out_norm.0, &l.out_norm.1] {
+                out.f32s(v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The network `write_parts` wrote: the word embeddings and the tokenizer's tables
+    /// stay in the mapped cache, the rest is copied out; every size the forward pass
+    /// relies on is checked against the shape.
+    pub(crate) fn from_parts(r: &mut super::packed::Reader) -> Result<Self> {
+        let [hidden, layers, heads, ff, vocab, positions, token_types] = r.usizes::<7>()?;
+        let eps = *r.f32s()?.first().ok_or_else(|| r.bad("shape"))?;
+        let s = Shape {
+            hidden,
+            layers,
+            heads,
+            ff,
+            vocab,
+            positions,
+            token_types,
+            eps,
+        };
+        let (h, bad) = (hidden, |what: &str| r.bad(what));
+        if h == 0
+            || heads == 0
+            || !h.is_multiple_of(heads)
+            || !h.is_multiple_of(QK)
+            || ff == 0
+            || !ff.is_multiple_of(QK)
+            || layers == 0
+            || layers > 256
+            || vocab == 0
+            || positions < 3
+            || !(eps.is_finite() && eps > 0.0)
+        {
+            return Err(bad("shape"));
+        }
+        let tokenizer = Tokenizer::from_parts(r)?;
+        let words = r.bytes()?;
+        let vector = |r: &mut super::packed::Reader, n: usize| -> Result<Vec<f32>> {
+            let v = r.f32s()?;
+            if v.len() != n {
+                return Err(r.bad("a vector's length"));
+            }
+            Ok(v.to_vec())
+        };
+        let positions_table = vector(r, positions.checked_mul(h).ok_or_else(|| r.bad("shape"))?)?;
+        let token_type = vector(r, h)?;
+        let embed_norm = (vector(r, h)?, vector(r, h)?);
+        let matrix = |r: &mut super::packed::Reader, rows: usize, cols: usize| {
+            let m = QMatrix::from_parts(r)?;
+            if (m.rows, m.cols) != (rows, cols) {
+                return Err(r.bad("a matrix's shape"));
+            }
+            Ok(m)
+        };
+        let mut all = Vec::with_capacity(layers);
+        for _ in 0..layers {
+            let (q, k, v, attn_out) = (
+                matrix(r, h, h)?,
+                matrix(r, h, h)?,
+                matrix(r, h, h)?,
+                matrix(r, h, h)?,
+            );
+            let (ff_in, ff_out) = (matrix(r, ff, h)?, matrix(r, h, ff)?);
+            all.push(Layer {
+                q,
+                k,
+                v,
+                attn_out,
+                ff_in,
+                ff_out,
+                attn_norm: (vector(r, h)?, vector(r, h)?),
+                out_norm: (vector(r, h)?, vector(r, h)?),
+            });
+        }
+        let row_bytes = h / QK * super::weights::Q4_BLOCK_BYTES;
+        if vocab.checked_mul(row_bytes) != Some(words.len())
+            || tokenizer.bos as usize >= vocab
+            || tokenizer.eos as usize >= vocab
+            || tokenizer.max_tokens() != MAX_WINDOWS.saturating_mul(positions - 2)
+        {
+            return Err(r.bad("word embeddings or tokenizer"));
+        }
+        Ok(Network {
+            shape: s,
+            tokenizer,
+            words,
+            positions: positions_table,
+            token_type,
+            embed_norm,
+            layers: all,
+            gelu: gelu_table(),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer;
 //! - `quant`: 4-bit × 8-bit matrix products (AVX2 when available);
 //! - `forward`: the transformer, pooling and windows for long texts;
+//! - `packed`: the network as loaded, cached beside the weights and mapped at later
+//!   loads;
 //! - [`store`]: where the weights live, installing them, and status.
 
 // The network's parts are the crate's own; the fuzz targets (and benchmarks that time
@@ -21,6 +23,11 @@ pub mod forward;
 #[cfg(not(feature = "internals"))]
 #[allow(unreachable_pub)]
 pub(crate) mod forward;
+#[cfg(feature = "internals")]
+pub mod packed;
+#[cfg(not(feature = "internals"))]
+#[allow(unreachable_pub)]
+pub(crate) mod packed;
 #[cfg(feature = "internals")]
 pub mod quant;
 #[cfg(not(feature = "internals"))]
@@ -92,15 +99,48 @@ pub struct Encoder {
     spec: &'static EncoderSpec,
     path: PathBuf,
     network: forward::Network,
+    /// Whether the network was mapped from the packed cache.
+    mapped: bool,
 }
 
 impl Encoder {
     /// Load the weights at `path`, which must be `spec`'s file: a regular file of its
     /// size (checked before anything is read, so a pipe or a device is refused rather
-    /// than read), with its pinned SHA-256 (checked again at every load, about 0.2 s,
-    /// since a file changed after installing would otherwise give wrong or non-finite
-    /// probabilities) and its shape.
+    /// than read). The network comes from the packed cache beside the weights
+    /// ([`packed`]: mapped, its CRC checked, in a few milliseconds) when that cache was
+    /// built from this very file; otherwise the weights are read and checked as by
+    /// [`Encoder::load_file_uncached`], and the cache is written for the next load
+    /// (when its folder cannot be written, factop carries on without it).
     pub fn load_file(spec: &'static EncoderSpec, path: &Path) -> Result<Self> {
+        let meta = Self::checked_metadata(spec, path)?;
+        let source = packed::SourceId::of(&meta);
+        let cache = packed::path_for(path);
+        if let Ok(network) = packed::load(spec, &cache, &source) {
+            return Ok(Encoder {
+                spec,
+                path: path.to_path_buf(),
+                network,
+                mapped: true,
+            });
+        }
+        let encoder = Self::load_source(spec, path, &meta)?;
+        // Without the cache a load is only slower: a folder that cannot be written, a
+        // full disk or a folder in the cache's place change nothing else.
+        let _ = packed::write(spec, &cache, &source, &encoder.network);
+        Ok(encoder)
+    }
+
+    /// Load the weights at `path` without the packed cache: the file is read whole and
+    /// its pinned SHA-256 checked (about 0.2 s; a file changed after installing would
+    /// otherwise give wrong or non-finite probabilities), then its shape, and the 4-bit
+    /// matrices are unpacked.
+    pub fn load_file_uncached(spec: &'static EncoderSpec, path: &Path) -> Result<Self> {
+        let meta = Self::checked_metadata(spec, path)?;
+        Self::load_source(spec, path, &meta)
+    }
+
+    /// The metadata of the weights at `path`, which must be a regular file.
+    fn checked_metadata(spec: &EncoderSpec, path: &Path) -> Result<std::fs::Metadata> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_file() {
             return Err(Error::model(
@@ -111,6 +151,14 @@ impl Encoder {
                 ),
             ));
         }
+        Ok(meta)
+    }
+
+    fn load_source(
+        spec: &'static EncoderSpec,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Result<Self> {
         let bytes = if meta.len() == spec.bytes {
             use std::io::Read as _;
             let mut bytes = Vec::with_capacity(spec.bytes as usize);
@@ -156,6 +204,7 @@ impl Encoder {
             spec,
             path: path.to_path_buf(),
             network,
+            mapped: false,
         })
     }
 
@@ -194,6 +243,12 @@ impl Encoder {
     /// Where its weights were read from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether this encoder was loaded from the packed cache beside its weights
+    /// (rather than from the weights themselves).
+    pub fn from_packed_cache(&self) -> bool {
+        self.mapped
     }
 
     /// Embedding size.

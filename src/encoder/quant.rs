@@ -551,6 +551,45 @@ mod x86 {
     );
 }
 
+// The packed weight cache (`super::packed`): a matrix as `QMatrix::new` builds it.
+impl QMatrix {
+    /// Write the matrix as [`QMatrix::new`] built it, for the packed cache. A field
+    /// added to `QMatrix` goes here and in `from_parts` (the cache's fingerprint covers
+    /// this file, so caches written by other code are rebuilt, never misread).
+    pub(crate) fn write_parts<W: std::io::Write>(
+        &self,
+        out: &mut super::packed::Writer<W>,
+    ) -> std::io::Result<()> {
+        out.u64s(&[self.rows as u64, self.cols as u64])?;
+        out.bytes(&self.w)?;
+        out.f32s(&self.scale)?;
+        out.f32s(&self.bias)
+    }
+
+    /// The matrix `write_parts` wrote, its sizes checked against each other (the
+    /// values were checked when the cache was written, and its checksum since).
+    pub(crate) fn from_parts(r: &mut super::packed::Reader) -> crate::error::Result<Self> {
+        let [rows, cols] = r.usizes::<2>()?;
+        let (w, scale, bias) = (r.bytes()?, r.f32s()?, r.f32s()?);
+        // Rows are stored in whole groups of LANES (padded).
+        let padded = rows.div_ceil(LANES).checked_mul(LANES);
+        if !cols.is_multiple_of(QK)
+            || padded.and_then(|p| p.checked_mul(cols)) != Some(w.len())
+            || scale.len() != w.len() / QK
+            || Some(bias.len()) != padded
+        {
+            return Err(r.bad("matrix sizes"));
+        }
+        Ok(QMatrix {
+            rows,
+            cols,
+            w: w.to_vec(),
+            scale: scale.to_vec(),
+            bias: bias.to_vec(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

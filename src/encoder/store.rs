@@ -111,6 +111,9 @@ pub fn install_into(home: &Path, spec: &'static EncoderSpec, source: &Path) -> R
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         crate::io::write_atomic(&dest, &weights)?;
     }
+    drop(weights);
+    // The packed cache, so that the first model that needs the encoder loads fast.
+    super::Encoder::load_file(spec, &dest)?;
     Ok(Installed {
         name: spec.name,
         path: dest,
@@ -159,6 +162,21 @@ pub struct Status {
     pub sha256: Option<String>,
     /// Whether that checksum is the pinned one.
     pub ok: bool,
+    /// The packed cache beside the weights (`e5-small-q4.packed`).
+    pub packed_path: PathBuf,
+    /// Whether a load would map it; `None` when the weights are not installed or damaged.
+    pub packed: Option<PackedState>,
+}
+
+/// The state of the packed weight cache, which loads map instead of reading, hashing
+/// and unpacking the weights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackedState {
+    /// Built from the installed weights, checksum right: loads use it.
+    Ready,
+    /// Loads cannot use it, for the reason given; the next load rebuilds it when the
+    /// folder can be written.
+    NotReady(String),
 }
 
 /// The state of `spec` in the cache (reads and hashes the weights when present).
@@ -166,11 +184,26 @@ pub fn status(spec: &'static EncoderSpec) -> Result<Status> {
     let path = installed_path(spec)?;
     let sha = read_regular(&path, spec.bytes)?.map(|b| hex(&Sha256::digest(&b)));
     let ok = sha.as_deref() == Some(spec.sha256);
+    let packed_path = super::packed::path_for(&path);
+    let packed = ok.then(|| match super::packed::state(spec, &path) {
+        Ok(()) => PackedState::Ready,
+        Err(
+            why @ (super::packed::Unusable::NotRegular | super::packed::Unusable::Unreadable(_)),
+        ) => PackedState::NotReady(why.to_string()),
+        Err(why) => match crate::io::check_output(&packed_path) {
+            Ok(()) => PackedState::NotReady(why.to_string()),
+            Err(e) => PackedState::NotReady(format!(
+                "{why}, but it cannot be written ({e}): every load reads and hashes the weights"
+            )),
+        },
+    });
     Ok(Status {
         name: spec.name,
+        packed_path,
         path,
         sha256: sha,
         ok,
+        packed,
     })
 }
 

@@ -21,19 +21,30 @@
 //! reference engine's first ones, except that when such a run comes before the cap
 //! is reached, the ids from that run on are those of its parts.
 
+use super::packed::Stored;
 use super::weights::TokenizerTables;
 use rustc_hash::FxHashMap;
 use std::ops::ControlFlow;
 
 const METASPACE: char = '\u{2581}';
 
-/// A loaded tokenizer.
+/// A loaded tokenizer. Its tables are flat (piece texts one after another, a hash
+/// table of ids), so that the packed weight cache holds them as they are and a load
+/// maps them instead of building them.
 #[derive(Debug)]
 pub struct Tokenizer {
-    pieces: Vec<Vec<u8>>,
-    scores: Vec<f32>,
-    lookup: FxHashMap<Vec<u8>, u32>,
-    normalisation: FxHashMap<char, String>,
+    /// The pieces' bytes, one after another.
+    text: Stored<u8>,
+    /// Piece `i` is `text[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Stored<u32>,
+    scores: Stored<f32>,
+    /// Open addressing by [`piece_hash`], probed linearly: each slot is 0 (empty) or
+    /// 1 + the id of the first piece with its bytes; a power of two of slots, at most
+    /// half of them used.
+    slots: Stored<u32>,
+    /// Per-character normalisation: the character's replacement in `norm_text`.
+    normalisation: FxHashMap<char, (u32, u32)>,
+    norm_text: String,
     unk: u32,
     unk_score: f32,
     max_piece_bytes: usize,
@@ -48,6 +59,27 @@ pub struct Tokenizer {
     pub bos: u32,
     /// `</s>`.
     pub eos: u32,
+}
+
+/// The hash of a piece's bytes for the look-up table. It is factop's own (not a
+/// library's, whose values may change between versions) because the table is stored
+/// in the packed cache.
+fn piece_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut a = [0u8; 8];
+        a[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
 /// Reusable buffers for [`Tokenizer::encode_into`].
@@ -80,22 +112,43 @@ impl Tokenizer {
     /// Build the tokenizer from the file's tables; it gives at most `max_tokens` ids
     /// for any text (at least 1).
     pub fn new(t: TokenizerTables, max_tokens: usize) -> Self {
-        let mut lookup = FxHashMap::default();
+        let mut text = Vec::with_capacity(t.pieces.iter().map(Vec::len).sum());
+        let mut ends = Vec::with_capacity(t.pieces.len());
+        for p in &t.pieces {
+            text.extend_from_slice(p);
+            ends.push(text.len() as u32);
+        }
+        let n_slots = (2 * t.pieces.len()).next_power_of_two().max(2);
+        let mut slots = vec![0u32; n_slots];
+        let mask = n_slots - 1;
         for (i, p) in t.pieces.iter().enumerate() {
-            if !p.is_empty() {
-                // The first piece with given bytes wins, as in the reference.
-                lookup.entry(p.clone()).or_insert(i as u32);
+            if p.is_empty() {
+                continue;
+            }
+            let mut at = piece_hash(p) as usize & mask;
+            loop {
+                match slots[at] {
+                    0 => {
+                        slots[at] = i as u32 + 1;
+                        break;
+                    }
+                    // The first piece with given bytes wins, as in the reference.
+                    s if t.pieces[s as usize - 1] == *p => break,
+                    _ => at = (at + 1) & mask,
+                }
             }
         }
-        let normalisation = t
-            .normalisation
-            .iter()
-            .filter_map(|(cp, out)| {
-                let c = char::from_u32(*cp)?;
-                let s: String = out.iter().filter_map(|&o| char::from_u32(o)).collect();
-                Some((c, s))
-            })
-            .collect();
+        let mut norm_chars = Vec::with_capacity(t.normalisation.len());
+        let mut norm_ends = Vec::with_capacity(t.normalisation.len());
+        let mut norm_text = String::new();
+        for (cp, out) in &t.normalisation {
+            if char::from_u32(*cp).is_some() {
+                norm_text.extend(out.iter().filter_map(|&o| char::from_u32(o)));
+                norm_chars.push(*cp);
+                norm_ends.push(norm_text.len() as u32);
+            }
+        }
+        let normalisation = normalisation_map(&norm_chars, &norm_ends);
         let min = t.scores.iter().copied().fold(f32::INFINITY, f32::min);
         let max_piece_bytes = t.pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
         // Every id covers at most this many characters (`<unk>` covers one), so a run
@@ -118,8 +171,12 @@ impl Tokenizer {
             !cs.as_str().contains(meta.as_str())
         });
         Tokenizer {
-            lookup,
+            text: text.into(),
+            ends: ends.into(),
+            scores: t.scores.into(),
+            slots: slots.into(),
             normalisation,
+            norm_text,
             unk: t.unk,
             unk_score: if min.is_finite() { min - 10.0 } else { -10.0 },
             max_piece_bytes,
@@ -128,8 +185,20 @@ impl Tokenizer {
             split_words,
             bos: t.bos,
             eos: t.eos,
-            pieces: t.pieces,
-            scores: t.scores,
+        }
+    }
+
+    /// The id of the first piece whose bytes are `b`.
+    #[inline]
+    fn find(&self, b: &[u8]) -> Option<u32> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = piece_hash(b) as usize & mask;
+        loop {
+            let id = self.slots.get(at).copied().unwrap_or(0).checked_sub(1)?;
+            if self.piece(id) == b {
+                return Some(id);
+            }
+            at = (at + 1) & mask;
         }
     }
 
@@ -148,7 +217,13 @@ impl Tokenizer {
 
     /// The bytes of piece `id` (empty when out of range).
     pub fn piece(&self, id: u32) -> &[u8] {
-        self.pieces.get(id as usize).map_or(&[], |p| p.as_slice())
+        let id = id as usize;
+        let start = match id.checked_sub(1) {
+            None => 0,
+            Some(i) => self.ends.get(i).map_or(usize::MAX, |&e| e as usize),
+        };
+        let end = self.ends.get(id).map_or(0, |&e| e as usize);
+        self.text.get(start..end).unwrap_or(&[])
     }
 
     /// The content ids of `text` (no `<s>`/`</s>`), appended to `ids` (cleared first):
@@ -190,7 +265,8 @@ impl Tokenizer {
                 words.buf.work.input_chars += 1;
             }
             match self.normalisation.get(&c) {
-                Some(s) => {
+                Some(&(from, to)) => {
+                    let s = self.norm_text.get(from as usize..to as usize).unwrap_or("");
                     for o in s.chars() {
                         if words.push(o).is_break() {
                             break 'read;
@@ -233,9 +309,14 @@ impl Tokenizer {
                 if len > self.max_piece_bytes {
                     break;
                 }
-                if let Some(&id) = self.lookup.get(&bytes[from..starts[e]]) {
+                if let Some(id) = self.find(&bytes[from..starts[e]]) {
                     if id != self.unk {
-                        let s = here + self.scores[id as usize];
+                        let s = here
+                            + self
+                                .scores
+                                .get(id as usize)
+                                .copied()
+                                .unwrap_or(f32::NEG_INFINITY);
                         if s > buf.best[e] {
                             buf.best[e] = s;
                             buf.back[e] = (id, i);
@@ -263,6 +344,110 @@ impl Tokenizer {
 
 /// The normalised text of one call to [`Tokenizer::encode_chars`], cut into words as it
 /// comes and segmented word by word.
+/// The look-up from a character to its replacement's place in the normalised text.
+fn normalisation_map(chars: &[u32], ends: &[u32]) -> FxHashMap<char, (u32, u32)> {
+    let mut map = FxHashMap::default();
+    map.reserve(chars.len());
+    let mut from = 0;
+    for (&cp, &end) in chars.iter().zip(ends) {
+        if let Some(c) = char::from_u32(cp) {
+            map.insert(c, (from, end));
+        }
+        from = end;
+    }
+    map
+}
+
+// The packed weight cache (`super::packed`): the tokenizer as `Tokenizer::new` builds it.
+impl Tokenizer {
+    /// Write the tables, for the packed cache. A field added to `Tokenizer` goes here
+    /// and in `from_parts`.
+    pub(crate) fn write_parts<W: std::io::Write>(
+        &self,
+        out: &mut super::packed::Writer<W>,
+    ) -> std::io::Result<()> {
+        out.u64s(&[
+            self.unk as u64,
+            self.bos as u64,
+            self.eos as u64,
+            self.max_piece_bytes as u64,
+            self.max_tokens as u64,
+            self.max_run_chars as u64,
+            self.split_words as u64,
+        ])?;
+        out.f32s(&[self.unk_score])?;
+        out.bytes(&self.text)?;
+        out.u32s(&self.ends)?;
+        out.f32s(&self.scores)?;
+        out.u32s(&self.slots)?;
+        let mut entries: Vec<(char, (u32, u32))> =
+            self.normalisation.iter().map(|(&c, &r)| (c, r)).collect();
+        entries.sort_unstable_by_key(|e| e.1);
+        let chars: Vec<u32> = entries.iter().map(|e| e.0 as u32).collect();
+        let ends: Vec<u32> = entries.iter().map(|e| e.1 .1).collect();
+        out.u32s(&chars)?;
+        out.u32s(&ends)?;
+        out.bytes(self.norm_text.as_bytes())
+    }
+
+    /// The tokenizer `write_parts` wrote, its tables mapped, with every bound that a
+    /// look-up relies on checked.
+    pub(crate) fn from_parts(r: &mut super::packed::Reader) -> crate::error::Result<Self> {
+        let [unk, bos, eos, max_piece_bytes, max_tokens, max_run_chars, split_words] =
+            r.usizes::<7>()?;
+        let unk_score = *r.f32s()?.first().ok_or_else(|| r.bad("tokenizer"))?;
+        let text = r.bytes()?;
+        let ends = r.u32s()?;
+        let scores = r.f32s()?;
+        let slots = r.u32s()?;
+        let chars = r.u32s()?;
+        let norm_ends = r.u32s()?;
+        let norm_text =
+            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| r.bad("normalisation text"))?;
+        let n = ends.len();
+        let id = |v: usize| u32::try_from(v).ok().filter(|&v| (v as usize) < n);
+        let ordered = ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.last().is_none_or(|&e| e as usize == text.len());
+        let norm_ok = chars.len() == norm_ends.len()
+            && norm_ends.windows(2).all(|w| w[0] <= w[1])
+            && norm_ends
+                .iter()
+                .all(|&e| norm_text.is_char_boundary(e as usize))
+            && chars.iter().all(|&c| char::from_u32(c).is_some());
+        let (Some(unk), Some(bos), Some(eos)) = (id(unk), id(bos), id(eos)) else {
+            return Err(r.bad("tokenizer ids"));
+        };
+        if !ordered
+            || !norm_ok
+            || scores.len() != n
+            || !slots.len().is_power_of_two()
+            || !slots.contains(&0)
+            || slots.iter().any(|&s| s as usize > n)
+            || !unk_score.is_finite()
+            || scores.iter().any(|s| !s.is_finite())
+            || max_tokens == 0
+        {
+            return Err(r.bad("tokenizer tables"));
+        }
+        Ok(Tokenizer {
+            normalisation: normalisation_map(&chars, &norm_ends),
+            norm_text,
+            text,
+            ends,
+            scores,
+            slots,
+            unk,
+            unk_score,
+            max_piece_bytes,
+            max_tokens,
+            max_run_chars,
+            split_words: split_words != 0,
+            bos,
+            eos,
+        })
+    }
+}
+
 struct Words<'a, 't> {
     tok: &'t Tokenizer,
     /// The word being read: a metaspace and what follows it up to the next one.
@@ -420,6 +605,31 @@ mod tests {
         ids.iter()
             .map(|&i| String::from_utf8_lossy(tok.piece(i)).into_owned())
             .collect()
+    }
+
+    /// The tokenizer read back from the packed cache gives the same ids and pieces.
+    #[test]
+    fn the_packed_tables_give_the_same_ids() {
+        let tok = tokenizer(40);
+        let back =
+            crate::encoder::packed::round_trip(|w| tok.write_parts(w), Tokenizer::from_parts);
+        assert_eq!(
+            (back.bos, back.eos, back.max_tokens(), back.max_run_chars()),
+            (tok.bos, tok.eos, tok.max_tokens(), tok.max_run_chars())
+        );
+        for text in [
+            "aaaa  ab\u{a0}b\u{ad}a",
+            "",
+            "\u{fdfa}\u{3300}\u{1d400} z\u{301}",
+        ] {
+            let (a, b) = (encode(&tok, text).0, encode(&back, text).0);
+            assert_eq!(a, b, "{text:?}");
+            assert_eq!(pieces(&tok, &a), pieces(&back, &b));
+        }
+        for (id, p) in tables().pieces.iter().enumerate() {
+            assert_eq!(back.piece(id as u32), p.as_slice());
+        }
+        assert_eq!(back.piece(u32::MAX), b"");
     }
 
     #[test]

@@ -45,6 +45,21 @@ pub fn run(cmd: EncoderCommand) -> anyhow::Result<()> {
                 writeln!(out, "{}: {state}", spec.name).map_err(factop::io::output_error)?;
                 writeln!(out, "  file: {}", shown(&st.path.display().to_string()))
                     .map_err(factop::io::output_error)?;
+                if let Some(packed) = &st.packed {
+                    let state = match packed {
+                        store::PackedState::Ready => {
+                            "ready: loads map it instead of reading, hashing and unpacking the weights"
+                                .to_string()
+                        }
+                        store::PackedState::NotReady(why) => why.clone(),
+                    };
+                    writeln!(
+                        out,
+                        "  packed: {}, {state}",
+                        shown(&st.packed_path.display().to_string())
+                    )
+                    .map_err(factop::io::output_error)?;
+                }
                 writeln!(out, "  what: {}", spec.about).map_err(factop::io::output_error)?;
                 writeln!(
                     out,
