@@ -105,6 +105,26 @@ fn bench_encoder(c: &mut Criterion) {
     group.bench_function("embed_sentence", |b| {
         b.iter(|| encoder.embed(black_box(SENTENCE), &mut buffers, &mut out))
     });
+    // The demo article's sentences one by one against all of them in one batch
+    // (several sentences per pass through the network).
+    let sentences: Vec<String> = model
+        .classify_document(&doc, None)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    let sentences: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let mut all = vec![0f32; encoder.dim() * sentences.len()];
+    group.throughput(Throughput::Elements(sentences.len() as u64));
+    group.bench_function("article_sentences_one_by_one", |b| {
+        b.iter(|| {
+            for (s, o) in sentences.iter().zip(all.chunks_exact_mut(encoder.dim())) {
+                encoder.embed(black_box(s), &mut buffers, o);
+            }
+        })
+    });
+    group.bench_function("article_sentences_batched", |b| {
+        b.iter(|| encoder.embed_batch(black_box(&sentences), &mut buffers, &mut all))
+    });
     group.throughput(Throughput::Bytes(doc.len() as u64));
     group.bench_function("en_e5_document", |b| {
         b.iter(|| model.classify_document(black_box(&doc), None))
