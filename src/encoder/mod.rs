@@ -12,8 +12,10 @@
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer;
 //! - `quant`: 4-bit × 8-bit matrix products (AVX2 when available);
 //! - `forward`: the transformer, pooling and windows for long texts;
-//! - [`store`]: where the weights live, installing them, and status.
+//! - [`store`]: where the weights live, installing them, and status;
+//! - [`cache`]: training's embeddings kept on disk between runs.
 
+pub mod cache;
 // The network's parts are the crate's own; the fuzz targets (and benchmarks that time
 // a kernel) reach them with the `internals` feature.
 #[cfg(feature = "internals")]
