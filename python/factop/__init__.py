@@ -211,7 +211,10 @@ def train(
     line's training flags with ``_`` for ``-`` (see :data:`TRAIN_FLAGS`):
     ``name="factop-en"``, ``alpha=1.5``, ``ngram_max=2``, ``cues="none"``,
     ``cue_groups=["quotation"]``, ``balance="oversample"``, ``fixed_threshold=0.5``,
-    ``seed=42``, ... ; a flag set to None keeps its default.
+    ``seed=42``, ... ; a flag set to None keeps its default. With an encoder,
+    ``embedding_cache`` names the folder where the training sentences' embeddings are
+    kept for later trainings (``"none"``: no cache; default: ``embeddings/`` in the
+    encoder's cache folder); it changes no number of the model.
 
     Rows whose text is empty are skipped, as in a file. The model equals the one
     ``factop train`` writes in every field but ``training.data``, the record of where

@@ -91,6 +91,7 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
         threshold_folds: Optional[int] = None,
         seed: Optional[int] = None,
         encoder_scale: Optional[float] = None,
+        embedding_cache: Optional[str] = None,
         label_map: Optional[Mapping[Any, str]] = None,
         threads: Optional[int] = None,
     ) -> None:
@@ -114,6 +115,7 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
         self.threshold_folds = threshold_folds
         self.seed = seed
         self.encoder_scale = encoder_scale
+        self.embedding_cache = embedding_cache
         self.label_map = label_map
         self.threads = threads
 

@@ -115,6 +115,20 @@ def test_an_accurate_model_trained_from_python_equals_factop_train(cli, encoder_
     assert _without_provenance(python.to_json()) == _without_provenance(out.read_text())
 
 
+def test_an_accurate_training_through_the_embedding_cache_gives_the_same_model(encoder_installed, tmp_path):
+    _, texts, labels = read_rows(data_file("en", "train"))
+    texts, labels = texts[:60], labels[:60]
+    flags = dict(encoder="e5-small", encoder_scale=0.1, threshold_folds=3)
+    cache = tmp_path / "cache"
+    cold = factop.train(texts, labels, embedding_cache=str(cache), **flags)
+    assert len(list(cache.glob("e5-small-*/*.emb"))) == 1
+    warm = factop.train(texts, labels, embedding_cache=cache, **flags)
+    none = factop.train(texts, labels, embedding_cache="none", **flags)
+    assert cold.to_json() == warm.to_json() == none.to_json()
+    with pytest.raises(factop.FactopError, match="only with --encoder"):
+        factop.train(texts, labels, embedding_cache="none")
+
+
 def test_evaluate_reports_what_eval_prints(cli):
     path = data_file("it", "dev_test")
     _, texts, labels = read_rows(path)

@@ -5,6 +5,7 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factop::data::{DataOptions, Delimiter, LabelMap};
+use factop::encoder::cache::EmbeddingCache;
 use factop::encoder::EncoderSpec;
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
@@ -363,6 +364,12 @@ pub struct TuningArgs {
     /// on the training data from 0.025, 0.05, 0.1, 0.2, 0.4).
     #[arg(long, value_name = "S", requires = "encoder")]
     pub encoder_scale: Option<f64>,
+    /// Keep the training sentences' embeddings in this folder and reuse them in later
+    /// trainings (none: no cache; default: embeddings/ in the encoder's cache folder,
+    /// $FACTOP_HOME, else $XDG_CACHE_HOME/factop, else ~/.cache/factop). About 1.5 KiB
+    /// per distinct sentence; the model is the same with or without it.
+    #[arg(long, value_name = "DIR|none", requires = "encoder")]
+    pub embedding_cache: Option<PathBuf>,
 }
 
 impl TuningArgs {
@@ -398,6 +405,12 @@ impl TuningArgs {
             seed: self.seed,
             encoder: self.encoder.as_deref().and_then(EncoderSpec::find),
             encoder_scale: self.encoder_scale,
+            embedding_cache: match &self.embedding_cache {
+                None => EmbeddingCache::Default,
+                Some(p) if p.as_os_str() == "none" => EmbeddingCache::Off,
+                Some(p) if p.as_os_str().is_empty() => EmbeddingCache::parse("")?,
+                Some(p) => EmbeddingCache::At(p.clone()),
+            },
         }
         .params()
     }

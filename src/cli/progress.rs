@@ -551,3 +551,10 @@ mod tests {
         assert_eq!(duration(7380.0), "2h 03m");
     }
 }
+
+/// A sink for the library's one-line notes (training's embedding cache) that prints
+/// each on standard error, control characters made visible, without breaking `bar`.
+pub fn notes(bar: &ProgressBar) -> impl Fn(&str) + Send + Sync + 'static {
+    let bar = bar.clone();
+    move |m: &str| bar.suspend(|| note!("{}", crate::cli::safe::shown(m)))
+}

@@ -10,12 +10,16 @@
 //!
 //! - `weights`: the packed file's layout, read with every bound checked;
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer;
-//! - `quant`: 4-bit × 8-bit matrix products (AVX2 when available);
-//! - `forward`: the transformer, pooling and windows for long texts;
+//! - `quant`: 4-bit × 8-bit matrix products (AVX-512 VNNI, AVX-VNNI or AVX2 when
+//!   available, the same floats as plain Rust);
+//! - `forward`: the transformer over batches of windows, pooling, windows for long
+//!   texts;
 //! - `packed`: the network as loaded, cached beside the weights and mapped at later
 //!   loads;
-//! - [`store`]: where the weights live, installing them, and status.
+//! - [`store`]: where the weights live, installing them, and status;
+//! - [`cache`]: training's embeddings kept on disk between runs.
 
+pub mod cache;
 // The network's parts are the crate's own; the fuzz targets (and benchmarks that time
 // a kernel) reach them with the `internals` feature.
 #[cfg(feature = "internals")]

@@ -5,6 +5,7 @@
 //! [`TrainFlags::set`]. Both therefore train the same model from the same rows and
 //! flags.
 
+use crate::encoder::cache::EmbeddingCache;
 use crate::encoder::EncoderSpec;
 use crate::error::{Error, Result};
 use crate::language::Language;
@@ -13,7 +14,7 @@ use crate::pipeline::cues::{self, CueGroup};
 use crate::train::{Balance, EncoderTraining, Solver, TrainParams};
 
 /// Every training flag, by its name with `_` for `-` (`ngram_max` is `--ngram-max`).
-pub const FLAG_NAMES: [&str; 20] = [
+pub const FLAG_NAMES: [&str; 21] = [
     "name",
     "language",
     "alpha",
@@ -34,6 +35,7 @@ pub const FLAG_NAMES: [&str; 20] = [
     "seed",
     "encoder",
     "encoder_scale",
+    "embedding_cache",
 ];
 
 /// The training flags of `factop train`, each with the command line's default.
@@ -79,6 +81,9 @@ pub struct TrainFlags {
     pub encoder: Option<&'static EncoderSpec>,
     /// `--encoder-scale`. Default: none (chosen by cross-validation).
     pub encoder_scale: Option<f64>,
+    /// `--embedding-cache DIR|none`. Default: the per-user cache folder's
+    /// `embeddings/`.
+    pub embedding_cache: EmbeddingCache,
 }
 
 impl Default for TrainFlags {
@@ -106,6 +111,7 @@ impl Default for TrainFlags {
             seed: p.seed,
             encoder: None,
             encoder_scale: None,
+            embedding_cache: EmbeddingCache::Default,
         }
     }
 }
@@ -193,6 +199,7 @@ impl TrainFlags {
                 })?)
             }
             "encoder_scale" => self.encoder_scale = Some(number(f, value)?),
+            "embedding_cache" => self.embedding_cache = EmbeddingCache::parse(value)?,
             _ => {
                 return Err(Error::Param(format!(
                     "{:?} is not a training flag (they are: {})",
@@ -205,11 +212,17 @@ impl TrainFlags {
     }
 
     /// The training parameters these flags ask for (unchecked: call
-    /// [`TrainParams::check`]). `encoder_scale` without `encoder` is refused.
+    /// [`TrainParams::check`]). `encoder_scale` or `embedding_cache` without `encoder`
+    /// is refused.
     pub fn params(&self) -> Result<TrainParams> {
         if self.encoder_scale.is_some() && self.encoder.is_none() {
             return Err(Error::Param(
                 "--encoder-scale applies only with --encoder".into(),
+            ));
+        }
+        if self.embedding_cache != EmbeddingCache::Default && self.encoder.is_none() {
+            return Err(Error::Param(
+                "--embedding-cache applies only with --encoder".into(),
             ));
         }
         let requested = if !self.cue_groups.is_empty() {
@@ -243,6 +256,7 @@ impl TrainFlags {
                 scale: self.encoder_scale,
             }),
             solver: self.solver,
+            embedding_cache: self.embedding_cache.clone(),
         })
     }
 }
@@ -278,6 +292,7 @@ mod tests {
             ("fixed_threshold", "0.4"),
             ("encoder", "e5-small"),
             ("encoder_scale", "0.05"),
+            ("embedding_cache", "cache/dir"),
         ] {
             f.set(flag, value).unwrap();
         }
@@ -293,6 +308,7 @@ mod tests {
         assert_eq!(p.balance, Balance::Oversample);
         assert_eq!(p.threshold, Some(0.4));
         assert_eq!(p.encoder.unwrap().scale, Some(0.05));
+        assert_eq!(p.embedding_cache, EmbeddingCache::At("cache/dir".into()));
         f.set("cues", "none").unwrap();
         f.cue_groups.clear();
         assert!(f.params().unwrap().features.cue_groups.is_empty());
@@ -312,6 +328,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("only with --encoder"));
+        f.encoder_scale = None;
+        f.set("embedding_cache", "none").unwrap();
+        assert_eq!(f.embedding_cache, EmbeddingCache::Off);
+        assert!(f
+            .params()
+            .unwrap_err()
+            .to_string()
+            .contains("--embedding-cache applies only with --encoder"));
+        assert!(e(f.set("embedding_cache", "")).contains("needs a folder, or none"));
         assert_eq!(
             FLAG_NAMES.len(),
             FLAG_NAMES

@@ -411,7 +411,13 @@ impl CheckedParams {
         let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut p = self.clone();
-        p.embedder = Some(Arc::new(Embedder::remembering(encoder, &texts, threads)));
+        p.embedder = Some(Arc::new(Embedder::remembering(
+            encoder,
+            &texts,
+            threads,
+            &self.embedding_cache,
+            &mut |m| self.notes.send(&m),
+        )));
         Ok(std::borrow::Cow::Owned(p))
     }
 

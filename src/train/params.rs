@@ -2,6 +2,7 @@
 //! [`CheckedParams`] that [`TrainParams::check`] returns once every value is in range.
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
+use crate::encoder::cache::EmbeddingCache;
 use crate::encoder::{Encoder, EncoderSpec};
 use crate::error::{Error, Result};
 use crate::limits::{
@@ -125,6 +126,10 @@ pub struct TrainParams {
     pub encoder: Option<EncoderTraining>,
     /// The optimiser implementation. Default: [`Solver::Auto`].
     pub solver: Solver,
+    /// Where the accurate tier keeps its training sentences' embeddings between runs
+    /// (it changes no number of the model). Default: [`EmbeddingCache::Default`], the
+    /// per-user cache folder.
+    pub embedding_cache: EmbeddingCache,
 }
 
 /// How the encoder block of an accurate-tier model is trained.
@@ -154,6 +159,7 @@ impl Default for TrainParams {
             seed: 42,
             encoder: None,
             solver: Solver::Auto,
+            embedding_cache: EmbeddingCache::Default,
         }
     }
 }
@@ -244,6 +250,7 @@ impl TrainParams {
         Ok(CheckedParams {
             params: self.clone(),
             embedder: None,
+            notes: Notes::default(),
         })
     }
 }
@@ -264,6 +271,34 @@ pub struct CheckedParams {
     params: TrainParams,
     /// The training sentences' embeddings, once computed (accurate tier).
     pub(crate) embedder: Option<Arc<Embedder>>,
+    /// Where training's notes go.
+    pub(crate) notes: Notes,
+}
+
+/// Where training sends its one-line notes (how many sentences the embedding cache
+/// supplied, and any problem with the cache). Default: nowhere.
+#[derive(Clone, Default)]
+pub(crate) struct Notes(Option<Arc<NoteFn>>);
+
+type NoteFn = dyn Fn(&str) + Send + Sync;
+
+impl Notes {
+    /// Send one note.
+    pub(crate) fn send(&self, note: &str) {
+        if let Some(f) = &self.0 {
+            f(note);
+        }
+    }
+}
+
+impl std::fmt::Debug for Notes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Notes(on)"
+        } else {
+            "Notes(off)"
+        })
+    }
 }
 
 impl PartialEq for CheckedParams {
@@ -276,6 +311,15 @@ impl CheckedParams {
     /// The parameters.
     pub fn params(&self) -> &TrainParams {
         &self.params
+    }
+
+    /// These parameters with training's one-line notes sent to `f` (the command line
+    /// prints them on standard error): how many sentences were embedded and how many
+    /// came from the embedding cache, and any problem with the cache. Without it they
+    /// are dropped.
+    pub fn with_notes(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.notes = Notes(Some(Arc::new(f)));
+        self
     }
 
     /// Set the solver (to resolve [`Solver::Auto`] for a training run).

@@ -462,6 +462,154 @@ fn accurate_training_is_deterministic() {
     assert_eq!(v["encoder"]["scale_search"].as_array().unwrap().len(), 5);
 }
 
+/// The embedding cache: a second training on the same sentences embeds none of them
+/// (the note on stderr says so), a training on more sentences embeds only the new ones,
+/// and every model equals, byte for byte, the one trained with `--embedding-cache none`.
+#[test]
+fn the_embedding_cache_changes_no_byte_of_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let tiny = std::fs::read_to_string(root().join("tests/fixtures/tiny.csv")).unwrap();
+    let part = dir.path().join("part.csv");
+    std::fs::write(
+        &part,
+        tiny.lines().take(13).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let train = |data: &Path, cache: &Path, out: &str| -> (Vec<u8>, String) {
+        let out = dir.path().join(out);
+        let st = factop_e5()
+            .args([
+                "train",
+                "--encoder",
+                "e5-small",
+                "--threshold-folds",
+                "2",
+                "--data",
+            ])
+            .arg(data)
+            .arg("--embedding-cache")
+            .arg(cache)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&st.stderr).into_owned();
+        assert!(st.status.success(), "{stderr}");
+        (std::fs::read(&out).unwrap(), stderr)
+    };
+    let full = root().join("tests/fixtures/tiny.csv");
+    let shown = cache.display().to_string();
+    let (none, stderr) = train(&full, Path::new("none"), "none.json");
+    assert!(
+        stderr.contains("embedded 22 of 22 sentences (no embedding cache)\n"),
+        "{stderr}"
+    );
+    assert!(!cache.exists());
+    let (_, stderr) = train(&part, &cache, "part.json");
+    assert!(
+        stderr.contains(&format!(
+            "embedded 12 of 12 sentences (0 from the embedding cache in {shown})\n"
+        )),
+        "{stderr}"
+    );
+    let (more, stderr) = train(&full, &cache, "more.json");
+    assert!(
+        stderr.contains(&format!(
+            "embedded 10 of 22 sentences (12 from the embedding cache in {shown})\n"
+        )),
+        "{stderr}"
+    );
+    let (warm, stderr) = train(&full, &cache, "warm.json");
+    assert!(
+        stderr.contains(&format!(
+            "embedded 0 of 22 sentences (22 from the embedding cache in {shown})\n"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(more, none);
+    assert_eq!(warm, none);
+    // One folder for the encoder and its computation, two shards of 1,568-byte entries.
+    let folders: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1);
+    let name = folders[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("e5-small-1571fc982750-"), "{name}");
+    let mut sizes: Vec<u64> = std::fs::read_dir(&folders[0])
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .collect();
+    sizes.sort();
+    let fixed = 8 + 4 + 4 + 32 + 32 + 1 + 8 + 8 + 32;
+    assert_eq!(sizes, [fixed + 10 * 1568, fixed + 12 * 1568]);
+    // eval --cv trains through the same path, and finds everything in the cache.
+    let st = factop_e5()
+        .args([
+            "eval",
+            "--cv",
+            "2",
+            "--encoder",
+            "e5-small",
+            "--threshold-folds",
+            "2",
+            "--data",
+        ])
+        .arg(&full)
+        .arg("--embedding-cache")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&st.stderr);
+    assert!(st.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("embedded 0 of 22 sentences (22 from"),
+        "{stderr}"
+    );
+    // A damaged shard: one note, removed, its sentences embedded again, same model.
+    let shard = std::fs::read_dir(&folders[0])
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&shard).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x20;
+    std::fs::write(&shard, bytes).unwrap();
+    let (healed, stderr) = train(&full, &cache, "healed.json");
+    assert_eq!(healed, none);
+    assert!(
+        stderr.contains("is damaged (its checksum does not match) and was removed; its sentences are embedded again"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("embedded 0 of 22"), "{stderr}");
+}
+
+/// `--embedding-cache` belongs to the accurate tier.
+#[test]
+fn embedding_cache_needs_an_encoder() {
+    let out = factop()
+        .args([
+            "train",
+            "--data",
+            "tests/fixtures/tiny.csv",
+            "-o",
+            "-",
+            "--embedding-cache",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--encoder"));
+}
+
 /// Weights changed after they were installed: one flipped byte in the cached file makes
 /// every accurate model refuse to load (exit 2, naming the file), never print a
 /// probability computed from them.

@@ -69,6 +69,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
             }
         }
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
+        let params = params.with_notes(crate::cli::progress::notes(&bar));
         let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();
         if let Some(path) = &args.predictions {

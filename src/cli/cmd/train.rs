@@ -37,6 +37,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     };
     let total = params.fits();
     let bar = crate::cli::progress::steps("training", total as u64);
+    let params = params.with_notes(crate::cli::progress::notes(&bar));
     let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     let file = model.model_file();

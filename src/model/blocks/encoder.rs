@@ -4,6 +4,7 @@
 //! reports the block as one contribution, `encoder:e5-small`, the sum of its columns'.
 
 use super::{BlockFit, FeatureBlock, TrainingSet};
+use crate::encoder::cache::{self, EmbeddingCache};
 use crate::encoder::{Buffers, Encoder, EncoderSpec};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
@@ -49,37 +50,28 @@ impl Embedder {
         }
     }
 
-    /// Embed `texts` now on `threads` threads and remember them (training).
-    pub fn remembering(encoder: Arc<Encoder>, texts: &[&str], threads: usize) -> Self {
+    /// Embed `texts` now on `threads` threads and remember them (training). The
+    /// embedding cache `cache` supplies those it holds and keeps the others
+    /// ([`crate::encoder::cache`]); `note` receives its one-line notes.
+    pub fn remembering(
+        encoder: Arc<Encoder>,
+        texts: &[&str],
+        threads: usize,
+        cache: &EmbeddingCache,
+        note: &mut dyn FnMut(String),
+    ) -> Self {
         let mut unique: Vec<&str> = texts.to_vec();
         unique.sort_unstable();
         unique.dedup();
-        let threads = threads.clamp(1, unique.len().max(1));
-        let chunk = unique.len().div_ceil(threads).max(1);
-        let dim = encoder.dim();
-        let mut memo = FxHashMap::default();
-        std::thread::scope(|s| {
-            let handles: Vec<_> = unique
-                .chunks(chunk)
-                .map(|part| {
-                    let encoder = &encoder;
-                    s.spawn(move || {
-                        let mut buf = Buffers::default();
-                        part.iter()
-                            .map(|t| {
-                                let mut v = vec![0f32; dim];
-                                encoder.embed(&without_format(t), &mut buf, &mut v);
-                                (t.to_string(), Arc::<[f32]>::from(v))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                // A panic in a worker is a bug; re-raise it here.
-                memo.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-        });
+        let (vectors, _) = cache::embeddings_through(
+            cache,
+            encoder.spec(),
+            encoder.dim(),
+            &unique,
+            &mut |part| embed_all(&encoder, part, threads),
+            note,
+        );
+        let memo = unique.iter().map(|t| t.to_string()).zip(vectors).collect();
         Embedder {
             encoder,
             memo: Some(Mutex::new(memo)),
@@ -155,6 +147,52 @@ impl Embedder {
             f(out)
         })
     }
+}
+
+/// The embeddings of `texts`, in their order, computed on `threads` threads: the one
+/// place training runs the encoder.
+/// Training sentences embedded together.
+const TRAINING_BATCH: usize = 32;
+
+fn embed_all(encoder: &Encoder, texts: &[&str], threads: usize) -> Vec<Arc<[f32]>> {
+    let threads = threads.clamp(1, texts.len().max(1));
+    let chunk = texts.len().div_ceil(threads).max(1);
+    let dim = encoder.dim();
+    let mut out = Vec::with_capacity(texts.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    // Several sentences per pass through the network (the same floats
+                    // as one by one).
+                    let mut buf = Buffers::default();
+                    let mut vectors = vec![0f32; dim * TRAINING_BATCH];
+                    let mut done = Vec::with_capacity(part.len());
+                    for batch in part.chunks(TRAINING_BATCH) {
+                        let cleaned: Vec<String> = batch
+                            .iter()
+                            .map(|t| without_format(t).into_owned())
+                            .collect();
+                        let cleaned: Vec<&str> = cleaned.iter().map(String::as_str).collect();
+                        encoder.embed_batch(&cleaned, &mut buf, &mut vectors);
+                        done.extend(
+                            vectors
+                                .chunks_exact(dim)
+                                .take(batch.len())
+                                .map(Arc::<[f32]>::from),
+                        );
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in a worker is a bug; re-raise it here.
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+    });
+    out
 }
 
 /// The fitted encoder block.
