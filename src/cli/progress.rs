@@ -428,6 +428,13 @@ impl Progress {
     }
 }
 
+/// A sink for the library's one-line notes (training's embedding cache) that prints
+/// each on standard error, control characters made visible, without breaking `bar`.
+pub fn notes(bar: &ProgressBar) -> impl Fn(&str) + Send + Sync + 'static {
+    let bar = bar.clone();
+    move |m: &str| bar.suspend(|| note!("{}", crate::cli::safe::shown(m)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,11 +557,4 @@ mod tests {
         assert_eq!(duration(285.0), "4m 45s");
         assert_eq!(duration(7380.0), "2h 03m");
     }
-}
-
-/// A sink for the library's one-line notes (training's embedding cache) that prints
-/// each on standard error, control characters made visible, without breaking `bar`.
-pub fn notes(bar: &ProgressBar) -> impl Fn(&str) + Send + Sync + 'static {
-    let bar = bar.clone();
-    move |m: &str| bar.suspend(|| note!("{}", crate::cli::safe::shown(m)))
 }
