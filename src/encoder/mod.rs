@@ -111,7 +111,7 @@ impl Encoder {
     /// Load the weights at `path`, which must be `spec`'s file: a regular file of its
     /// size (checked before anything is read, so a pipe or a device is refused rather
     /// than read). The network comes from the packed cache beside the weights
-    /// ([`packed`]: mapped, its CRC checked, in a few milliseconds) when that cache was
+    /// (`packed`: mapped, its CRC checked, in a few milliseconds) when that cache was
     /// built from this very file; otherwise the weights are read and checked as by
     /// [`Encoder::load_file_uncached`], and the cache is written for the next load
     /// (when its folder cannot be written, factop carries on without it).

