@@ -428,6 +428,11 @@ pub struct TrainArgs {
     /// Labelled file to score the trained model on (not used for fitting).
     #[arg(long)]
     pub validation: Option<PathBuf>,
+    /// Labelled file whose rows are only ever training rows (another language's, say):
+    /// the folds that choose the threshold and the encoder scale split the --data rows
+    /// only. Repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub borrow: Vec<PathBuf>,
     /// How data files are read.
     #[command(flatten)]
     pub data_args: DataArgs,
@@ -600,6 +605,10 @@ pub struct EvalArgs {
     /// scoring a model; takes the train tuning flags (and only it does).
     #[arg(long, value_name = "K", conflicts_with_all = ["model", "errors", "threshold"])]
     pub cv: Option<usize>,
+    /// With --cv: a labelled file whose rows are in every fold's training rows and never
+    /// scored (see train --borrow). Repeat for several.
+    #[arg(long, value_name = "FILE", requires = "cv")]
+    pub borrow: Vec<PathBuf>,
     /// How data files are read.
     #[command(flatten)]
     pub data_args: DataArgs,

@@ -207,7 +207,8 @@ pub struct CueLexicon {
     pub valence_tsv: Option<&'static str>,
 }
 
-/// Any other language: the English segmentation rules, no stemming, no cues.
+/// Any other language: the English segmentation rules, no stemming, and only the cues
+/// that need no word list (see [`crate::pipeline::cues::groups_for`]).
 const UNSTEMMED: Profile = Profile {
     code: "none",
     name: "unstemmed",
@@ -216,7 +217,18 @@ const UNSTEMMED: Profile = Profile {
     right_to_left: false,
     stemmer: StemRule::None,
     segmentation: &en::SEGMENTATION,
-    cues: None,
+    cues: Some(&NO_WORDS),
+};
+
+/// A cue lexicon without words: quotation marks, question and exclamation marks,
+/// numbers, capitalised words and length still give cues.
+const NO_WORDS: CueLexicon = CueLexicon {
+    words: &[],
+    according_to: &[],
+    past_suffixes: &[],
+    adverb_suffixes: &[],
+    subjectivity_xml: None,
+    valence_tsv: None,
 };
 
 #[cfg(test)]
@@ -235,13 +247,10 @@ mod tests {
     }
 
     #[test]
-    fn every_language_but_unstemmed_has_cues() {
+    fn every_language_but_unstemmed_has_cue_words() {
         for l in Language::ALL {
-            assert_eq!(
-                l.profile().cues.is_some(),
-                l != Language::Unstemmed,
-                "{l:?}"
-            );
+            let cues = l.profile().cues.expect("every profile has a cue lexicon");
+            assert_eq!(!cues.words.is_empty(), l != Language::Unstemmed, "{l:?}");
         }
     }
 

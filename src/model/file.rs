@@ -34,6 +34,10 @@ pub struct DataSource {
     pub opinion: usize,
     /// Rows skipped for empty text.
     pub skipped_empty: usize,
+    /// Whether its rows were borrowed (`--borrow`): training rows only, never held out
+    /// to choose the threshold or the block scale.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub borrowed: bool,
 }
 
 /// How the model was trained: every setting, so the file can be rebuilt.

@@ -319,16 +319,33 @@ pub fn warm_up(language: Language) {
 }
 
 /// The cue groups a model of `language` uses when `requested` are asked for: sorted
-/// and without repeats, or none when the language has no cue lexicon.
+/// and without repeats; none when the language has no cue lexicon, and only the
+/// [`WORDLESS_GROUPS`] when its lexicon has no words.
 pub fn groups_for(language: Language, requested: &[CueGroup]) -> Vec<CueGroup> {
-    if language.profile().cues.is_none() {
+    let Some(lexicon) = language.profile().cues else {
         return Vec::new();
-    }
-    let mut g = requested.to_vec();
+    };
+    let mut g: Vec<CueGroup> = requested
+        .iter()
+        .copied()
+        .filter(|g| !lexicon.words.is_empty() || WORDLESS_GROUPS.contains(g))
+        .collect();
     g.sort();
     g.dedup();
     g
 }
+
+/// The cue groups that need no word list: they read quotation marks, question and
+/// exclamation marks, digits, capital letters and the number of words, so they mean
+/// the same in any language (the cues inside them that do need words, such as an
+/// attributed quote's reporting verb, stay 0 and get no weight).
+pub const WORDLESS_GROUPS: [CueGroup; 5] = [
+    CueGroup::Quotation,
+    CueGroup::Punctuation,
+    CueGroup::Numbers,
+    CueGroup::Names,
+    CueGroup::Length,
+];
 
 /// What the word lists and lexicons of one [`Lexicon`] say about one word: its class
 /// flags and its entry in the lexicon's score table (8 bytes, so that a cached word

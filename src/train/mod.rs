@@ -211,7 +211,8 @@ impl CheckedParams {
         ))
     }
 
-    /// Out-of-fold P(opinion) for every record, from `k` stratified folds.
+    /// Out-of-fold P(opinion) for every record, from `k` stratified folds (for every
+    /// own record: borrowed ones are always training rows).
     pub fn out_of_fold(&self, records: &[&Record], k: usize, seed: u64) -> Result<Vec<f64>> {
         let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
@@ -221,9 +222,11 @@ impl CheckedParams {
             .0)
     }
 
-    /// Out-of-fold probabilities from `k` folds and, with `and_final`, the fit on all
-    /// `records` as one more job beside the folds: the jobs share the cores, so the
-    /// final fit does not wait for the last fold.
+    /// Out-of-fold probabilities of the own records from `k` folds and, with
+    /// `and_final`, the fit on all `records` as one more job beside the folds: the jobs
+    /// share the cores, so the final fit does not wait for the last fold. The folds
+    /// split the own records; the borrowed ones (the last [`CheckedParams::borrowed`])
+    /// are in every fold's training rows.
     fn out_of_fold_with(
         &self,
         analysed: &Analysed,
@@ -237,7 +240,8 @@ impl CheckedParams {
             Fold(Vec<(usize, f64)>),
             Final(Box<Fitted>),
         }
-        let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
+        let own = records.len() - self.borrowed;
+        let labels: Vec<Label> = records[..own].iter().map(|r| r.label).collect();
         let folds = stratified_folds(&labels, k, seed);
         let job = |f: usize| -> Result<Done> {
             if f == k {
@@ -245,8 +249,9 @@ impl CheckedParams {
                 let (fitted, _) = self.fit_rows(analysed, records, &all, &[])?;
                 return Ok(Done::Final(Box::new(fitted)));
             }
-            let (train, held_out): (Vec<usize>, Vec<usize>) =
-                (0..records.len()).partition(|&i| folds[i] != f);
+            let (mut train, held_out): (Vec<usize>, Vec<usize>) =
+                (0..own).partition(|&i| folds[i] != f);
+            train.extend(own..records.len());
             let train_records: Vec<&Record> = train.iter().map(|&i| records[i]).collect();
             check_classes(&train_records)?;
             let (_, probs) = self.fit_rows(analysed, records, &train, &held_out)?;
@@ -263,7 +268,7 @@ impl CheckedParams {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(jobs.len());
-        let mut probs = vec![0.0; records.len()];
+        let mut probs = vec![0.0; own];
         let mut fitted = None;
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -302,41 +307,59 @@ impl CheckedParams {
         data: &[Dataset],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
-        let records: Vec<&Record> = data.iter().flat_map(|d| d.records.iter()).collect();
-        if let Err(Error::Param(message)) = check_classes(&records) {
+        self.fit_borrowing(data, &[], progress)
+    }
+
+    /// Train on all rows of `data` plus the `borrowed` rows (another language's, say).
+    /// Borrowed rows are training rows of every fit, but the folds that choose the
+    /// threshold and the encoder block's scale split `data`'s rows only, so those
+    /// choices are judged on the model's own kind of text.
+    pub fn fit_borrowing(
+        &self,
+        data: &[Dataset],
+        borrowed: &[Dataset],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Classifier> {
+        let own: Vec<&Record> = data.iter().flat_map(|d| d.records.iter()).collect();
+        if let Err(Error::Param(message)) = check_classes(&own) {
             let paths: Vec<String> = data.iter().map(|d| d.path.display().to_string()).collect();
             return Err(Error::DataFile {
                 path: paths.join(" + ").into(),
                 message,
             });
         }
-        self.fit_records_with(&records, data, progress)
+        let mut records = own;
+        records.extend(borrowed.iter().flat_map(|d| d.records.iter()));
+        let mut this = self.clone();
+        this.borrowed = records.len() - data.iter().map(|d| d.records.len()).sum::<usize>();
+        this.fit_records_with(&records, data, borrowed, progress)
     }
 
     /// Train on `records`; `data` only supplies provenance.
     pub fn fit_records(&self, records: &[&Record], data: &[Dataset]) -> Result<Classifier> {
-        self.fit_records_with(records, data, &mut |_, _| {})
+        self.fit_records_with(records, data, &[], &mut |_, _| {})
     }
 
     fn fit_records_with(
         &self,
         records: &[&Record],
         data: &[Dataset],
+        borrowed_data: &[Dataset],
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Classifier> {
-        check_classes(records)?;
+        let own = records.len() - self.borrowed;
+        check_classes(&records[..own])?;
         let search_scale = self.encoder.is_some_and(|e| e.scale.is_none());
-        if (self.threshold.is_none() || search_scale) && self.threshold_folds > records.len() {
+        if (self.threshold.is_none() || search_scale) && self.threshold_folds > own {
             return Err(Error::Param(format!(
-                "{} threshold folds need at least as many training rows; there are {}",
+                "{} threshold folds need at least as many training rows; there are {own}",
                 self.threshold_folds,
-                records.len()
             )));
         }
         let prepared = self.prepared(records)?;
         let analysed = Analysed::new(&self.features, records);
         let this = &prepared.with_solver_for(&analysed, records)?;
-        let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
+        let labels: Vec<Label> = records[..own].iter().map(|r| r.label).collect();
         let folds = this.threshold_folds;
         let scales: Vec<Option<f64>> = if search_scale {
             ENCODER_SCALES.iter().map(|&s| Some(s)).collect()
@@ -397,7 +420,14 @@ impl CheckedParams {
             }
         };
         progress(total, total);
-        final_params.to_classifier(fitted, threshold, cv_macro_f1, records.len(), data, trials)
+        final_params.to_classifier(
+            fitted,
+            threshold,
+            cv_macro_f1,
+            records.len(),
+            (data, borrowed_data),
+            trials,
+        )
     }
 
     /// With an encoder: these parameters with every record's embedding computed once
@@ -427,7 +457,7 @@ impl CheckedParams {
         threshold: f64,
         cv_macro_f1: Option<f64>,
         rows: usize,
-        data: &[Dataset],
+        (data, borrowed): (&[Dataset], &[Dataset]),
         scale_search: Vec<ScaleTrial>,
     ) -> Result<Classifier> {
         let training = TrainingRecord {
@@ -448,7 +478,9 @@ impl CheckedParams {
             rows,
             data: data
                 .iter()
-                .map(|d| {
+                .map(|d| (d, false))
+                .chain(borrowed.iter().map(|d| (d, true)))
+                .map(|(d, borrowed)| {
                     let (fact, opinion) = d.counts();
                     DataSource {
                         path: d.path.to_string_lossy().replace('\\', "/"),
@@ -457,6 +489,7 @@ impl CheckedParams {
                         fact,
                         opinion,
                         skipped_empty: d.skipped_empty,
+                        borrowed,
                     }
                 })
                 .collect(),
@@ -475,6 +508,7 @@ impl CheckedParams {
     /// fold model, or its threshold folds, would see too few rows of a label), judged
     /// from the label counts before any fold is fitted; `None` when it can.
     pub fn cv_shortfall(&self, records: &[&Record], k: usize) -> Option<String> {
+        let records = &records[..records.len() - self.borrowed];
         let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
         let inner = (self.threshold.is_none() || self.encoder.is_some_and(|e| e.scale.is_none()))
             .then_some(self.threshold_folds);
@@ -488,36 +522,56 @@ impl CheckedParams {
         &self,
         records: &[&Record],
         k: usize,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<CvReport> {
+        self.cross_validate_borrowing(records, &[], k, progress)
+    }
+
+    /// [`CheckedParams::cross_validate`] of a training that borrows rows: the folds
+    /// split `records`, and every fold's model is also trained on all of `borrowed`
+    /// (which are never scored).
+    pub fn cross_validate_borrowing(
+        &self,
+        records: &[&Record],
+        borrowed: &[&Record],
+        k: usize,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<CvReport> {
-        if k < 2 || k > records.len() {
+        let mut with_borrowed = self.clone();
+        with_borrowed.borrowed = borrowed.len();
+        let p = &with_borrowed;
+        let own = records;
+        let all: Vec<&Record> = own.iter().chain(borrowed).copied().collect();
+        let records = &all[..];
+        if k < 2 || k > own.len() {
             return Err(Error::Param(format!(
                 "--cv needs 2 <= K <= {} (the rows), got {k}",
-                records.len()
+                own.len()
             )));
         }
-        if let Some(message) = self.cv_shortfall(records, k) {
+        if let Some(message) = p.cv_shortfall(records, k) {
             return Err(Error::Param(message));
         }
-        let prepared = self.prepared(records)?;
-        let this = &match self.solver {
+        let prepared = p.prepared(records)?;
+        let this = &match p.solver {
             Solver::Auto => {
-                prepared.with_solver_for(&Analysed::new(&self.features, records), records)?
+                prepared.with_solver_for(&Analysed::new(&p.features, records), records)?
             }
             _ => prepared.into_owned(),
         };
-        let labels: Vec<Label> = records.iter().map(|r| r.label).collect();
-        let folds = stratified_folds(&labels, k, self.seed);
+        let labels: Vec<Label> = own.iter().map(|r| r.label).collect();
+        let folds = stratified_folds(&labels, k, p.seed);
         let mut reports = Vec::new();
-        let mut out_of_fold = vec![0.0; records.len()];
+        let mut out_of_fold = vec![0.0; own.len()];
         let mut fold_thresholds = Vec::with_capacity(k);
         for f in 0..k {
             progress(f, k);
-            let train: Vec<&Record> = (0..records.len())
+            let train: Vec<&Record> = (0..own.len())
                 .filter(|&i| folds[i] != f)
                 .map(|i| records[i])
+                .chain(borrowed.iter().copied())
                 .collect();
-            let test: Vec<&Record> = (0..records.len())
+            let test: Vec<&Record> = (0..own.len())
                 .filter(|&i| folds[i] == f)
                 .map(|i| records[i])
                 .collect();
@@ -527,7 +581,7 @@ impl CheckedParams {
                 .iter()
                 .map(|r| model.probability_with(&r.text, &mut buffers))
                 .collect();
-            for (i, p) in (0..records.len()).filter(|&i| folds[i] == f).zip(&probs) {
+            for (i, p) in (0..own.len()).filter(|&i| folds[i] == f).zip(&probs) {
                 out_of_fold[i] = *p;
             }
             fold_thresholds.push(model.threshold());
@@ -539,8 +593,8 @@ impl CheckedParams {
         let acc: Vec<f64> = reports.iter().map(|r| r.accuracy).collect();
         Ok(CvReport {
             folds: k,
-            seed: self.seed,
-            examples: records.len(),
+            seed: p.seed,
+            examples: own.len(),
             macro_f1: metrics::mean_sd(&f1),
             accuracy: metrics::mean_sd(&acc),
             per_fold: reports,

@@ -251,6 +251,7 @@ impl TrainParams {
             params: self.clone(),
             embedder: None,
             notes: Notes::default(),
+            borrowed: 0,
         })
     }
 }
@@ -273,6 +274,10 @@ pub struct CheckedParams {
     pub(crate) embedder: Option<Arc<Embedder>>,
     /// Where training's notes go.
     pub(crate) notes: Notes,
+    /// How many of the records given to a fit, at their end, are borrowed rows
+    /// (`--borrow`): always training rows, never held out, and never used to choose
+    /// the threshold or the block scale.
+    pub(crate) borrowed: usize,
 }
 
 /// Where training sends its one-line notes (how many sentences the embedding cache

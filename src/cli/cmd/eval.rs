@@ -30,6 +30,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         }
     }
     let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
+    inputs.extend(args.borrow.iter().map(|p| p.as_path()));
     let model_path = args.model.as_deref().map(std::path::Path::new);
     inputs.extend(model_path);
     let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
@@ -68,9 +69,16 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
                 .into());
             }
         }
+        let mut borrowed_sets = Vec::new();
+        for p in &args.borrow {
+            borrowed_sets.push(data::load(p, &opts)?);
+        }
+        let borrowed: Vec<&Record> = borrowed_sets.iter().flat_map(|d| d.records.iter()).collect();
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let params = params.with_notes(crate::cli::progress::notes(&bar));
-        let cv = params.cross_validate(&records, k, |f, _| bar.set_position(f as u64))?;
+        let cv = params.cross_validate_borrowing(&records, &borrowed, k, |f, _| {
+            bar.set_position(f as u64)
+        })?;
         bar.finish_and_clear();
         if let Some(path) = &args.predictions {
             let thresholds = row_thresholds(&cv);

@@ -12,6 +12,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let params = args.tuning.params()?.check()?;
     let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.validation.as_deref());
+    inputs.extend(args.borrow.iter().map(|p| p.as_path()));
     super::check_outputs(&[("--output", &args.output)], &inputs)?;
     let opts = args.data_args.options()?;
     let started = Instant::now();
@@ -31,6 +32,17 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         );
         sets.push(d);
     }
+    let mut borrowed = Vec::new();
+    for path in &args.borrow {
+        let d = data::load(path, &opts)?;
+        let (fact, opinion) = d.counts();
+        note!(
+            "read {} (borrowed rows: training only): {} rows ({fact} fact, {opinion} opinion)",
+            shown(&path.display().to_string()),
+            d.records.len(),
+        );
+        borrowed.push(d);
+    }
     let validation = match &args.validation {
         Some(p) => Some(data::load(p, &opts)?),
         None => None,
@@ -38,7 +50,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let total = params.fits();
     let bar = crate::cli::progress::steps("training", total as u64);
     let params = params.with_notes(crate::cli::progress::notes(&bar));
-    let model = params.fit_with_progress(&sets, &mut |done, _| bar.set_position(done as u64))?;
+    let model = params.fit_borrowing(&sets, &borrowed, &mut |done, _| {
+        bar.set_position(done as u64)
+    })?;
     bar.finish_and_clear();
     let file = model.model_file();
     note!(
