@@ -12,6 +12,7 @@ mod languages;
 mod limits;
 mod model_reproduction;
 mod no_split;
+mod obvious;
 mod packed_cache;
 mod predictions;
 #[cfg(target_os = "linux")]
