@@ -5,6 +5,7 @@
 //! Each is rebuilt from `data/` by the command in `models/README.md`.
 
 use crate::error::{Error, Result};
+use crate::language::detect::Detection;
 use crate::language::Language;
 use crate::model::Classifier;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub struct Builtin {
 }
 
 /// Every built-in model; the first is the default. Fast models come first.
-pub static BUILTINS: [Builtin; 10] = [
+pub static BUILTINS: [Builtin; 11] = [
     Builtin {
         name: "en",
         file_name: "factop-en",
@@ -95,7 +96,62 @@ pub static BUILTINS: [Builtin; 10] = [
         accurate: true,
         json: include_str!("../../models/factop-bg-e5.json"),
     },
+    Builtin {
+        name: "xx-e5",
+        file_name: "factop-xx-e5",
+        language: Language::Unstemmed,
+        accurate: true,
+        json: include_str!("../../models/factop-xx-e5.json"),
+    },
 ];
+
+/// What `--model auto` makes of a text: the language whose built-in model scores it,
+/// and, when that is not the text's own language's model, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoPick {
+    /// The language of the model to use: one of the five, or [`Language::Unstemmed`]
+    /// for the multilingual accurate model `xx-e5`.
+    pub language: Language,
+    /// Why the text's own language has no model here (`None` when it has).
+    pub why: Option<String>,
+    /// Whether the English model stands in for a text that may not be English.
+    pub english_stands_in: bool,
+}
+
+impl AutoPick {
+    /// The pick for a text the detector said `detection` of (`None`: it could not
+    /// tell at all). A language with a built-in model gets it; under `accurate`, any
+    /// other language the detector is sure of gets the multilingual `xx-e5`, never
+    /// the English model; otherwise English stands in, with the reason.
+    pub fn of(detection: Option<&Detection>, accurate: bool) -> AutoPick {
+        match detection {
+            Some(&Detection {
+                language: Some(language),
+                reliable: true,
+                ..
+            }) => AutoPick {
+                language,
+                why: None,
+                english_stands_in: false,
+            },
+            Some(d) if d.reliable && accurate => AutoPick {
+                language: Language::Unstemmed,
+                why: Some(format!("{} has no model of its own", d.name)),
+                english_stands_in: false,
+            },
+            Some(d) if d.reliable => AutoPick {
+                language: Language::English,
+                why: Some(format!("{} has no built-in model", d.name)),
+                english_stands_in: true,
+            },
+            _ => AutoPick {
+                language: Language::English,
+                why: Some("too little text to tell the language".to_string()),
+                english_stands_in: true,
+            },
+        }
+    }
+}
 
 impl Builtin {
     /// The built-in model called `name` (`de` or `factop-de`).
@@ -205,5 +261,46 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("en, de, it, ar, bg"));
+    }
+
+    #[test]
+    fn auto_never_gives_english_to_a_text_known_to_be_another_language() {
+        let detected = |language, name, reliable| Detection {
+            language,
+            name,
+            confidence: 0.9,
+            reliable,
+        };
+        let french = detected(None, "French", true);
+        let german = detected(Some(Language::German), "German", true);
+        let unsure = detected(Some(Language::German), "German", false);
+        for accurate in [false, true] {
+            let p = AutoPick::of(Some(&german), accurate);
+            assert_eq!(
+                (p.language, p.why, p.english_stands_in),
+                (Language::German, None, false)
+            );
+            for d in [Some(&unsure), None] {
+                let p = AutoPick::of(d, accurate);
+                assert_eq!(p.language, Language::English);
+                assert!(p.english_stands_in);
+                assert_eq!(
+                    p.why.as_deref(),
+                    Some("too little text to tell the language")
+                );
+            }
+        }
+        let p = AutoPick::of(Some(&french), true);
+        assert_eq!(p.language, Language::Unstemmed);
+        assert!(!p.english_stands_in);
+        assert_eq!(p.why.as_deref(), Some("French has no model of its own"));
+        let xx = Builtin::for_language_tier(p.language, true).unwrap();
+        assert_eq!((xx.name, xx.file_name), ("xx-e5", "factop-xx-e5"));
+        // The fast tier has no multilingual model: English stands in, and says so.
+        let p = AutoPick::of(Some(&french), false);
+        assert_eq!(p.language, Language::English);
+        assert!(p.english_stands_in);
+        assert_eq!(p.why.as_deref(), Some("French has no built-in model"));
+        assert!(Builtin::for_language_tier(Language::Unstemmed, false).is_none());
     }
 }

@@ -11,6 +11,7 @@ mod invisible;
 mod languages;
 mod limits;
 mod model_reproduction;
+mod multilingual;
 mod no_split;
 mod obvious;
 mod packed_cache;

@@ -3,7 +3,7 @@
 
 use factop::language::detect::{detect, Detection};
 use factop::language::Language;
-use factop::model::builtin::Builtin;
+use factop::model::builtin::{AutoPick, Builtin};
 use factop::model::Classifier;
 use factop::Error;
 use std::path::Path;
@@ -122,7 +122,8 @@ impl Chooser {
     pub fn pick(&mut self, source: &str, start: &[u8]) -> factop::Result<&Classifier> {
         if let Some(model) = &self.fixed {
             // A named model only warns: with -q there is nothing to detect for.
-            if !self.quiet {
+            // A multilingual model is a model of every language.
+            if !self.quiet && model.language() != Language::Unstemmed {
                 if let Some(d) = detect_start(start).filter(|d| d.reliable) {
                     if d.language != Some(model.language()) {
                         note!("{}", mismatch_warning(source, &d, model));
@@ -131,15 +132,21 @@ impl Chooser {
             }
             return Ok(model);
         }
-        let (language, fallback) = self.auto_language(start);
-        if let (Some(why), false) = (fallback, self.quiet) {
+        let pick = self.auto_language(start);
+        let i = load_language(&mut self.loaded, self.accurate, pick.language)?;
+        if let (Some(why), false) = (&pick.why, self.quiet) {
+            let model = &self.loaded[i].1;
             note!(
-                "note: {}: {why}; using the English model ({})",
+                "note: {}: {why}; using {} ({})",
                 crate::cli::safe::shown(source),
-                self.english_name()
+                if pick.english_stands_in {
+                    "the English model"
+                } else {
+                    "the multilingual model"
+                },
+                crate::cli::safe::shown(&model.model_file().name)
             );
         }
-        let i = load_language(&mut self.loaded, self.accurate, language)?;
         Ok(&self.loaded[i].1)
     }
 
@@ -150,9 +157,9 @@ impl Chooser {
         if self.fixed.is_some() {
             return Ok(None);
         }
-        let (language, fallback) = self.auto_language(text.as_bytes());
-        let i = load_language(&mut self.loaded, self.accurate, language)?;
-        Ok(Some((i, fallback)))
+        let pick = self.auto_language(text.as_bytes());
+        let i = load_language(&mut self.loaded, self.accurate, pick.language)?;
+        Ok(Some((i, pick.why.filter(|_| pick.english_stands_in))))
     }
 
     /// A model [`Chooser::pick_record`] loaded.
@@ -169,24 +176,9 @@ impl Chooser {
         }
     }
 
-    /// The language `auto` picks for a text that starts with `start`: the detected one
-    /// when it is reliable, else English with the reason.
-    fn auto_language(&self, start: &[u8]) -> (Language, Option<String>) {
-        match detect_start(start) {
-            Some(Detection {
-                language: Some(l),
-                reliable: true,
-                ..
-            }) => (l, None),
-            Some(d) if d.reliable => (
-                Language::English,
-                Some(format!("{} has no built-in model", d.name)),
-            ),
-            _ => (
-                Language::English,
-                Some("too little text to tell the language".to_string()),
-            ),
-        }
+    /// What `auto` picks for a text that starts with `start` (see [`AutoPick::of`]).
+    fn auto_language(&self, start: &[u8]) -> AutoPick {
+        AutoPick::of(detect_start(start).as_ref(), self.accurate)
     }
 }
 

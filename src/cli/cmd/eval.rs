@@ -73,12 +73,14 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
         for p in &args.borrow {
             borrowed_sets.push(data::load(p, &opts)?);
         }
-        let borrowed: Vec<&Record> = borrowed_sets.iter().flat_map(|d| d.records.iter()).collect();
+        let borrowed: Vec<&Record> = borrowed_sets
+            .iter()
+            .flat_map(|d| d.records.iter())
+            .collect();
         let bar = crate::cli::progress::steps("cross-validating", k as u64);
         let params = params.with_notes(crate::cli::progress::notes(&bar));
-        let cv = params.cross_validate_borrowing(&records, &borrowed, k, |f, _| {
-            bar.set_position(f as u64)
-        })?;
+        let cv = params
+            .cross_validate_borrowing(&records, &borrowed, k, |f, _| bar.set_position(f as u64))?;
         bar.finish_and_clear();
         if let Some(path) = &args.predictions {
             let thresholds = row_thresholds(&cv);

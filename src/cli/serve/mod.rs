@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use factop::language::detect::detect;
 use factop::language::Language;
-use factop::model::builtin::{is_path, Builtin, BUILTINS};
+use factop::model::builtin::{is_path, AutoPick, Builtin, BUILTINS};
 use factop::model::{Classifier, ScoreBuffers, Summary};
 use factop::stream::{classify_reader_threads, StreamOptions};
 use metrics::Metrics;
@@ -141,10 +141,7 @@ impl AppState {
         text_start: &str,
     ) -> Result<Arc<Classifier>, ApiError> {
         if name == "auto" {
-            let language = detect(text_start)
-                .filter(|d| d.reliable)
-                .and_then(|d| d.language)
-                .unwrap_or(Language::English);
+            let language = AutoPick::of(detect(text_start).as_ref(), accurate).language;
             let pick = |accurate: bool| {
                 let b = Builtin::for_language_tier(language, accurate)?;
                 self.offered
