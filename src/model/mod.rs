@@ -95,6 +95,11 @@ pub struct Explanation {
     pub threshold: f64,
     /// The threshold as log-odds, logit(`threshold`).
     pub threshold_log_odds: f64,
+    /// Accurate models that store their training sentences: the two labelled training
+    /// sentences nearest to this one in the encoder block's standardised space,
+    /// nearest first ([`blocks::neighbours`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reads_like: Vec<blocks::neighbours::Neighbour>,
 }
 
 impl Explanation {
@@ -105,6 +110,9 @@ impl Explanation {
         self.threshold_log_odds = logit(threshold);
     }
 }
+
+/// Training sentences an explanation gives as "reads like".
+const READS_LIKE: usize = 2;
 
 /// The log-odds of a probability, ln(p / (1 − p)).
 pub fn logit(p: f64) -> f64 {
@@ -171,6 +179,8 @@ pub struct Classifier {
     file: ModelFile,
     featurizer: Featurizer,
     linear: Linear,
+    /// The training sentences for "reads like", when the file stores them.
+    neighbours: Option<blocks::neighbours::Neighbours>,
 }
 
 impl Classifier {
@@ -222,12 +232,24 @@ impl Classifier {
         if !crate::limits::THRESHOLD.contains(&file.threshold) {
             return Err(bad(format!("threshold {} is outside 0..1", file.threshold)));
         }
+        let neighbours = match (&file.neighbours, &file.encoder) {
+            (None, _) => None,
+            (Some(n), Some(e)) => {
+                Some(blocks::neighbours::Neighbours::load(n, e.mean.len(), path)?)
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "the file has neighbours but no encoder block to find them with".into(),
+                ))
+            }
+        };
         let featurizer = Featurizer::new(file.features.clone(), blocks);
         let linear = Linear::new(file.intercept, weights);
         Ok(Classifier {
             file,
             featurizer,
             linear,
+            neighbours,
         })
     }
 
@@ -241,6 +263,62 @@ impl Classifier {
         file.intercept = linear.intercept();
         featurizer.save(linear.weights(), &mut file);
         Self::from_model_file(file, Path::new("<trained>"))
+    }
+
+    /// Store the training sentences `records` in the model (file and classifier) for
+    /// the "reads like" of explanations: each in the encoder block's standardised
+    /// space, as its row holds it. Models without an encoder block stay as they are.
+    pub(crate) fn with_training_sentences(
+        mut self,
+        records: &[&crate::data::Record],
+    ) -> Result<Self> {
+        let Some(b) = self.encoder_block() else {
+            return Ok(self);
+        };
+        let columns = self.featurizer.columns(b);
+        let (lo, hi) = (columns.start as u32, columns.end as u32);
+        let mut buffers = ScoreBuffers::default();
+        let mut sentences = Vec::with_capacity(records.len());
+        for r in records {
+            self.featurizer
+                .row_into(&r.text, &mut buffers.scratch, &mut buffers.row);
+            let mut v = vec![0.0; columns.len()];
+            for &(j, x) in buffers.row.iter().filter(|(j, _)| (lo..hi).contains(j)) {
+                v[(j - lo) as usize] = x;
+            }
+            sentences.push((r.text.as_str(), r.label, v));
+        }
+        let record = blocks::neighbours::NeighbourRecord::build(columns.len(), sentences);
+        self.neighbours = Some(blocks::neighbours::Neighbours::load(
+            &record,
+            columns.len(),
+            Path::new("<trained>"),
+        )?);
+        self.file.neighbours = Some(record);
+        Ok(self)
+    }
+
+    /// The index of the encoder block, if the model has one.
+    fn encoder_block(&self) -> Option<usize> {
+        self.featurizer
+            .blocks()
+            .iter()
+            .position(|b| b.kind() == file::BlockKind::Encoder)
+    }
+
+    /// The `k` training sentences nearest to a sentence whose row is `row`, in the
+    /// encoder block's standardised space (none without stored sentences).
+    fn reads_like(&self, row: &[(u32, f64)], k: usize) -> Vec<blocks::neighbours::Neighbour> {
+        let (Some(n), Some(b)) = (&self.neighbours, self.encoder_block()) else {
+            return Vec::new();
+        };
+        let columns = self.featurizer.columns(b);
+        let (lo, hi) = (columns.start as u32, columns.end as u32);
+        let mut v = vec![0.0; columns.len()];
+        for &(j, x) in row.iter().filter(|(j, _)| (lo..hi).contains(j)) {
+            v[(j - lo) as usize] = x;
+        }
+        n.nearest(&v, k)
     }
 
     /// Parse and check a model from JSON text; `path` is used in messages.
@@ -470,6 +548,7 @@ impl Classifier {
             absent_cues: absent,
             other: log_odds - intercept - listed - absent,
             log_odds,
+            reads_like: self.reads_like(row, READS_LIKE),
             ..Explanation::default()
         };
         e.set_threshold(self.threshold());

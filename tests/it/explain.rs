@@ -84,3 +84,100 @@ fn table_and_text_read_as_words_and_add_up() {
         );
     }
 }
+
+/// An accurate model trained here on the tiny fixture (the encoder's weights as the
+/// encoder tests find them), its file, and the file without its stored sentences.
+fn tiny_accurate() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let with = dir.path().join("with.json");
+    let out = crate::util::factop()
+        .env("FACTOP_HOME", crate::encoder::e5_home())
+        .args(["train", "--encoder", "e5-small", "--threshold-folds", "2"])
+        .args(["--data", "tests/fixtures/tiny.csv", "-o"])
+        .arg(&with)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&with).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("neighbours");
+    let without = dir.path().join("without.json");
+    std::fs::write(&without, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    (dir, with, without)
+}
+
+fn classify_e5(model: &std::path::Path, format: &str, text: &str) -> String {
+    let out = crate::util::factop()
+        .env("FACTOP_HOME", crate::encoder::e5_home())
+        .args(["classify", "--explain", "--format", format, "--model"])
+        .arg(model)
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn accurate_models_store_their_training_sentences_and_explain_with_the_nearest() {
+    let (_dir, with, without) = tiny_accurate();
+    let v: Value = serde_json::from_slice(&std::fs::read(&with).unwrap()).unwrap();
+    let stored = &v["neighbours"];
+    assert_eq!(stored["space"], "standardised");
+    assert_eq!(stored["dims"], 384);
+    let mut rows = csv::Reader::from_path(crate::util::fixture("tiny.csv")).unwrap();
+    let rows: Vec<(String, String)> = rows
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[2].to_string())
+        })
+        .collect();
+    let sentences = stored["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), rows.len());
+    for (s, (text, label)) in sentences.iter().zip(&rows) {
+        assert_eq!(
+            (s["text"].as_str().unwrap(), s["label"].as_str().unwrap()),
+            (text.as_str(), label.as_str())
+        );
+        // 384 bytes in padded base64.
+        assert_eq!(s["vector"].as_str().unwrap().len(), 512);
+    }
+    // A training sentence reads like itself first, with its own label.
+    let (text, label) = &rows[1];
+    let line: Value = serde_json::from_str(classify_e5(&with, "jsonl", text).trim()).unwrap();
+    let near = line["explanation"]["reads_like"].as_array().unwrap();
+    assert_eq!(near.len(), 2);
+    assert_eq!(near[0]["text"].as_str(), Some(text.as_str()));
+    assert_eq!(near[0]["label"].as_str(), Some(label.as_str()));
+    let (first, second) = (
+        near[0]["similarity"].as_f64().unwrap(),
+        near[1]["similarity"].as_f64().unwrap(),
+    );
+    assert!(
+        first > 0.99 && first <= 1.0 + 1e-9 && second < first,
+        "{near:?}"
+    );
+    // Without the stored sentences (an older file), the same numbers and no
+    // "reads like".
+    let old: Value = serde_json::from_str(classify_e5(&without, "jsonl", text).trim()).unwrap();
+    assert_eq!(old["opinion_probability"], line["opinion_probability"]);
+    assert!(old["explanation"].get("reads_like").is_none());
+    let mut e = line["explanation"].clone();
+    e.as_object_mut().unwrap().remove("reads_like");
+    assert_eq!(old["explanation"], e);
+    // The table shows them.
+    let table = classify_e5(&with, "table", text);
+    assert!(
+        table.contains(&format!("reads like: \"{text}\" ({label}, 1.00); \"")),
+        "{table}"
+    );
+    assert!(table.contains("overall meaning (e5-small)"), "{table}");
+}

@@ -69,6 +69,10 @@ main{max-width:860px;margin:0 auto}
 .why .p,.why .sum,.why .dir,.why .none{color:var(--muted)}
 .why .dir{display:inline-block;width:118px;font-size:12px}
 .why .sum{font-size:12px;margin-top:3px}
+.why .pushes{padding-left:118px;text-indent:-118px}
+.why .pushes>*{text-indent:0}
+.why .reads{font-size:13px;margin-top:4px;padding-left:118px}
+.why .reads .dir{display:block;width:auto;margin-left:-118px}
 .tag{font-size:12px;font-weight:600;border-radius:3px;padding:0 5px;color:#fff}
 .tag.fact{background:rgb(var(--fact))}
 .tag.opinion{background:rgb(var(--opinion))}
@@ -141,6 +145,30 @@ fn chips(xs: &[Contribution], side: Label) -> String {
         .join(" ")
 }
 
+/// The training sentences an accurate model found nearest, with their labels.
+fn reads_like(e: &factop::model::Explanation) -> String {
+    if e.reads_like.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = e
+        .reads_like
+        .iter()
+        .map(|n| {
+            format!(
+                "<div><span class=\"tag {}\">{}</span> <bdi>{}</bdi> <span class=\"p\">similarity {}</span></div>",
+                n.label,
+                n.label,
+                escape_shown(&n.text),
+                num(n.similarity, 2)
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"reads\"><span class=\"dir\">reads like (training sentences nearest in meaning)</span>{}</div>",
+        each.concat()
+    )
+}
+
 /// The reasons of every explained sentence of a document, under the text: the
 /// features each way and the sum from the model's starting point to the threshold.
 fn render_reasons(d: &HtmlDocument) -> String {
@@ -159,7 +187,7 @@ fn render_reasons(d: &HtmlDocument) -> String {
         let Some(e) = &s.explanation else { continue };
         let _ = writeln!(
             out,
-            "<li value=\"{}\"><div class=\"said\"><span class=\"tag {}\">{}</span> <span class=\"p\">P(opinion) {}</span> <bdi>{}</bdi></div><div class=\"pushes\"><span class=\"dir\">towards opinion</span> {}</div><div class=\"pushes\"><span class=\"dir\">towards fact</span> {}</div><div class=\"sum\">{}</div></li>",
+            "<li value=\"{}\"><div class=\"said\"><span class=\"tag {}\">{}</span> <span class=\"p\">P(opinion) {}</span> <bdi>{}</bdi></div><div class=\"pushes\"><span class=\"dir\">towards opinion</span> {}</div><div class=\"pushes\"><span class=\"dir\">towards fact</span> {}</div><div class=\"sum\">{}</div>{}</li>",
             s.index + 1,
             s.label,
             s.label,
@@ -168,6 +196,7 @@ fn render_reasons(d: &HtmlDocument) -> String {
             chips(&e.opinion, Label::Opinion),
             chips(&e.fact, Label::Fact),
             escape(&explain::sum_line(e, s.label)),
+            reads_like(e),
         );
     }
     out.push_str("</ol>\n</details>\n");

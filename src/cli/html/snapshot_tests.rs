@@ -8,6 +8,7 @@
 use super::classify::{render_classify, HtmlDocument};
 use super::eval::{render_eval, EvalPage, Mistake, SECTION_IDS};
 use factop::eval::metrics::{evaluate, Report};
+use factop::model::blocks::neighbours::Neighbour;
 use factop::model::{Contribution, Explanation, SentenceResult, Summary};
 use factop::Label::{self, Fact as F, Opinion as O};
 
@@ -178,6 +179,11 @@ fn sentence(
             log_odds: factop::model::logit(p),
             threshold,
             threshold_log_odds: factop::model::logit(threshold),
+            reads_like: vec![Neighbour {
+                text: "What a <shame>!".into(),
+                label: O,
+                similarity: 0.61,
+            }],
         }),
     }
 }
@@ -265,6 +271,9 @@ fn classify_page_structure() {
     assert!(page.contains(
         "<span class=\"chip opinion\" title=\"disgrac\"><bdi>&quot;disgrace&quot;</bdi> <b>+0.40</b></span>"
     ));
+    assert!(
+        page.contains("<bdi>What a &lt;shame&gt;!</bdi> <span class=\"p\">similarity 0.61</span>")
+    );
     assert!(page.contains("&lt;budget&gt;") && !page.contains("<budget>"));
     assert!(page.contains("news/a&amp;b.txt"));
     assert!(page.contains("feed.jsonl #x-1"));

@@ -84,9 +84,32 @@ pub fn sum_line(e: &Explanation, label: Label) -> String {
     )
 }
 
+/// The training sentences the encoder found nearest, on one line: `reads like:
+/// "Officials said ..." (fact, 0.41); "What a ..." (opinion, 0.37)`; None when the
+/// model stores none.
+pub fn reads_like_line(e: &Explanation) -> Option<String> {
+    if e.reads_like.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = e
+        .reads_like
+        .iter()
+        .map(|n| {
+            format!(
+                "\"{}\" ({}, {:.2})",
+                visible(&n.text),
+                n.label,
+                n.similarity
+            )
+        })
+        .collect();
+    Some(format!("reads like: {}", each.join("; ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use factop::model::blocks::neighbours::Neighbour;
 
     fn c(kind: &'static str, feature: &str, shown: &str, x: f64) -> Contribution {
         Contribution {
@@ -113,7 +136,9 @@ mod tests {
             log_odds: -0.468,
             threshold: 0.48,
             threshold_log_odds: -0.08,
+            reads_like: vec![],
         };
+        assert_eq!(reads_like_line(&e), None);
         assert_eq!(
             reasons_line(&e),
             "towards opinion: \"deserves\" +0.08, \"coalition talks\" +0.07 | towards fact: sentence length -0.05"
@@ -121,6 +146,25 @@ mod tests {
         assert_eq!(
             sum_line(&e, Label::Fact),
             "starts at -0.45 (39% opinion) · listed +0.10 · cues it lacks +0.03 · other features -0.15 · total -0.47, below the threshold -0.08 (P 0.48) → fact"
+        );
+        let e = Explanation {
+            reads_like: vec![
+                Neighbour {
+                    text: "What a disgrace!".into(),
+                    label: Label::Opinion,
+                    similarity: 0.4123,
+                },
+                Neighbour {
+                    text: "Officials said so.".into(),
+                    label: Label::Fact,
+                    similarity: 0.4,
+                },
+            ],
+            ..e
+        };
+        assert_eq!(
+            reads_like_line(&e).as_deref(),
+            Some("reads like: \"What a disgrace!\" (opinion, 0.41); \"Officials said so.\" (fact, 0.40)")
         );
         let empty = Explanation::default();
         assert_eq!(

@@ -217,6 +217,11 @@ mod tests {
             log_odds: -0.375,
             threshold: 0.48,
             threshold_log_odds: -0.08,
+            reads_like: vec![factop::model::blocks::neighbours::Neighbour {
+                text: "A \"quoted\"\tline".into(),
+                label: Label::Fact,
+                similarity: 0.5,
+            }],
         };
         assert_tail_is_serde(&result("It is \"great\".", Some(explanation)));
         let mut fact = result("x", None);

@@ -5,7 +5,7 @@
 //! sentences, ids and names are shown as visible symbols and `<U+202E>`
 //! ([`visible`]), so that a line reads as the text is.
 
-use super::explain::{reasons_line, sum_line};
+use super::explain::{reads_like_line, reasons_line, sum_line};
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
 use factop::model::Summary;
 use factop::pipeline::chars::visible;
@@ -138,6 +138,9 @@ impl<W: Write> Format for Table<W> {
             if let Some(e) = &s.explanation {
                 writeln!(self.out, "{:>23}{}", "", reasons_line(e)).map_err(io)?;
                 writeln!(self.out, "{:>23}{}", "", sum_line(e, s.label)).map_err(io)?;
+                if let Some(similar) = reads_like_line(e) {
+                    writeln!(self.out, "{:>23}{}", "", similar).map_err(io)?;
+                }
             }
         }
         flush_if_drained(&mut self.out, line)

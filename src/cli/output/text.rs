@@ -6,7 +6,7 @@
 //! Control characters and invisible format characters are shown as in the table
 //! ([`visible`]).
 
-use super::explain::{reasons_line, sum_line};
+use super::explain::{reads_like_line, reasons_line, sum_line};
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
 use super::table::{heading, summary_line, Inputs};
 use factop::model::Summary;
@@ -95,6 +95,9 @@ impl<W: Write> Format for Text<W> {
                     sum_line(e, s.label)
                 )
                 .map_err(io)?;
+                if let Some(similar) = reads_like_line(e) {
+                    writeln!(out, "        {similar}").map_err(io)?;
+                }
             }
         }
         flush_if_drained(out, line)

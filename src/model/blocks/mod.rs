@@ -18,6 +18,7 @@
 
 pub mod cues;
 pub mod encoder;
+pub mod neighbours;
 pub mod tfidf;
 
 use crate::data::Record;
