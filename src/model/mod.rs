@@ -524,7 +524,13 @@ impl Classifier {
             .take(top)
             .collect();
         // The sentence's words as written, worked out only for what is shown.
-        let written = self.featurizer.grams_as_written(sentence);
+        let terms: Vec<&str> = opinion
+            .iter()
+            .chain(&fact)
+            .filter(|c| c.0.and_then(|b| blocks.get(b)).map(|b| b.feature_kind()) == Some("term"))
+            .map(|c| c.2.as_str())
+            .collect();
+        let written = self.featurizer.grams_as_written(sentence, &terms);
         let named = |&&(block, column, ref feature, contribution): &&Item| {
             let block = block.and_then(|b| blocks.get(b));
             let kind = block.map_or("", |b| b.feature_kind());

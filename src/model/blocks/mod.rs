@@ -281,11 +281,17 @@ impl Featurizer {
         }
     }
 
-    /// The sentence's n-grams and the words that made each, as written (for
-    /// explanations; not on the scoring path).
-    pub fn grams_as_written(&self, text: &str) -> WrittenGrams {
+    /// The words that made each of the sentence's n-grams in `wanted`, as written
+    /// (for explanations; not on the scoring path).
+    pub fn grams_as_written(&self, text: &str, wanted: &[&str]) -> WrittenGrams {
         let mut written = WrittenGrams::default();
+        if wanted.is_empty() {
+            return written;
+        }
         self.analyzer.for_each_gram_as_written(text, |gram, words| {
+            if !wanted.contains(&gram) {
+                return;
+            }
             let spellings = written.entry(gram.to_string()).or_default();
             if !spellings
                 .iter()
