@@ -132,7 +132,7 @@ macro_rules! cues {
 cues! {
     "attribution.verb", Attribution, "a reporting verb (said, told, disclosed, acknowledged...) outside quotes", "reporting verb (said, told)";
     "attribution.third_party", Attribution, "a reporting verb next to a third-party speaker (he said, officials told, said Smith)", "reports what someone else said";
-    "attribution.according_to", Attribution, "the phrase 'according to'", "\"according to\"";
+    "attribution.according_to", Attribution, "the phrase 'according to'", "cites a source (\"according to\")";
     "quotation.share", Quotation, "share of words inside double quotes", "words in quotation marks";
     "quotation.attributed", Quotation, "a quote together with a reporting verb outside it", "quotes someone";
     "quotation.scare", Quotation, "a quote of one to three words (scare quotes)", "scare quotes";
