@@ -4,10 +4,13 @@
 //!
 //! The space is the encoder block's own features: each embedding standardised with
 //! the training means and deviations, `(e − mean) × multiplier`, the numbers the
-//! block's weights read. Raw e5 embeddings are anisotropic (every pair of sentences
-//! has a cosine of 0.7 or more, dominated by directions all sentences share);
-//! standardised, the shared part is gone and the cosine follows what tells sentences
-//! apart, in the space the model itself learnt from.
+//! block's weights read. Raw e5 embeddings are anisotropic: their cosine
+//! similarities crowd into a narrow high band (the e5 model card puts them around 0.7
+//! to 1.0), dominated by directions all sentences share. Standardised, the shared
+//! mean is gone and each dimension counts by its spread over the training sentences,
+//! so the cosine follows what tells sentences apart, in the space the model itself
+//! learnt from; the block scale is one factor for all dimensions and does not change
+//! a cosine.
 //!
 //! A model file stores each training sentence once (repeats and empty ones left out):
 //! its text, its label and its vector scaled to unit length and quantised to int8
