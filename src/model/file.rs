@@ -123,6 +123,10 @@ pub struct ModelFile {
     /// Encoder block (accurate tier only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoder: Option<EncoderRecord>,
+    /// The training sentences in the encoder block's space, for the "reads like" of
+    /// explanations (accurate models trained since they were added; optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbours: Option<crate::model::blocks::neighbours::NeighbourRecord>,
 }
 
 /// The encoder block of a model file: which encoder, its standardisation and weights.
@@ -233,6 +237,7 @@ impl ModelFile {
                 multiplier: Vec::new(),
                 weights: Vec::new(),
             }),
+            neighbours: None,
         }
     }
 

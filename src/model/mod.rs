@@ -47,21 +47,76 @@ pub struct SentenceResult {
 }
 
 /// One feature's push on a sentence's logit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Contribution {
-    /// The term or `cue:NAME`.
+    /// The term or `cue:NAME` (the encoder block: `encoder:NAME`), as the model file
+    /// names it.
     pub feature: String,
     /// weight × value; positive pushes towards opinion.
     pub contribution: f64,
+    /// What the feature is: `term` (word n-gram), `cue` or `encoder`.
+    pub kind: &'static str,
+    /// The feature as a reader sees it: a term in the words of the sentence that made
+    /// it (`coalition talks` for the stems `coalit talk`; spellings of repeats joined
+    /// by ` / `), a cue in plain words (`quotes someone`), the encoder block as
+    /// `overall meaning (e5-small)`.
+    pub shown: String,
+    /// A term's stem n-gram (the same as `feature`), for scripts that match terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stem: Option<String>,
 }
 
-/// The features that pushed a sentence most towards each label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The features that pushed a sentence most towards each label, and the starting point
+/// they push from: `intercept` + the listed contributions + `absent_cues` + `other` =
+/// `log_odds`, the
+/// log-odds of opinion whose sigmoid is P(opinion); the label is opinion when
+/// `log_odds` >= `threshold_log_odds`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Explanation {
     /// Strongest pushes towards opinion, largest first.
     pub opinion: Vec<Contribution>,
     /// Strongest pushes towards fact, largest first (negative contributions).
     pub fact: Vec<Contribution>,
+    /// The model's starting point: the log-odds of opinion before any feature.
+    pub intercept: f64,
+    /// The starting point as a probability of opinion, sigmoid(`intercept`).
+    pub base_rate: f64,
+    /// The summed contributions of the cues the sentence lacks: a standardised cue's
+    /// absence is its distance below the training average, which has a weight too
+    /// (a sentence without a reporting verb is a little more likely an opinion).
+    pub absent_cues: f64,
+    /// The summed contributions of the features the sentence has beyond the listed
+    /// ones.
+    pub other: f64,
+    /// The sentence's log-odds of opinion: `intercept` + listed contributions +
+    /// `absent_cues` + `other`.
+    pub log_odds: f64,
+    /// The decision threshold on P(opinion) the label was decided at.
+    pub threshold: f64,
+    /// The threshold as log-odds, logit(`threshold`).
+    pub threshold_log_odds: f64,
+    /// Accurate models that store their training sentences: the two labelled training
+    /// sentences nearest to this one in the encoder block's standardised space,
+    /// nearest first ([`blocks::neighbours`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reads_like: Vec<blocks::neighbours::Neighbour>,
+}
+
+impl Explanation {
+    /// Record that the label was decided at `threshold` (a P(opinion)), not at the
+    /// model's own.
+    pub fn set_threshold(&mut self, threshold: f64) {
+        self.threshold = threshold;
+        self.threshold_log_odds = logit(threshold);
+    }
+}
+
+/// Training sentences an explanation gives as "reads like".
+const READS_LIKE: usize = 2;
+
+/// The log-odds of a probability, ln(p / (1 − p)).
+pub fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
 }
 
 /// Per-document counts.
@@ -124,6 +179,8 @@ pub struct Classifier {
     file: ModelFile,
     featurizer: Featurizer,
     linear: Linear,
+    /// The training sentences for "reads like", when the file stores them.
+    neighbours: Option<blocks::neighbours::Neighbours>,
 }
 
 impl Classifier {
@@ -175,12 +232,24 @@ impl Classifier {
         if !crate::limits::THRESHOLD.contains(&file.threshold) {
             return Err(bad(format!("threshold {} is outside 0..1", file.threshold)));
         }
+        let neighbours = match (&file.neighbours, &file.encoder) {
+            (None, _) => None,
+            (Some(n), Some(e)) => {
+                Some(blocks::neighbours::Neighbours::load(n, e.mean.len(), path)?)
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "the file has neighbours but no encoder block to find them with".into(),
+                ))
+            }
+        };
         let featurizer = Featurizer::new(file.features.clone(), blocks);
         let linear = Linear::new(file.intercept, weights);
         Ok(Classifier {
             file,
             featurizer,
             linear,
+            neighbours,
         })
     }
 
@@ -194,6 +263,62 @@ impl Classifier {
         file.intercept = linear.intercept();
         featurizer.save(linear.weights(), &mut file);
         Self::from_model_file(file, Path::new("<trained>"))
+    }
+
+    /// Store the training sentences `records` in the model (file and classifier) for
+    /// the "reads like" of explanations: each in the encoder block's standardised
+    /// space, as its row holds it. Models without an encoder block stay as they are.
+    pub(crate) fn with_training_sentences(
+        mut self,
+        records: &[&crate::data::Record],
+    ) -> Result<Self> {
+        let Some(b) = self.encoder_block() else {
+            return Ok(self);
+        };
+        let columns = self.featurizer.columns(b);
+        let (lo, hi) = (columns.start as u32, columns.end as u32);
+        let mut buffers = ScoreBuffers::default();
+        let mut sentences = Vec::with_capacity(records.len());
+        for r in records {
+            self.featurizer
+                .row_into(&r.text, &mut buffers.scratch, &mut buffers.row);
+            let mut v = vec![0.0; columns.len()];
+            for &(j, x) in buffers.row.iter().filter(|(j, _)| (lo..hi).contains(j)) {
+                v[(j - lo) as usize] = x;
+            }
+            sentences.push((r.text.as_str(), r.label, v));
+        }
+        let record = blocks::neighbours::NeighbourRecord::build(columns.len(), sentences);
+        self.neighbours = Some(blocks::neighbours::Neighbours::load(
+            &record,
+            columns.len(),
+            Path::new("<trained>"),
+        )?);
+        self.file.neighbours = Some(record);
+        Ok(self)
+    }
+
+    /// The index of the encoder block, if the model has one.
+    fn encoder_block(&self) -> Option<usize> {
+        self.featurizer
+            .blocks()
+            .iter()
+            .position(|b| b.kind() == file::BlockKind::Encoder)
+    }
+
+    /// The `k` training sentences nearest to a sentence whose row is `row`, in the
+    /// encoder block's standardised space (none without stored sentences).
+    fn reads_like(&self, row: &[(u32, f64)], k: usize) -> Vec<blocks::neighbours::Neighbour> {
+        let (Some(n), Some(b)) = (&self.neighbours, self.encoder_block()) else {
+            return Vec::new();
+        };
+        let columns = self.featurizer.columns(b);
+        let (lo, hi) = (columns.start as u32, columns.end as u32);
+        let mut v = vec![0.0; columns.len()];
+        for &(j, x) in row.iter().filter(|(j, _)| (lo..hi).contains(j)) {
+            v[(j - lo) as usize] = x;
+        }
+        n.nearest(&v, k)
     }
 
     /// Parse and check a model from JSON text; `path` is used in messages.
@@ -278,7 +403,8 @@ impl Classifier {
         self.featurizer
             .row_into(sentence, &mut buffers.scratch, &mut buffers.row);
         let p = self.linear.probability(&buffers.row);
-        let explanation = (explain_top > 0).then(|| self.explain_row(&buffers.row, explain_top));
+        let explanation =
+            (explain_top > 0).then(|| self.explain_row(sentence, &buffers.row, explain_top));
         (p, explanation)
     }
 
@@ -355,9 +481,13 @@ impl Classifier {
         Label::from_probability(self.probability(sentence), self.threshold())
     }
 
-    fn explain_row(&self, row: &[(u32, f64)], top: usize) -> Explanation {
-        let mut contribs: Vec<(String, f64)> = Vec::new();
-        let mut whole: Vec<(String, f64)> = Vec::new();
+    fn explain_row(&self, sentence: &str, row: &[(u32, f64)], top: usize) -> Explanation {
+        // (block, column within the block or None for a block explained whole, name,
+        // contribution)
+        type Item = (Option<usize>, Option<usize>, String, f64);
+        let mut contribs: Vec<Item> = Vec::new();
+        let mut whole: Vec<Item> = Vec::new();
+        let mut absent = 0.0;
         let blocks = self.featurizer.blocks();
         // Rows hold their columns in increasing order.
         let value = |j: usize| {
@@ -366,54 +496,76 @@ impl Classifier {
         };
         for (j, c) in self.linear.contributions(row) {
             let block = self.featurizer.block_of(j);
-            if let Some(b) = block {
-                let base = self.featurizer.columns(b).start;
-                if !blocks[b].present(j - base, value(j)) {
+            let column = block.map(|b| j - self.featurizer.columns(b).start);
+            if let (Some(b), Some(k)) = (block, column) {
+                if !blocks[b].present(k, value(j)) {
+                    absent += c;
                     continue;
                 }
             }
             match block.and_then(|b| blocks[b].explained_as()) {
-                Some(name) => match whole.iter_mut().find(|(n, _)| *n == name) {
-                    Some((_, sum)) => *sum += c,
-                    None => whole.push((name, c)),
+                Some(name) => match whole.iter_mut().find(|w| w.2 == name) {
+                    Some(w) => w.3 += c,
+                    None => whole.push((block, None, name, c)),
                 },
-                None => contribs.push((self.featurizer.feature_name(j), c)),
+                None => contribs.push((block, column, self.featurizer.feature_name(j), c)),
             }
         }
         if !whole.is_empty() {
-            contribs.extend(whole.into_iter().filter(|(_, c)| *c != 0.0));
+            contribs.extend(whole.into_iter().filter(|w| w.3 != 0.0));
             // Stable: equal contributions keep column order.
-            contribs.sort_by(|a, b| b.1.total_cmp(&a.1));
+            contribs.sort_by(|a, b| b.3.total_cmp(&a.3));
         }
-        let named = |(feature, contribution): &(String, f64)| Contribution {
-            feature: feature.clone(),
-            contribution: *contribution,
+        let opinion: Vec<&Item> = contribs.iter().filter(|c| c.3 > 0.0).take(top).collect();
+        let fact: Vec<&Item> = contribs
+            .iter()
+            .rev()
+            .filter(|c| c.3 < 0.0)
+            .take(top)
+            .collect();
+        // The sentence's words as written, worked out only for what is shown.
+        let terms: Vec<&str> = opinion
+            .iter()
+            .chain(&fact)
+            .filter(|c| c.0.and_then(|b| blocks.get(b)).map(|b| b.feature_kind()) == Some("term"))
+            .map(|c| c.2.as_str())
+            .collect();
+        let written = self.featurizer.grams_as_written(sentence, &terms);
+        let named = |&&(block, column, ref feature, contribution): &&Item| {
+            let block = block.and_then(|b| blocks.get(b));
+            let kind = block.map_or("", |b| b.feature_kind());
+            Contribution {
+                feature: feature.clone(),
+                contribution,
+                kind,
+                shown: block
+                    .map_or_else(|| feature.clone(), |b| b.shown(column, feature, &written)),
+                stem: (kind == "term").then(|| feature.clone()),
+            }
         };
-        Explanation {
-            opinion: contribs
-                .iter()
-                .filter(|c| c.1 > 0.0)
-                .take(top)
-                .map(named)
-                .collect(),
-            fact: contribs
-                .iter()
-                .rev()
-                .filter(|c| c.1 < 0.0)
-                .take(top)
-                .map(named)
-                .collect(),
-        }
+        let log_odds = self.linear.logit(row);
+        let intercept = self.linear.intercept();
+        let listed: f64 = opinion.iter().chain(&fact).map(|c| c.3).sum();
+        let mut e = Explanation {
+            opinion: opinion.iter().map(named).collect(),
+            fact: fact.iter().map(named).collect(),
+            intercept,
+            base_rate: linear::sigmoid(intercept),
+            absent_cues: absent,
+            other: log_odds - intercept - listed - absent,
+            log_odds,
+            reads_like: self.reads_like(row, READS_LIKE),
+            ..Explanation::default()
+        };
+        e.set_threshold(self.threshold());
+        e
     }
 
     /// The `top` features that pushed one sentence most towards each label.
     pub fn explain(&self, sentence: &str, top: usize) -> Explanation {
         let top = top.max(1);
         let explanation = self.score(sentence, &mut ScoreBuffers::default(), top).1;
-        explanation.unwrap_or(Explanation {
-            opinion: Vec::new(),
-            fact: Vec::new(),
-        })
+        explanation.unwrap_or_default()
     }
 
     /// Split a document into sentences and classify each at `threshold`
@@ -460,7 +612,10 @@ impl Classifier {
     ) {
         for span in segment_iter(text, self.language()) {
             let s = span.text(text);
-            let (p, explanation) = self.score(s, buffers, explain_top);
+            let (p, mut explanation) = self.score(s, buffers, explain_top);
+            if let Some(e) = &mut explanation {
+                e.set_threshold(threshold);
+            }
             let (start, end) = (offset + span.start, offset + span.end);
             let label = Label::from_probability(p, threshold);
             if let Some(r) = results.get_mut(*used) {
@@ -527,6 +682,65 @@ mod tests {
             m.probability("It is awful."),
             m.score("It is awful.", &mut ScoreBuffers::default(), 3).0
         );
+    }
+
+    /// Terms are shown in the sentence's words, cues in plain words, and the
+    /// starting point, the listed contributions, the absent cues and the rest add up
+    /// to the log-odds whose sigmoid is the probability.
+    #[test]
+    fn explanations_show_words_as_written_and_add_up() {
+        let m = Classifier::embedded().unwrap();
+        let s = "The Mayor deserves credit for the coalition talks, officials said.";
+        let e = m.explain(s, 50);
+        let listed: f64 = e
+            .opinion
+            .iter()
+            .chain(&e.fact)
+            .map(|c| c.contribution)
+            .sum();
+        assert!((e.intercept + listed + e.absent_cues + e.other - e.log_odds).abs() < 1e-9);
+        assert!(
+            e.other.abs() < 1e-9,
+            "every present feature is listed at top 50"
+        );
+        assert!((linear::sigmoid(e.log_odds) - m.probability(s)).abs() < 1e-12);
+        assert_eq!(e.intercept, m.linear().intercept());
+        assert_eq!(e.base_rate, linear::sigmoid(e.intercept));
+        assert_eq!(
+            (e.threshold, e.threshold_log_odds),
+            (m.threshold(), logit(m.threshold()))
+        );
+        let shown = |feature: &str| {
+            e.opinion
+                .iter()
+                .chain(&e.fact)
+                .find(|c| c.feature == feature)
+                .map(|c| (c.kind, c.shown.as_str(), c.stem.as_deref()))
+        };
+        assert_eq!(shown("deserv"), Some(("term", "deserves", Some("deserv"))));
+        assert_eq!(shown("mayor"), Some(("term", "Mayor", Some("mayor"))));
+        assert_eq!(
+            shown("cue:attribution.verb"),
+            Some(("cue", "reporting verb (said, told)", None))
+        );
+        // Each term's words: one word per stem of the n-gram, as the sentence has them.
+        for c in e.opinion.iter().chain(&e.fact).filter(|c| c.kind == "term") {
+            let words: Vec<&str> = c.shown.split(' ').collect();
+            assert_eq!(words.len(), c.feature.split(' ').count(), "{c:?}");
+            assert!(
+                words.iter().all(|w| s.contains(w.trim_end_matches(','))),
+                "{c:?}"
+            );
+        }
+        // At a threshold of the caller's, the explanation says so.
+        let mut results = m.classify_document(s, Some(0.9));
+        assert!(results[0].explanation.is_none());
+        let (mut used, mut buffers) = (0, ScoreBuffers::default());
+        m.classify_into(s, 0, 0.9, 2, &mut buffers, &mut results, &mut used);
+        let e2 = results[0].explanation.as_ref().expect("explained");
+        assert_eq!((e2.threshold, e2.threshold_log_odds), (0.9, logit(0.9)));
+        assert_eq!((e2.opinion.len(), e2.fact.len()), (2, 2));
+        assert!(e2.other.abs() > 0.0);
     }
 
     #[test]

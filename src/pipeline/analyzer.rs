@@ -392,6 +392,58 @@ impl Analyzer {
         );
     }
 
+    /// Call `on_gram` with each n-gram of `text` (the terms [`Analyzer::analyze`] gives,
+    /// in the same order) and the words that made it as the sentence spells them: the
+    /// normalised text from the n-gram's first token to its last, runs of spaces made
+    /// one (`"Coalition talks"` for `coalit talk`). For explanations only: it stems
+    /// every word afresh, with no cache, and stays off the scoring path.
+    pub fn for_each_gram_as_written(&self, text: &str, mut on_gram: impl FnMut(&str, &str)) {
+        let mut norm = String::new();
+        normalize_into(text, &mut norm);
+        let mut tokens = Vec::new();
+        tokenize_into(&norm, &mut tokens);
+        let base = norm.as_ptr() as usize;
+        let (mut lower, mut term) = (String::new(), String::new());
+        let mut terms: Vec<String> = Vec::with_capacity(tokens.len());
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(tokens.len());
+        for tok in &tokens {
+            lower.clear();
+            if tok.kind == TokenKind::Word {
+                super::chars::push_lowercase(tok.text, &mut lower);
+            } else {
+                lower.push_str(tok.text);
+            }
+            self.stemmer
+                .term_of_lower(tok.kind, tok.text, &lower, &mut term);
+            terms.push(term.clone());
+            // Every token is a slice of the normalised text.
+            let from = tok.text.as_ptr() as usize - base;
+            spans.push((from, from + tok.text.len()));
+        }
+        let (min_n, max_n) = (self.settings.ngram_min.max(1), self.settings.ngram_max);
+        let (mut gram, mut written) = (String::new(), String::new());
+        for start in 0..terms.len() {
+            gram.clear();
+            for (k, t) in terms[start..].iter().take(max_n).enumerate() {
+                if k > 0 {
+                    gram.push(' ');
+                }
+                gram.push_str(t);
+                if k + 1 >= min_n {
+                    let span = norm.get(spans[start].0..spans[start + k].1).unwrap_or("");
+                    written.clear();
+                    for (i, piece) in span.split(' ').filter(|p| !p.is_empty()).enumerate() {
+                        if i > 0 {
+                            written.push(' ');
+                        }
+                        written.push_str(piece);
+                    }
+                    on_gram(&gram, &written);
+                }
+            }
+        }
+    }
+
     /// Analyse `text` once for the feature blocks: with `ids`, the terms' vocabulary word
     /// ids; without, the terms' text; with `want_cues`, the raw cue values. The `u64`
     /// beside the word ids names them for `scratch`'s word cache: give each [`WordIds`]
@@ -632,6 +684,56 @@ mod tests {
                 "in <num>", "<num>", "<num> ?", "?"
             ]
         );
+    }
+
+    /// The n-grams as written are the analysis's n-grams, in order, each with the
+    /// words that made it.
+    #[test]
+    fn grams_as_written_follow_the_analysis() {
+        for (language, text) in [
+            (
+                Language::English,
+                "\u{201C}Talks\u{201D} ended,  in 2017? The Coalition deserves it.",
+            ),
+            (
+                Language::German,
+                "Die Koalitionsgespräche scheiterten. Schön!",
+            ),
+            (Language::Arabic, "قال الوزير إن المحادثات فشلت؟"),
+        ] {
+            let settings = FeatureSettings {
+                language,
+                ngram_max: 3,
+                ..FeatureSettings::default()
+            };
+            let a = Analyzer::new(settings.clone());
+            let mut written = Vec::new();
+            a.for_each_gram_as_written(text, |g, w| written.push((g.to_string(), w.to_string())));
+            let grams: Vec<String> = written.iter().map(|(g, _)| g.clone()).collect();
+            assert_eq!(grams, super::tests::grams(settings, text), "{text}");
+            assert!(written
+                .iter()
+                .all(|(_, w)| !w.is_empty() && !w.contains("  ")));
+        }
+        let a = Analyzer::new(FeatureSettings::default());
+        let mut written = Vec::new();
+        a.for_each_gram_as_written(
+            "\u{201C}Talks\u{201D} ended,  in 2017. Coalition talks deserve",
+            |g, w| written.push(format!("{g}={w}")),
+        );
+        for expected in [
+            "\" talk=\"Talks",
+            "talk=Talks",
+            "end in=ended, in",
+            "<num>=2017",
+            "coalit talk=Coalition talks",
+            "deserv=deserve",
+        ] {
+            assert!(
+                written.iter().any(|w| w == expected),
+                "{expected} not in {written:?}"
+            );
+        }
     }
 
     /// Everything one analysis gives: the n-grams (or word ids) and the raw cues.

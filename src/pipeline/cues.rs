@@ -117,45 +117,48 @@ pub struct Cue {
     pub group: CueGroup,
     /// What the cue measures.
     pub doc: &'static str,
+    /// The cue in a few plain words, as explanations show it to a reader
+    /// (`quotes someone`, `sentence length`).
+    pub plain: &'static str,
 }
 
 macro_rules! cues {
-    ($($name:literal, $group:ident, $doc:literal;)*) => {
+    ($($name:literal, $group:ident, $doc:literal, $plain:literal;)*) => {
         /// Every cue feature, in feature order.
-        pub const CUES: &[Cue] = &[$(Cue { name: $name, group: CueGroup::$group, doc: $doc }),*];
+        pub const CUES: &[Cue] = &[$(Cue { name: $name, group: CueGroup::$group, doc: $doc, plain: $plain }),*];
     };
 }
 
 cues! {
-    "attribution.verb", Attribution, "a reporting verb (said, told, disclosed, acknowledged...) outside quotes";
-    "attribution.third_party", Attribution, "a reporting verb next to a third-party speaker (he said, officials told, said Smith)";
-    "attribution.according_to", Attribution, "the phrase 'according to'";
-    "quotation.share", Quotation, "share of words inside double quotes";
-    "quotation.attributed", Quotation, "a quote together with a reporting verb outside it";
-    "quotation.scare", Quotation, "a quote of one to three words (scare quotes)";
-    "person.first_singular", Person, "I, me, my, mine, myself outside quotes";
-    "person.first_plural", Person, "we, us, our, ours, ourselves outside quotes";
-    "person.second", Person, "you, your, yours, yourself outside quotes";
-    "modality.modal", Modality, "modal verbs (should, must, would, could, might, may...) outside quotes";
-    "modality.hedge", Modality, "hedges (perhaps, probably, likely, seems, arguably...) outside quotes";
-    "evaluative.intensifier", Evaluative, "intensifiers (very, really, extremely, so, too...) outside quotes";
-    "evaluative.stance", Evaluative, "stance adverbs (unfortunately, clearly, obviously, sadly...) outside quotes";
-    "evaluative.opening_adverb", Evaluative, "the author's first word is an evaluative -ly adverb (lexicon stem: Unfortunately, Sadly...)";
-    "evaluative.superlative", Evaluative, "superlatives (best, worst, most, least...) outside quotes";
-    "evaluative.subjectivity", Evaluative, "mean Pattern-lexicon subjectivity of the author's words";
-    "evaluative.valence", Evaluative, "mean absolute VADER valence of the author's words";
-    "evaluative.strong_words", Evaluative, "words with |VADER valence| >= 1.5 outside quotes";
-    "negation.count", Negation, "not, n't, no, never, none, nothing... outside quotes";
-    "punctuation.question", Punctuation, "a question mark outside quotes";
-    "punctuation.exclamation", Punctuation, "an exclamation mark outside quotes";
-    "numbers.count", Numbers, "numbers in the sentence, log(1 + n)";
-    "numbers.date", Numbers, "month and weekday names and years";
-    "numbers.money_percent", Numbers, "money and percentages (%, $, percent, million, billion)";
-    "names.capitalised", Names, "share of words after the first that are capitalised (name-like)";
-    "length.words", Length, "log(1 + number of words)";
-    "tense.past", Tense, "share of past-tense forms (-ed, was, were, had, did)";
-    "tense.present_be", Tense, "present-tense copulas (is, are, am, 's) outside quotes";
-    "discourse.contrast", Discourse, "contrast connectives (but, however, yet, though...) outside quotes";
+    "attribution.verb", Attribution, "a reporting verb (said, told, disclosed, acknowledged...) outside quotes", "reporting verb (said, told)";
+    "attribution.third_party", Attribution, "a reporting verb next to a third-party speaker (he said, officials told, said Smith)", "reports what someone else said";
+    "attribution.according_to", Attribution, "the phrase 'according to'", "cites a source (\"according to\")";
+    "quotation.share", Quotation, "share of words inside double quotes", "words in quotation marks";
+    "quotation.attributed", Quotation, "a quote together with a reporting verb outside it", "quotes someone";
+    "quotation.scare", Quotation, "a quote of one to three words (scare quotes)", "scare quotes";
+    "person.first_singular", Person, "I, me, my, mine, myself outside quotes", "first person (I, me, my)";
+    "person.first_plural", Person, "we, us, our, ours, ourselves outside quotes", "first person plural (we, our)";
+    "person.second", Person, "you, your, yours, yourself outside quotes", "speaks to the reader (you)";
+    "modality.modal", Modality, "modal verbs (should, must, would, could, might, may...) outside quotes", "modal verb (should, must, could)";
+    "modality.hedge", Modality, "hedges (perhaps, probably, likely, seems, arguably...) outside quotes", "hedge (perhaps, likely, seems)";
+    "evaluative.intensifier", Evaluative, "intensifiers (very, really, extremely, so, too...) outside quotes", "intensifier (very, really)";
+    "evaluative.stance", Evaluative, "stance adverbs (unfortunately, clearly, obviously, sadly...) outside quotes", "stance adverb (unfortunately, clearly)";
+    "evaluative.opening_adverb", Evaluative, "the author's first word is an evaluative -ly adverb (lexicon stem: Unfortunately, Sadly...)", "opens with a judging adverb";
+    "evaluative.superlative", Evaluative, "superlatives (best, worst, most, least...) outside quotes", "superlative (best, worst, most)";
+    "evaluative.subjectivity", Evaluative, "mean Pattern-lexicon subjectivity of the author's words", "subjective wording";
+    "evaluative.valence", Evaluative, "mean absolute VADER valence of the author's words", "emotionally charged wording";
+    "evaluative.strong_words", Evaluative, "words with |VADER valence| >= 1.5 outside quotes", "strong judgement words";
+    "negation.count", Negation, "not, n't, no, never, none, nothing... outside quotes", "negation (not, never, no)";
+    "punctuation.question", Punctuation, "a question mark outside quotes", "question in the author's voice";
+    "punctuation.exclamation", Punctuation, "an exclamation mark outside quotes", "exclamation in the author's voice";
+    "numbers.count", Numbers, "numbers in the sentence, log(1 + n)", "numbers";
+    "numbers.date", Numbers, "month and weekday names and years", "dates";
+    "numbers.money_percent", Numbers, "money and percentages (%, $, percent, million, billion)", "money or percentages";
+    "names.capitalised", Names, "share of words after the first that are capitalised (name-like)", "names (capitalised words)";
+    "length.words", Length, "log(1 + number of words)", "sentence length";
+    "tense.past", Tense, "share of past-tense forms (-ed, was, were, had, did)", "past tense";
+    "tense.present_be", Tense, "present-tense copulas (is, are, am, 's) outside quotes", "present tense (is, are)";
+    "discourse.contrast", Discourse, "contrast connectives (but, however, yet, though...) outside quotes", "contrast (but, however)";
 }
 
 /// Number of cue features.
@@ -564,6 +567,21 @@ mod tests {
         let mut out = [0.0; N_CUES];
         compute(lex, &toks, &lower, &wc, &mut out);
         CUES.iter().map(|c| c.name).zip(out).collect()
+    }
+
+    /// Every cue has plain words of its own for explanations, free of internal names.
+    #[test]
+    fn plain_descriptions_are_unique_and_plain() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CUES {
+            assert!(!c.plain.is_empty() && c.plain.len() <= 40, "{}", c.name);
+            assert!(
+                !c.plain.contains('.') && !c.plain.contains('_'),
+                "{}",
+                c.name
+            );
+            assert!(seen.insert(c.plain), "{} repeats {}", c.name, c.plain);
+        }
     }
 
     #[test]

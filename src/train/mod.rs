@@ -420,14 +420,16 @@ impl CheckedParams {
             }
         };
         progress(total, total);
-        final_params.to_classifier(
-            fitted,
-            threshold,
-            cv_macro_f1,
-            records.len(),
-            (data, borrowed_data),
-            trials,
-        )
+        final_params
+            .to_classifier(
+                fitted,
+                threshold,
+                cv_macro_f1,
+                records.len(),
+                (data, borrowed_data),
+                trials,
+            )?
+            .with_training_sentences(records)
     }
 
     /// With an encoder: these parameters with every record's embedding computed once

@@ -6,6 +6,7 @@ mod data;
 mod data_files;
 mod encoder;
 mod encoder_bounds;
+mod explain;
 mod html_browser;
 mod invisible;
 mod languages;

@@ -177,7 +177,9 @@ fn every_format_has_one_row_per_record_in_input_order() {
     assert_eq!(lines[6], want[6]);
 
     let html = args("html");
-    assert_eq!(html.matches("What a shame.").count(), 1, "{html}");
+    // Once highlighted in the text, once in the reasons under it.
+    assert_eq!(html.matches("What a shame.").count(), 2, "{html}");
+    assert_eq!(html.matches("<bdi>What a shame.").count(), 1, "{html}");
 }
 
 #[test]

@@ -750,11 +750,14 @@ fn write_record(
     number: usize,
     record: InputRecord,
     model: Option<usize>,
-    (p, explanation): (f64, Option<factop::model::Explanation>),
+    (p, mut explanation): (f64, Option<factop::model::Explanation>),
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
     let model = model_of(job.chooser, model)?;
     let threshold = job.threshold.unwrap_or(model.threshold());
+    if let Some(e) = &mut explanation {
+        e.set_threshold(threshold);
+    }
     let doc = Document {
         source: source.to_string(),
         id: Some(

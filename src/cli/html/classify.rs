@@ -5,7 +5,10 @@
 //! whitespace between sentences is kept. Each sentence is a
 //! `<span class="sentence fact|opinion">` whose background is stronger the further its
 //! P(opinion) lies from the threshold, with a tooltip (`title`) giving P(opinion) and
-//! the features that pushed it most each way.
+//! the features that pushed it most each way. Under each document's text, a
+//! "Why each sentence got its label" list gives every sentence's reasons in full:
+//! the features each way as a reader knows them (the sentence's own words, cues in
+//! plain words) and the sum from the model's starting point to the threshold.
 //!
 //! Each sentence is isolated for bidirectional text (`unicode-bidi: isolate`), so that
 //! a right-to-left sentence cannot reorder its neighbours, and characters that would
@@ -13,6 +16,7 @@
 //! control characters) are shown as boxed code points ([`escape_shown`]).
 
 use super::common::{escape, escape_shown, num, BASE_CSS};
+use crate::cli::output::explain;
 use factop::model::{Contribution, SentenceResult, Summary};
 use factop::pipeline::chars::visible;
 use factop::{Label, Language};
@@ -57,6 +61,24 @@ main{max-width:860px;margin:0 auto}
 .sentence.opinion{background:rgba(var(--opinion),var(--a,.4));border-bottom:2px solid rgb(var(--opinion))}
 .sentence:hover{outline:1px solid var(--ink)}
 .empty{color:var(--muted);font-style:italic}
+.why{margin:18px 0 0;font-size:14px}
+.why summary{cursor:pointer;color:var(--muted);font-weight:600}
+.why ol{padding-left:28px;margin:10px 0 0}
+.why li{margin:0 0 12px}
+.why .said{margin:0 0 4px}
+.why .p,.why .sum,.why .dir,.why .none{color:var(--muted)}
+.why .dir{display:inline-block;width:118px;font-size:12px}
+.why .sum{font-size:12px;margin-top:3px}
+.why .pushes{padding-left:118px;text-indent:-118px}
+.why .pushes>*{text-indent:0}
+.why .reads{font-size:13px;margin-top:4px;padding-left:118px}
+.why .reads .dir{display:block;width:auto;margin-left:-118px}
+.tag{font-size:12px;font-weight:600;border-radius:3px;padding:0 5px;color:#fff}
+.tag.fact{background:rgb(var(--fact))}
+.tag.opinion{background:rgb(var(--opinion))}
+.chip{display:inline-block;border-radius:10px;padding:0 8px;margin:2px 0;font-size:13px;unicode-bidi:isolate}
+.chip.fact{background:rgba(var(--fact),.12)}
+.chip.opinion{background:rgba(var(--opinion),.14)}
 ";
 
 /// `n thing` or `n things`.
@@ -104,14 +126,81 @@ fn alpha(label: Label, conf: f64) -> f64 {
     }
 }
 
-fn features(xs: &[Contribution]) -> String {
+/// One side of an explanation as chips: each feature as a reader knows it, with its
+/// push on the log-odds.
+fn chips(xs: &[Contribution], side: Label) -> String {
     if xs.is_empty() {
-        return "–".into();
+        return "<span class=\"none\">none</span>".into();
     }
     xs.iter()
-        .map(|c| format!("{} {}", c.feature, signed(c.contribution)))
+        .map(|c| {
+            format!(
+                "<span class=\"chip {side}\" title=\"{}\"><bdi>{}</bdi> <b>{}</b></span>",
+                escape(&visible(&c.feature)),
+                escape_shown(&explain::shown(c)),
+                signed(c.contribution)
+            )
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" ")
+}
+
+/// The training sentences an accurate model found nearest, with their labels.
+fn reads_like(e: &factop::model::Explanation) -> String {
+    if e.reads_like.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = e
+        .reads_like
+        .iter()
+        .map(|n| {
+            format!(
+                "<div><span class=\"tag {}\">{}</span> <bdi>{}</bdi> <span class=\"p\">similarity {}</span></div>",
+                n.label,
+                n.label,
+                escape_shown(&n.text),
+                num(n.similarity, 2)
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"reads\"><span class=\"dir\">reads like (training sentences nearest in meaning)</span>{}</div>",
+        each.concat()
+    )
+}
+
+/// The reasons of every explained sentence of a document, under the text: the
+/// features each way and the sum from the model's starting point to the threshold.
+fn render_reasons(d: &HtmlDocument) -> String {
+    let explained: Vec<&SentenceResult> = d
+        .sentences
+        .iter()
+        .filter(|s| s.explanation.is_some())
+        .collect();
+    if explained.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<details class=\"why\" open>\n<summary>Why each sentence got its label</summary>\n<ol>\n",
+    );
+    for s in explained {
+        let Some(e) = &s.explanation else { continue };
+        let _ = writeln!(
+            out,
+            "<li value=\"{}\"><div class=\"said\"><span class=\"tag {}\">{}</span> <span class=\"p\">P(opinion) {}</span> <bdi>{}</bdi></div><div class=\"pushes\"><span class=\"dir\">towards opinion</span> {}</div><div class=\"pushes\"><span class=\"dir\">towards fact</span> {}</div><div class=\"sum\">{}</div>{}</li>",
+            s.index + 1,
+            s.label,
+            s.label,
+            num(s.opinion_probability, 2),
+            escape_shown(&s.text),
+            chips(&e.opinion, Label::Opinion),
+            chips(&e.fact, Label::Fact),
+            escape(&explain::sum_line(e, s.label)),
+            reads_like(e),
+        );
+    }
+    out.push_str("</ol>\n</details>\n");
+    out
 }
 
 fn sentence_span(s: &SentenceResult, text: &str, threshold: f64) -> String {
@@ -125,9 +214,10 @@ fn sentence_span(s: &SentenceResult, text: &str, threshold: f64) -> String {
     if let Some(e) = &s.explanation {
         let _ = write!(
             tip,
-            "\ntowards opinion: {}\ntowards fact: {}",
-            features(&e.opinion),
-            features(&e.fact)
+            "\ntowards opinion: {}\ntowards fact: {}\n{}",
+            explain::side(&e.opinion),
+            explain::side(&e.fact),
+            explain::sum_line(e, s.label)
         );
     }
     format!(
@@ -285,7 +375,9 @@ fn render_document(i: usize, d: &HtmlDocument) -> String {
         None => s.push_str("<div class=\"text\">\n"),
     }
     s += &render_text(d, threshold);
-    s.push_str("</div>\n</article>\n");
+    s.push_str("</div>\n");
+    s += &render_reasons(d);
+    s.push_str("</article>\n");
     s
 }
 
@@ -307,7 +399,7 @@ fn legend(threshold: f64) -> String {
         format!("<span class=\"ramp\">{cells}</span>")
     };
     format!(
-        "<div class=\"legend\" id=\"legend\"><span><span class=\"sentence fact\" style=\"--a:0.3\">fact</span> a reported statement</span><span><span class=\"sentence opinion\" style=\"--a:0.5\">opinion</span> the author&#39;s commentary</span><span>shade: sure {}{} near the threshold ({})</span><span>Hover over a sentence for P(opinion) and the features that pushed it each way.</span></div>\n",
+        "<div class=\"legend\" id=\"legend\"><span><span class=\"sentence fact\" style=\"--a:0.3\">fact</span> a reported statement</span><span><span class=\"sentence opinion\" style=\"--a:0.5\">opinion</span> the author&#39;s commentary</span><span>shade: sure {}{} near the threshold ({})</span><span>Hover over a sentence for P(opinion) and the features that pushed it each way; the reasons in full are under each document.</span></div>\n",
         ramp(Label::Fact),
         ramp(Label::Opinion),
         num(threshold, 3),
@@ -432,8 +524,11 @@ mod tests {
             opinion: vec![Contribution {
                 feature: "<script>".into(),
                 contribution: 0.5,
+                kind: "term",
+                shown: "<Script>".into(),
+                stem: Some("<script>".into()),
             }],
-            fact: vec![],
+            ..Default::default()
         });
         let d = doc("<b>\"x\" & 'y'</b>", vec![s]);
         let html = render_classify("m<1>", 0.5, &[d]);
@@ -442,7 +537,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"));
-        assert!(html.contains("&lt;script&gt; +0.50"));
+        assert!(html.contains("&quot;&lt;Script&gt;&quot; +0.50"), "{html}");
         assert!(html.contains("m&lt;1&gt;"));
     }
 

@@ -8,6 +8,7 @@
 use super::classify::{render_classify, HtmlDocument};
 use super::eval::{render_eval, EvalPage, Mistake, SECTION_IDS};
 use factop::eval::metrics::{evaluate, Report};
+use factop::model::blocks::neighbours::Neighbour;
 use factop::model::{Contribution, Explanation, SentenceResult, Summary};
 use factop::Label::{self, Fact as F, Opinion as O};
 
@@ -151,15 +152,37 @@ fn sentence(
                 Contribution {
                     feature: "cue:evaluative.strong_words".into(),
                     contribution: 0.62,
+                    kind: "cue",
+                    shown: "strong judgement words".into(),
+                    stem: None,
                 },
                 Contribution {
-                    feature: "disgrace".into(),
+                    feature: "disgrac".into(),
                     contribution: 0.4,
+                    kind: "term",
+                    shown: "disgrace".into(),
+                    stem: Some("disgrac".into()),
                 },
             ],
             fact: vec![Contribution {
                 feature: "cue:attribution.verb".into(),
                 contribution: -0.23,
+                kind: "cue",
+                shown: "reporting verb (said, told)".into(),
+                stem: None,
+            }],
+            intercept: -0.5,
+            base_rate: 0.3775,
+            // The sum adds up: -0.5 + 0.79 listed + 0.1 absent + other = logit(p).
+            absent_cues: 0.1,
+            other: factop::model::logit(p) + 0.5 - 0.79 - 0.1,
+            log_odds: factop::model::logit(p),
+            threshold,
+            threshold_log_odds: factop::model::logit(threshold),
+            reads_like: vec![Neighbour {
+                text: "What a <shame>!".into(),
+                label: O,
+                similarity: 0.61,
             }],
         }),
     }
@@ -241,8 +264,16 @@ fn classify_page_structure() {
     assert!(page.contains("disgrace!</span>\n<span"));
     // Tooltips carry the explanation, escaped, one line each.
     assert!(page.contains(
-        "title=\"opinion · P(opinion) 0.930 (threshold 0.480)&#10;towards opinion: cue:evaluative.strong_words +0.62, disgrace +0.40&#10;towards fact: cue:attribution.verb -0.23\""
+        "title=\"opinion · P(opinion) 0.930 (threshold 0.480)&#10;towards opinion: strong judgement words +0.62, &quot;disgrace&quot; +0.40&#10;towards fact: reporting verb (said, told) -0.23&#10;starts at -0.50 (38% opinion) · listed +0.79 · cues it lacks +0.10 · other features +2.20 · total +2.59, at or above the threshold -0.08 (P 0.48) → opinion\""
     ));
+    // The reasons in full under the text: chips named as a reader knows them, the
+    // internal name in their tooltip.
+    assert!(page.contains(
+        "<span class=\"chip opinion\" title=\"disgrac\"><bdi>&quot;disgrace&quot;</bdi> <b>+0.40</b></span>"
+    ));
+    assert!(
+        page.contains("<bdi>What a &lt;shame&gt;!</bdi> <span class=\"p\">similarity 0.61</span>")
+    );
     assert!(page.contains("&lt;budget&gt;") && !page.contains("<budget>"));
     assert!(page.contains("news/a&amp;b.txt"));
     assert!(page.contains("feed.jsonl #x-1"));

@@ -199,8 +199,29 @@ mod tests {
             opinion: vec![Contribution {
                 feature: "cue:quotation.scare \"x\"".into(),
                 contribution: 0.25,
+                kind: "cue",
+                shown: "scare \"quotes\"".into(),
+                stem: None,
             }],
-            fact: vec![],
+            fact: vec![Contribution {
+                feature: "deserv".into(),
+                contribution: -0.5,
+                kind: "term",
+                shown: "Deserves".into(),
+                stem: Some("deserv".into()),
+            }],
+            intercept: -0.25,
+            base_rate: 0.4378,
+            absent_cues: 0.0625,
+            other: 0.0625,
+            log_odds: -0.375,
+            threshold: 0.48,
+            threshold_log_odds: -0.08,
+            reads_like: vec![factop::model::blocks::neighbours::Neighbour {
+                text: "A \"quoted\"\tline".into(),
+                label: Label::Fact,
+                similarity: 0.5,
+            }],
         };
         assert_tail_is_serde(&result("It is \"great\".", Some(explanation)));
         let mut fact = result("x", None);

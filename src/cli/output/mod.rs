@@ -4,6 +4,7 @@
 //! Results arrive line by line from [`factop::stream`], so every format but html and
 //! json writes them as they come.
 
+pub mod explain;
 mod format;
 mod html;
 mod json;

@@ -1,12 +1,13 @@
 //! `--format table`: one line per sentence (index, label, P(opinion), text), the
-//! explanation under it, and a summary per document. With `--no-split`, one line per
+//! explanation under it (the features each way, then the sum that decided the label), and a summary per document. With `--no-split`, one line per
 //! record (id, label, P(opinion), text) and a summary per input. Control characters
 //! and invisible format characters (a right-to-left override, a zero-width space) in
 //! sentences, ids and names are shown as visible symbols and `<U+202E>`
 //! ([`visible`]), so that a line reads as the text is.
 
+use super::explain::{reads_like_line, reasons_line, sum_line};
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
-use factop::model::{Contribution, Explanation, Summary};
+use factop::model::Summary;
 use factop::pipeline::chars::visible;
 use factop::stream::Line;
 use factop::Result;
@@ -60,21 +61,6 @@ impl<W: Write> Table<W> {
             records: records.then(Inputs::default),
         }
     }
-}
-
-/// The explanation on one line: `opinion: a +0.12, b +0.05 | fact: c -0.30`.
-pub fn explanation_line(e: &Explanation) -> String {
-    let side = |xs: &[Contribution]| {
-        if xs.is_empty() {
-            "-".to_string()
-        } else {
-            xs.iter()
-                .map(|c| format!("{} {:+.2}", visible(&c.feature), c.contribution))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
-    format!("opinion: {} | fact: {}", side(&e.opinion), side(&e.fact))
 }
 
 /// The heading of a document when a run has several (or ids): `== NAME ==`.
@@ -150,7 +136,11 @@ impl<W: Write> Format for Table<W> {
             )
             .map_err(io)?;
             if let Some(e) = &s.explanation {
-                writeln!(self.out, "{:>23}{}", "", explanation_line(e)).map_err(io)?;
+                writeln!(self.out, "{:>23}{}", "", reasons_line(e)).map_err(io)?;
+                writeln!(self.out, "{:>23}{}", "", sum_line(e, s.label)).map_err(io)?;
+                if let Some(similar) = reads_like_line(e) {
+                    writeln!(self.out, "{:>23}{}", "", similar).map_err(io)?;
+                }
             }
         }
         flush_if_drained(&mut self.out, line)

@@ -1,9 +1,12 @@
 //! `--format text`: the article in reading order, opinion sentences marked (in colour
 //! on a terminal, else `[OPINION p]`), then a summary per document. With `--no-split`,
 //! one line per record, `ID: sentence`, marked the same way, and a summary per input.
+//! With `--explain`, each line is followed by its sentences' reasons, indented: the
+//! features each way and the sum that decided the label.
 //! Control characters and invisible format characters are shown as in the table
 //! ([`visible`]).
 
+use super::explain::{reads_like_line, reasons_line, sum_line};
 use super::format::{flush_if_drained, id_text, io, Document, Format, ModelInfo};
 use super::table::{heading, summary_line, Inputs};
 use factop::model::Summary;
@@ -79,6 +82,24 @@ impl<W: Write> Format for Text<W> {
         let rest = line.text.get(pos - line.offset..).unwrap_or("");
         out.write_all(visible(rest).as_bytes()).map_err(io)?;
         out.write_all(b"\n").map_err(io)?;
+        // With --explain, each sentence's reasons under its line.
+        for s in line.sentences {
+            if let Some(e) = &s.explanation {
+                writeln!(
+                    out,
+                    "    #{} {} {:.2}: {}\n        {}",
+                    s.index,
+                    s.label,
+                    s.opinion_probability,
+                    reasons_line(e),
+                    sum_line(e, s.label)
+                )
+                .map_err(io)?;
+                if let Some(similar) = reads_like_line(e) {
+                    writeln!(out, "        {similar}").map_err(io)?;
+                }
+            }
+        }
         flush_if_drained(out, line)
     }
 

@@ -611,10 +611,13 @@ impl Job {
                         .into_iter()
                         .enumerate()
                         .map(|(index, text)| {
-                            let (p, explanation) = match &probabilities {
+                            let (p, mut explanation) = match &probabilities {
                                 Some(p) => (p[index], None),
                                 None => model.score(&text, buffers, explain_top),
                             };
+                            if let Some(e) = &mut explanation {
+                                e.set_threshold(t);
+                            }
                             SentenceAnswer {
                                 index,
                                 text,

@@ -2,7 +2,7 @@
 //! with the training means and deviations and multiplied by the settings' `cue_scale`.
 //! One column per enabled cue, named `cue:NAME`.
 
-use super::{BlockFit, FeatureBlock, TrainingSet};
+use super::{BlockFit, FeatureBlock, TrainingSet, WrittenGrams};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, ModelFile};
@@ -134,6 +134,17 @@ impl FeatureBlock for CueBlock {
             .get(j)
             .map(|&c| format!("cue:{}", CUES[c].name))
             .unwrap_or_default()
+    }
+
+    fn feature_kind(&self) -> &'static str {
+        "cue"
+    }
+
+    fn shown(&self, column: Option<usize>, feature: &str, _written: &WrittenGrams) -> String {
+        match column.and_then(|j| self.index.get(j)) {
+            Some(&c) => CUES[c].plain.to_string(),
+            None => feature.to_string(),
+        }
     }
 
     fn wants_cues(&self) -> bool {

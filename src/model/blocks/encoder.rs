@@ -361,6 +361,14 @@ impl FeatureBlock for EncoderBlock {
         Some(format!("encoder:{}", self.spec.name))
     }
 
+    fn feature_kind(&self) -> &'static str {
+        "encoder"
+    }
+
+    fn shown(&self, _: Option<usize>, _: &str, _: &super::WrittenGrams) -> String {
+        format!("overall meaning ({})", self.spec.name)
+    }
+
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
         self.append_text(analysis.text(), base, row);
     }

@@ -18,6 +18,7 @@
 
 pub mod cues;
 pub mod encoder;
+pub mod neighbours;
 pub mod tfidf;
 
 use crate::data::Record;
@@ -55,6 +56,17 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
         None
     }
 
+    /// What kind of feature the block's columns are, as explanations name it: `term`,
+    /// `cue` or `encoder`.
+    fn feature_kind(&self) -> &'static str;
+
+    /// How an explanation shows the block's column `column` (None: the block explained
+    /// as a whole), named `feature`, to a reader, given the sentence's n-grams as
+    /// written. By default, the name.
+    fn shown(&self, _column: Option<usize>, feature: &str, _written: &WrittenGrams) -> String {
+        feature.to_string()
+    }
+
     /// Whether column `j`, with `value` in a sentence's row, is something the sentence
     /// has, to be listed in explanations. A standardised cue that is absent from the
     /// sentence still has a value (its distance from the training average), but the
@@ -79,6 +91,12 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
     /// Write the block's fitted parameters and its `weights` into a model file.
     fn save(&self, weights: &[f64], file: &mut ModelFile);
 }
+
+/// A sentence's n-grams (terms) and the words of the sentence that made each, as
+/// written, in order of appearance without repeats (the first spelling of words that
+/// differ only in case)
+/// ([`Analyzer::for_each_gram_as_written`]).
+pub type WrittenGrams = rustc_hash::FxHashMap<String, Vec<String>>;
 
 /// A model's blocks, in column order.
 pub type Blocks = Vec<Box<dyn FeatureBlock>>;
@@ -261,6 +279,28 @@ impl Featurizer {
             (Some(b), Some(_)) => self.blocks[b].column_name(j - self.offsets[b]),
             _ => String::new(),
         }
+    }
+
+    /// The words that made each of the sentence's n-grams in `wanted`, as written
+    /// (for explanations; not on the scoring path).
+    pub fn grams_as_written(&self, text: &str, wanted: &[&str]) -> WrittenGrams {
+        let mut written = WrittenGrams::default();
+        if wanted.is_empty() {
+            return written;
+        }
+        self.analyzer.for_each_gram_as_written(text, |gram, words| {
+            if !wanted.contains(&gram) {
+                return;
+            }
+            let spellings = written.entry(gram.to_string()).or_default();
+            if !spellings
+                .iter()
+                .any(|w| w.to_lowercase() == words.to_lowercase())
+            {
+                spellings.push(words.to_string());
+            }
+        });
+        written
     }
 
     /// Featurise one sentence into `row` (cleared first): sparse (column, value) pairs,

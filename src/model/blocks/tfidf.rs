@@ -6,7 +6,7 @@
 //! with no n-gram strings built; longer n-grams go through the strings. Both give the
 //! same features (tested).
 
-use super::{BlockFit, FeatureBlock, TrainingSet};
+use super::{BlockFit, FeatureBlock, TrainingSet, WrittenGrams};
 use crate::error::{Error, Result};
 use crate::limits::MAX_MODEL_NUMBER;
 use crate::model::file::{BlockKind, ModelFile};
@@ -91,6 +91,19 @@ impl FeatureBlock for TfidfBlock {
 
     fn column_name(&self, j: usize) -> String {
         self.vocab.terms().get(j).cloned().unwrap_or_default()
+    }
+
+    fn feature_kind(&self) -> &'static str {
+        "term"
+    }
+
+    /// The words of the sentence that made the term, as written; the term itself if
+    /// none did (which a row's term always has).
+    fn shown(&self, _column: Option<usize>, feature: &str, written: &WrittenGrams) -> String {
+        match written.get(feature) {
+            Some(spellings) if !spellings.is_empty() => spellings.join(" / "),
+            _ => feature.to_string(),
+        }
     }
 
     fn word_ids(&self) -> Option<&WordIds> {
