@@ -13,6 +13,7 @@ mod limits;
 mod model_reproduction;
 mod no_split;
 mod packed_cache;
+mod pooling;
 mod predictions;
 #[cfg(target_os = "linux")]
 mod resume;
