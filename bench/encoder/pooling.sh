@@ -7,7 +7,7 @@
 #   bash bench/encoder/pooling.sh cv      [--factop BIN] [--out DIR] [--poolings "mean top4-mean ..."] [--seeds "1 2 3"] [--languages "en de ..."]
 #   bash bench/encoder/pooling.sh summary [--out DIR] [--poolings ...]
 #   bash bench/encoder/pooling.sh devtest [--factop BIN] [--out DIR] [--poolings ...]
-#   bash bench/encoder/pooling.sh cost    [--factop BIN] [--out DIR] [--poolings ...] [--runs N]
+#   bash bench/encoder/pooling.sh cost    [--factop BIN] [--out DIR] [--poolings ...] [--runs N] [--cost-data FILE]
 #
 # cv: one `factop eval --cv 5 --seed S --solver sparse --format json` per language,
 # pooling and seed (the sparse fit is the one de, it and ar train with anyway; for en
@@ -18,8 +18,8 @@
 # summary: the table of results-pooling.md from those files.
 # devtest: `factop train` on train + dev with each pooling (the language's built-in
 # flags), then `factop eval` of that model on dev_test.
-# cost: whole-process time of `factop train --embedding-cache none` on data/train.csv
-# (830 sentences) with a fixed block scale and threshold (one fit), per pooling and
+# cost: whole-process time of `factop train --embedding-cache none` on --cost-data
+# (default data/train.csv, 830 sentences) with a fixed block scale and threshold (one fit), per pooling and
 # without the encoder; the difference over the sentences is the embedding time per
 # sentence.
 #
@@ -34,6 +34,7 @@ POOLINGS="mean top4-mean mean-max"
 SEEDS="1 2 3"
 LANGUAGES="en de it ar bg"
 RUNS=3
+COST_DATA=data/train.csv
 while [[ $# -gt 0 ]]; do
     case $1 in
         --factop) FACTOP=$2; shift 2 ;;
@@ -42,6 +43,7 @@ while [[ $# -gt 0 ]]; do
         --seeds) SEEDS=$2; shift 2 ;;
         --languages) LANGUAGES=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
+        --cost-data) COST_DATA=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -101,20 +103,20 @@ cost)
         for p in none $POOLINGS; do
             if [[ $p == none ]]; then enc=(); else enc=(--encoder e5-small --encoder-pooling "$p" --encoder-scale 0.1 --embedding-cache none); fi
             start=$(date +%s.%N)
-            nice -n 10 "$FACTOP" train "${enc[@]}" --fixed-threshold 0.5 --data data/train.csv \
+            nice -n 10 "$FACTOP" train "${enc[@]}" --fixed-threshold 0.5 --data "$COST_DATA" \
                 --output "$OUT/cost-model.json" 2>/dev/null
             end=$(date +%s.%N)
             echo "$p $r $(echo "$end - $start" | bc) $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/cost.txt" >&2
         done
     done
-    python3 - "$OUT/cost.txt" <<'EOF'
+    python3 - "$OUT/cost.txt" "$(($(wc -l <"$COST_DATA") - 1))" <<'EOF'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 times = {}
 for p, _, t, _ in rows:
     times.setdefault(p, []).append(float(t))
 base = statistics.median(times.pop("none"))
-n = 830
+n = int(sys.argv[2])
 print("| pooling | runs | whole process, median (s) | embedding per sentence (ms) |")
 print("|---|---:|---:|---:|")
 print(f"| no encoder | {len(rows) // (len(times) + 1)} | {base:.2f} | |")
@@ -125,52 +127,58 @@ EOF
     ;;
 summary)
     python3 - "$OUT" "$POOLINGS" "$LANGUAGES" <<'EOF'
-import json, os, statistics as st, sys
+import json, math, os, statistics as st, sys
 out, poolings, languages = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-def load(l, p, s):
-    f = os.path.join(out, f"cv-{l}-{p}-s{s}.json")
-    return json.load(open(f)) if os.path.exists(f) else None
+def runs(l, p):
+    found = {}
+    for f in os.listdir(out):
+        pre = f"cv-{l}-{p}-s"
+        if f.startswith(pre) and f.endswith(".json") and f[len(pre):-5].isdigit():
+            found[int(f[len(pre):-5])] = json.load(open(os.path.join(out, f)))
+    return found
 def sd(x):
     return st.stdev(x) if len(x) > 1 else float("nan")
-seeds = sorted({int(f.split("-s")[-1][:-5]) for f in os.listdir(out) if f.startswith("cv-") and f.endswith(".json")})
-print(f"Seeds: {' '.join(map(str, seeds))}. Cells: mean ± s.d. of the 15 fold macro-F1 scores "
-      "(5 folds × 3 seeds); in brackets the s.d. of the 3 seed means.\n")
+print("CV macro-F1 per pooling: mean ± s.d. of the fold scores (5 per seed), and the seeds "
+      "run; with more than one seed, the s.d. of the seed means in brackets.\n")
 print("| language | " + " | ".join(poolings) + " |")
 print("|---|" + "---:|" * len(poolings))
-seed_means = {}
 for l in languages:
     cells = []
     for p in poolings:
-        runs = [r for r in (load(l, p, s) for s in seeds) if r]
-        folds = [f["macro_f1"] for r in runs for f in r["per_fold"]]
-        means = [r["macro_f1"]["mean"] for r in runs]
-        seed_means[(l, p)] = dict(zip(seeds, means)) if len(runs) == len(seeds) else {}
-        cells.append(f"{st.mean(folds):.4f} ± {sd(folds):.4f} [{sd(means):.4f}]" if runs else "—")
+        r = runs(l, p)
+        folds = [f["macro_f1"] for s in sorted(r) for f in r[s]["per_fold"]]
+        means = [r[s]["macro_f1"]["mean"] for s in sorted(r)]
+        extra = f" [{sd(means):.4f}]" if len(means) > 1 else ""
+        seeds = ",".join(map(str, sorted(r)))
+        cells.append(f"{st.mean(folds):.4f} ± {sd(folds):.4f} (seeds {seeds}){extra}" if r else "—")
     print(f"| {l} | " + " | ".join(cells) + " |")
-print("\nDifference from mean pooling, paired by seed (the same folds): mean over the seeds "
-      "of (pooling − mean), ± s.d. of the 3 paired differences; last row: over languages.\n")
-print("| language | " + " | ".join(p for p in poolings if p != "mean") + " |")
-print("|---|" + "---:|" * (len(poolings) - 1))
-overall = {p: [] for p in poolings}
+print("\nDifference from mean pooling, paired fold by fold (the same seed gives the same "
+      "folds): mean of the fold differences ± their s.d., n folds, and the standard error "
+      "(s.d. / sqrt(n)); a difference is outside the noise when it is larger than about "
+      "two standard errors.\n")
+others = [p for p in poolings if p != "mean"]
+print("| language | " + " | ".join(others) + " |")
+print("|---|" + "---:|" * len(others))
+overall = {p: [] for p in others}
 for l in languages:
+    base = runs(l, "mean")
     cells = []
-    base = seed_means.get((l, "mean"), {})
-    for p in poolings:
-        if p == "mean":
-            continue
-        other = seed_means.get((l, p), {})
-        d = [other[s] - base[s] for s in seeds if s in other and s in base]
+    for p in others:
+        r = runs(l, p)
+        d = [a["macro_f1"] - b["macro_f1"]
+             for s in sorted(set(r) & set(base))
+             for a, b in zip(r[s]["per_fold"], base[s]["per_fold"])]
         if d:
             overall[p].append(st.mean(d))
-        cells.append(f"{st.mean(d):+.4f} ± {sd(d):.4f}" if d else "—")
+            cells.append(f"{st.mean(d):+.4f} ± {sd(d):.4f} (n {len(d)}, se {sd(d) / math.sqrt(len(d)):.4f})")
+        else:
+            cells.append("—")
     print(f"| {l} | " + " | ".join(cells) + " |")
 cells = []
-for p in poolings:
-    if p == "mean":
-        continue
+for p in others:
     d = overall[p]
     cells.append(f"{st.mean(d):+.4f} (s.d. over languages {sd(d):.4f})" if d else "—")
-print("| all five (mean) | " + " | ".join(cells) + " |")
+print("| mean over languages | " + " | ".join(cells) + " |")
 EOF
     ;;
 *)
