@@ -92,6 +92,7 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
         seed: Optional[int] = None,
         encoder_scale: Optional[float] = None,
         embedding_cache: Optional[str] = None,
+        encoder_pooling: Optional[str] = None,
         label_map: Optional[Mapping[Any, str]] = None,
         threads: Optional[int] = None,
     ) -> None:
@@ -116,6 +117,7 @@ class FactopClassifier(ClassifierMixin, BaseEstimator):
         self.seed = seed
         self.encoder_scale = encoder_scale
         self.embedding_cache = embedding_cache
+        self.encoder_pooling = encoder_pooling
         self.label_map = label_map
         self.threads = threads
 

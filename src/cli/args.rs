@@ -6,7 +6,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factop::data::{DataOptions, Delimiter, LabelMap};
 use factop::encoder::cache::EmbeddingCache;
-use factop::encoder::EncoderSpec;
+use factop::encoder::{EncoderSpec, Pooling};
 use factop::language::Language;
 use factop::pipeline::analyzer::FeatureSettings;
 use factop::pipeline::cues::CueGroup;
@@ -94,6 +94,18 @@ impl Named for Solver {
     }
     fn about(self) -> &'static str {
         Solver::about(self)
+    }
+}
+
+impl Named for Pooling {
+    fn all() -> &'static [Self] {
+        &Pooling::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn about(self) -> &'static str {
+        Pooling::about(self)
     }
 }
 
@@ -370,6 +382,10 @@ pub struct TuningArgs {
     /// per distinct sentence; the model is the same with or without it.
     #[arg(long, value_name = "DIR|none", requires = "encoder")]
     pub embedding_cache: Option<PathBuf>,
+    /// How the sentence encoder's token states become the embedding (an experiment:
+    /// see bench/encoder/results-pooling.md).
+    #[arg(long, value_name = "NAME", value_parser = named::<Pooling>(), default_value = "mean", requires = "encoder")]
+    pub encoder_pooling: Pooling,
 }
 
 impl TuningArgs {
@@ -411,6 +427,7 @@ impl TuningArgs {
                 Some(p) if p.as_os_str().is_empty() => EmbeddingCache::parse("")?,
                 Some(p) => EmbeddingCache::At(p.clone()),
             },
+            encoder_pooling: self.encoder_pooling,
         }
         .params()
     }

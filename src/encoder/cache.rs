@@ -4,10 +4,11 @@
 //!
 //! **Where.** `--embedding-cache DIR`, by default `embeddings/` in the per-user cache
 //! folder ([`super::store::home`]); `--embedding-cache none` turns it off. Inside, one
-//! folder per encoder and way of computing: `e5-small-<weights>-<fingerprint>`, where
-//! `<weights>` begins the SHA-256 of the encoder's weights and `<fingerprint>` begins the
-//! SHA-256 of the embeddings of [`PROBES`] as this build computes them on this
-//! processor. The kernels do not all sum floats in the same order (a processor without
+//! folder per encoder, pooling and way of computing: `e5-small-<weights>-<fingerprint>`
+//! for e5's own mean pooling, `e5-small+<pooling>-<weights>-<fingerprint>` for another
+//! ([`super::Pooling`], `--encoder-pooling`), where `<weights>` begins the SHA-256 of
+//! the encoder's weights and `<fingerprint>` begins the SHA-256 of the embeddings of
+//! [`PROBES`] as this build computes them on this processor (with that pooling). The kernels do not all sum floats in the same order (a processor without
 //! AVX2 gives other last digits), and a new forward pass may too: embeddings computed
 //! another way land in another folder and are never mixed with these.
 //!
@@ -35,7 +36,7 @@
 //! | 4 | dimension d (384 for e5-small) |
 //! | 32 | SHA-256 of the encoder's weights |
 //! | 32 | the fingerprint: SHA-256 of the probes' embeddings |
-//! | 1 + L | the encoder's name: its length L, then UTF-8 |
+//! | 1 + L | the encoder's name (with `+<pooling>` unless mean): its length L, then UTF-8 |
 //! | 8 | entries n |
 //! | n × (32 + 4d) | each entry: the key, then d × f32 |
 //! | 32 | SHA-256 of every byte before it |
@@ -54,7 +55,7 @@
 //! training: at worst every sentence is embedded, as without a cache.
 
 use super::store;
-use super::EncoderSpec;
+use super::{EncoderSpec, Pooling};
 use crate::error::{Error, Result};
 use crate::pipeline::chars::{visible, without_format};
 use rustc_hash::FxHashMap;
@@ -177,8 +178,9 @@ impl CacheUse {
     }
 }
 
-/// The embeddings of `texts`, in their order: from the cache `setting` names where it
-/// has them, else from `embed` (called once with the probes and once with every
+/// The embeddings of `texts`, in their order, as `spec` pooled by `pooling` computes
+/// them (`dim` floats each): from the cache `setting` names where it has them (in the
+/// folder of that encoder and pooling), else from `embed` (called once with the probes and once with every
 /// sentence the cache lacks, one text per distinct key, or once with all of `texts`
 /// when the cache is off); the new ones are added to the cache. `note` receives one
 /// line per problem with the cache (none stops the training) and then the summary
@@ -186,6 +188,7 @@ impl CacheUse {
 pub fn embeddings_through(
     setting: &EmbeddingCache,
     spec: &EncoderSpec,
+    pooling: Pooling,
     dim: usize,
     texts: &[&str],
     embed: &mut Embed<'_>,
@@ -194,7 +197,7 @@ pub fn embeddings_through(
     let mut notes = Notes::default();
     let folder = setting.folder().and_then(|root| {
         let fingerprint = fingerprint(&embed(&PROBES));
-        match Shards::open(&root, spec, dim, &fingerprint) {
+        match Shards::open(&root, spec, pooling, dim, &fingerprint) {
             Ok(s) => Some(s),
             Err(e) => {
                 notes.push(format!(
@@ -334,12 +337,24 @@ enum Unused {
 }
 
 impl Shards {
-    /// The folder for `spec` computing as `fingerprint` says, in the cache `root`
-    /// (created when missing).
-    fn open(root: &Path, spec: &EncoderSpec, dim: usize, fingerprint: &Key) -> Result<Self> {
+    /// The folder for `spec` pooled by `pooling` computing as `fingerprint` says, in the
+    /// cache `root` (created when missing).
+    fn open(
+        root: &Path,
+        spec: &EncoderSpec,
+        pooling: Pooling,
+        dim: usize,
+        fingerprint: &Key,
+    ) -> Result<Self> {
+        // e5's own pooling keeps the name it always had, so its cached entries stay in use.
+        let label = if pooling.is_default() {
+            spec.name.to_string()
+        } else {
+            format!("{}+{}", spec.name, pooling.as_str())
+        };
         let dir = root.join(format!(
             "{}-{}-{}",
-            spec.name,
+            label,
             spec.sha256.get(..12).unwrap_or(spec.sha256),
             &hex(fingerprint)[..12]
         ));
@@ -350,7 +365,7 @@ impl Shards {
         header.extend_from_slice(&(dim as u32).to_le_bytes());
         header.extend_from_slice(&sha_bytes(spec.sha256));
         header.extend_from_slice(fingerprint);
-        let name = spec.name.as_bytes();
+        let name = label.as_bytes();
         header.push(name.len().min(255) as u8);
         header.extend_from_slice(&name[..name.len().min(255)]);
         Ok(Shards {
@@ -671,11 +686,16 @@ mod tests {
     }
 
     fn run(setting: &EmbeddingCache, salt: u8, texts: &[&str]) -> Run {
+        run_pooled(setting, Pooling::Mean, salt, texts)
+    }
+
+    fn run_pooled(setting: &EmbeddingCache, pooling: Pooling, salt: u8, texts: &[&str]) -> Run {
         let mut embedded = Vec::new();
         let mut notes = Vec::new();
         let (out, used) = embeddings_through(
             setting,
             &E5_SMALL,
+            pooling,
             DIM,
             texts,
             &mut |part| {
@@ -801,6 +821,39 @@ mod tests {
         assert_eq!(other.embedded.len(), 10);
         assert_eq!(bits(&other.out), bits(&fake(1, &t)));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn each_pooling_has_its_own_folder_and_mean_keeps_the_old_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let setting = EmbeddingCache::At(dir.path().to_path_buf());
+        let owned = texts(0..5);
+        let t: Vec<&str> = owned.iter().map(|s| s.as_str()).collect();
+        run(&setting, 0, &t);
+        // The same floats from the stand-in encoder, so only the pooling's name in the
+        // folder keeps them apart.
+        let top = run_pooled(&setting, Pooling::Top4Mean, 0, &t);
+        assert_eq!(top.embedded.len(), 5);
+        assert_eq!(
+            run_pooled(&setting, Pooling::Top4Mean, 0, &t)
+                .embedded
+                .len(),
+            0
+        );
+        assert_eq!(run(&setting, 0, &t).embedded.len(), 0);
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let fp = &hex(&fingerprint(&fake(0, &PROBES)))[..12];
+        assert_eq!(
+            names,
+            [
+                format!("e5-small+top4-mean-1571fc982750-{fp}"),
+                format!("e5-small-1571fc982750-{fp}"),
+            ]
+        );
     }
 
     #[test]

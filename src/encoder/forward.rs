@@ -1,6 +1,8 @@
 //! The e5-small transformer: BERT-style embeddings, 12 post-norm layers of self
 //! attention and GELU feed-forward, mean pooling over every token (`<s>` and `</s>`
-//! included) and L2 normalisation, with the 4-bit products of [`super::quant`].
+//! included) and L2 normalisation, with the 4-bit products of [`super::quant`]. The
+//! other poolings of [`super::Pooling`] (the top layers' mean, the maximum) come out of
+//! the same pass.
 //!
 //! Texts longer than the model's positions are cut into windows of at most
 //! `positions − 2` content tokens, each run as `<s> window </s>`; the embedding is the
@@ -13,6 +15,7 @@
 use super::quant::{dequantise_row, QActs, QMatrix};
 use super::tokenizer::{TokenBuffers, Tokenizer};
 use super::weights::{EncoderFile, RawTensor, Shape, QK};
+use super::PoolPart;
 use crate::error::Result;
 
 /// The most windows one text is run as. The tokens after them are not read: a longer
@@ -155,10 +158,37 @@ impl Network {
     /// once for all of them; every text's embedding is the same, bit for bit, as on
     /// its own.
     pub fn embed_batch(&self, texts: &[&str], query: bool, buf: &mut Buffers, out: &mut [f32]) {
+        self.embed_batch_parts(texts, query, &[PoolPart::TopMean(1)], buf, out);
+    }
+
+    /// As [`Network::embed_batch`], each text's embedding made of `parts` (`dim()`
+    /// floats each, in order; `parts.len() × dim()` per text), all from the same pass.
+    /// A mean part of a text of several windows is the windows' means weighted by
+    /// their content tokens, a max part the largest of the windows' maxima; each part
+    /// is then L2-normalised on its own.
+    pub fn embed_batch_parts(
+        &self,
+        texts: &[&str],
+        query: bool,
+        parts: &[PoolPart],
+        buf: &mut Buffers,
+        out: &mut [f32],
+    ) {
         let h = self.shape.hidden;
+        let width = parts.len() * h;
         let window = self.shape.positions - 2;
-        let out = &mut out[..texts.len() * h];
-        out.fill(0.0);
+        let out = &mut out[..texts.len() * width];
+        for o in out.chunks_exact_mut(h) {
+            o.fill(0.0);
+        }
+        for (p, part) in parts.iter().enumerate() {
+            if *part == PoolPart::LastMax {
+                for t in 0..texts.len() {
+                    let at = t * width + p * h;
+                    out[at..at + h].fill(f32::NEG_INFINITY);
+                }
+            }
+        }
         let mut totals = vec![0f64; texts.len()];
         let mut content = std::mem::take(&mut buf.content);
         let mut ids = std::mem::take(&mut buf.ids);
@@ -175,11 +205,27 @@ impl Network {
             if windows.is_empty() {
                 return;
             }
-            means.resize(windows.len() * h, 0.0);
-            self.forward(ids, windows, buf, means);
-            for (&(text, weight), mean) in owners.iter().zip(means.chunks_exact(h)) {
-                for (o, m) in out[text * h..(text + 1) * h].iter_mut().zip(mean) {
-                    *o += weight * m;
+            means.resize(windows.len() * width, 0.0);
+            self.forward(ids, windows, parts, buf, means);
+            for (&(text, weight), pooled) in owners.iter().zip(means.chunks_exact(width)) {
+                let to = &mut out[text * width..(text + 1) * width];
+                for ((o, m), part) in to
+                    .chunks_exact_mut(h)
+                    .zip(pooled.chunks_exact(h))
+                    .zip(parts)
+                {
+                    match part {
+                        PoolPart::TopMean(_) => {
+                            for (o, m) in o.iter_mut().zip(m) {
+                                *o += weight * m;
+                            }
+                        }
+                        PoolPart::LastMax => {
+                            for (o, m) in o.iter_mut().zip(m) {
+                                *o = o.max(*m);
+                            }
+                        }
+                    }
                 }
                 totals[text] += weight as f64;
             }
@@ -215,37 +261,42 @@ impl Network {
         buf.content = content;
         buf.ids = ids;
         buf.mean = means;
-        for (o, total) in out.chunks_exact_mut(h).zip(totals) {
-            let inv = (1.0 / total) as f32;
-            let mut norm = 0f32;
-            for o in o.iter_mut() {
-                *o *= inv;
-                norm += *o * *o;
+        for (text, total) in out.chunks_exact_mut(width).zip(totals) {
+            for (o, part) in text.chunks_exact_mut(h).zip(parts) {
+                if let PoolPart::TopMean(_) = part {
+                    let inv = (1.0 / total) as f32;
+                    o.iter_mut().for_each(|o| *o *= inv);
+                }
+                let mut norm = 0f32;
+                for o in o.iter() {
+                    norm += *o * *o;
+                }
+                let scale = 1.0 / norm.max(1e-12).sqrt();
+                o.iter_mut().for_each(|o| *o *= scale);
             }
-            let scale = 1.0 / norm.max(1e-12).sqrt();
-            o.iter_mut().for_each(|o| *o *= scale);
         }
     }
 
     /// Run the network over `windows` of `ids` (each with its `<s>` and `</s>`), all
-    /// in one pass, and write the mean of each window's final hidden states into
-    /// `means` (`windows.len() × dim()`).
+    /// in one pass, and write each window's `parts` of its hidden states into `pooled`
+    /// (`windows.len() × parts.len() × dim()`, a window's parts side by side).
     fn forward(
         &self,
         ids: &[u32],
         windows: &[std::ops::Range<usize>],
+        parts: &[PoolPart],
         b: &mut Buffers,
-        means: &mut [f32],
+        pooled: &mut [f32],
     ) {
         #[cfg(target_arch = "x86_64")]
         {
             if super::quant::avx2() {
                 // SAFETY: the processor supports AVX2 and FMA (checked just above).
-                unsafe { self.forward_avx2(ids, windows, b, means) };
+                unsafe { self.forward_avx2(ids, windows, parts, b, pooled) };
                 return;
             }
         }
-        self.forward_body(ids, windows, b, means)
+        self.forward_body(ids, windows, parts, b, pooled)
     }
 
     /// The forward pass compiled for AVX2 and FMA: the loops inlined into it
@@ -256,10 +307,11 @@ impl Network {
         &self,
         ids: &[u32],
         windows: &[std::ops::Range<usize>],
+        parts: &[PoolPart],
         b: &mut Buffers,
-        means: &mut [f32],
+        pooled: &mut [f32],
     ) {
-        self.forward_body(ids, windows, b, means)
+        self.forward_body(ids, windows, parts, b, pooled)
     }
 
     #[inline(always)]
@@ -267,11 +319,13 @@ impl Network {
         &self,
         ids: &[u32],
         windows: &[std::ops::Range<usize>],
+        parts: &[PoolPart],
         b: &mut Buffers,
-        means: &mut [f32],
+        pooled: &mut [f32],
     ) {
         let s = &self.shape;
         let (h, t) = (s.hidden, ids.len());
+        let width = parts.len() * h;
         let row_bytes = h / QK * (2 + QK / 2);
         b.x.resize(t * h, 0.0);
         for (i, (&id, x)) in ids.iter().zip(b.x.chunks_exact_mut(h)).enumerate() {
@@ -295,7 +349,27 @@ impl Network {
         let heads = s.heads;
         let hd = h / heads;
         let scale = 1.0 / (hd as f32).sqrt();
-        for layer in &self.layers {
+        let layers = self.layers.len();
+        // The layers a mean of several top layers reads (the last one's comes after the
+        // loop); their window means are summed here.
+        let deepest = parts
+            .iter()
+            .filter_map(|p| match p {
+                PoolPart::TopMean(n) => Some((*n).clamp(1, layers)),
+                PoolPart::LastMax => None,
+            })
+            .max()
+            .unwrap_or(1);
+        for (p, part) in parts.iter().enumerate() {
+            if let PoolPart::TopMean(n) = part {
+                if *n > 1 {
+                    for w in 0..windows.len() {
+                        pooled[w * width + p * h..w * width + (p + 1) * h].fill(0.0);
+                    }
+                }
+            }
+        }
+        for (l, layer) in self.layers.iter().enumerate() {
             b.acts.quantise(&b.x, h);
             super::quant::matmul(&layer.q, &b.acts, &mut b.q);
             super::quant::matmul(&layer.k, &b.acts, &mut b.k);
@@ -312,16 +386,71 @@ impl Network {
             b.acts.quantise(&b.mid, s.ff);
             super::quant::matmul(&layer.ff_out, &b.acts, &mut b.tmp);
             layer_norm(&mut b.x, Some(&b.tmp), &layer.out_norm, h, s.eps);
+            if deepest > 1 && l + deepest >= layers {
+                self.add_top_means(l, windows, parts, b, pooled);
+            }
         }
-        for (w, mean) in windows.iter().zip(means.chunks_exact_mut(h)) {
-            mean.fill(0.0);
-            for x in b.x[w.start * h..w.end * h].chunks_exact(h) {
-                for (m, v) in mean.iter_mut().zip(x) {
-                    *m += v;
+        for (w, pooled) in windows.iter().zip(pooled.chunks_exact_mut(width)) {
+            for (part, out) in parts.iter().zip(pooled.chunks_exact_mut(h)) {
+                match part {
+                    PoolPart::TopMean(1) => {
+                        out.fill(0.0);
+                        for x in b.x[w.start * h..w.end * h].chunks_exact(h) {
+                            for (m, v) in out.iter_mut().zip(x) {
+                                *m += v;
+                            }
+                        }
+                        let inv = 1.0 / w.len() as f32;
+                        out.iter_mut().for_each(|m| *m *= inv);
+                    }
+                    PoolPart::TopMean(n) => {
+                        // The sum of the layers' window means, over their number.
+                        let inv = 1.0 / (*n).clamp(1, layers) as f32;
+                        out.iter_mut().for_each(|m| *m *= inv);
+                    }
+                    PoolPart::LastMax => {
+                        out.fill(f32::NEG_INFINITY);
+                        for x in b.x[w.start * h..w.end * h].chunks_exact(h) {
+                            for (m, v) in out.iter_mut().zip(x) {
+                                *m = m.max(*v);
+                            }
+                        }
+                    }
                 }
             }
-            let inv = 1.0 / w.len() as f32;
-            mean.iter_mut().for_each(|m| *m *= inv);
+        }
+    }
+
+    /// Add each window's mean of layer `l`'s output (now in `b.x`) to the parts of
+    /// `pooled` that average the top layers, when `l` is one of theirs.
+    #[inline(always)]
+    fn add_top_means(
+        &self,
+        l: usize,
+        windows: &[std::ops::Range<usize>],
+        parts: &[PoolPart],
+        b: &Buffers,
+        pooled: &mut [f32],
+    ) {
+        let (h, layers) = (self.shape.hidden, self.layers.len());
+        let width = parts.len() * h;
+        for (p, part) in parts.iter().enumerate() {
+            let PoolPart::TopMean(n) = *part else {
+                continue;
+            };
+            let n = n.clamp(1, layers);
+            if n == 1 || l + n < layers {
+                continue;
+            }
+            for (w, window) in windows.iter().enumerate() {
+                let out = &mut pooled[w * width + p * h..w * width + (p + 1) * h];
+                let inv = 1.0 / window.len() as f32;
+                for x in b.x[window.start * h..window.end * h].chunks_exact(h) {
+                    for (m, v) in out.iter_mut().zip(x) {
+                        *m += v * inv;
+                    }
+                }
+            }
         }
     }
 }

@@ -12,8 +12,8 @@
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer;
 //! - `quant`: 4-bit × 8-bit matrix products (AVX-512 VNNI, AVX-VNNI or AVX2 when
 //!   available, the same floats as plain Rust);
-//! - `forward`: the transformer over batches of windows, pooling, windows for long
-//!   texts;
+//! - `forward`: the transformer over batches of windows, pooling ([`Pooling`]),
+//!   windows for long texts;
 //! - `packed`: the network as loaded, cached beside the weights and mapped at later
 //!   loads;
 //! - [`store`]: where the weights live, installing them, and status;
@@ -46,6 +46,7 @@ pub mod weights;
 pub(crate) mod weights;
 
 use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -94,6 +95,89 @@ impl EncoderSpec {
     /// The encoder called `name`.
     pub fn find(name: &str) -> Option<&'static EncoderSpec> {
         ENCODERS.iter().find(|e| e.name == name)
+    }
+}
+
+/// How a text's token states become its embedding: the encoder block's
+/// `--encoder-pooling`. Default: [`Pooling::Mean`], e5's own. Every choice comes out of
+/// one pass through the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pooling {
+    /// The mean over tokens of the last layer's states, L2-normalised (e5's own; `dim`
+    /// floats).
+    #[default]
+    Mean,
+    /// The mean over tokens of the mean of the top four layers' states, L2-normalised
+    /// (`dim` floats).
+    Top4Mean,
+    /// The largest value over tokens of each of the last layer's dimensions,
+    /// L2-normalised (`dim` floats).
+    Max,
+    /// [`Pooling::Mean`] followed by [`Pooling::Max`], each normalised on its own
+    /// (`2 × dim` floats).
+    MeanMax,
+}
+
+/// One `dim`-float part of a pooled embedding, as the forward pass computes it per
+/// window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolPart {
+    /// Mean over tokens of the mean of the top `n` layers' states (`n` = 1: the last
+    /// layer's).
+    TopMean(usize),
+    /// Largest value over tokens of the last layer's states.
+    LastMax,
+}
+
+impl Pooling {
+    /// Every choice, in the order the command line lists them.
+    pub const ALL: [Pooling; 4] = [
+        Pooling::Mean,
+        Pooling::Top4Mean,
+        Pooling::Max,
+        Pooling::MeanMax,
+    ];
+
+    /// The name on the command line and in model files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pooling::Mean => "mean",
+            Pooling::Top4Mean => "top4-mean",
+            Pooling::Max => "max",
+            Pooling::MeanMax => "mean-max",
+        }
+    }
+
+    /// What the choice does, in one line.
+    pub fn about(self) -> &'static str {
+        match self {
+            Pooling::Mean => "Mean of the last layer's token states (e5's own)",
+            Pooling::Top4Mean => "Mean of the top four layers' token states",
+            Pooling::Max => "Largest value of each dimension over the last layer's tokens",
+            Pooling::MeanMax => "mean followed by max: twice the dimensions",
+        }
+    }
+
+    /// The parts of the embedding, in order, each `dim` floats and L2-normalised on
+    /// its own.
+    pub fn parts(self) -> &'static [PoolPart] {
+        match self {
+            Pooling::Mean => &[PoolPart::TopMean(1)],
+            Pooling::Top4Mean => &[PoolPart::TopMean(4)],
+            Pooling::Max => &[PoolPart::LastMax],
+            Pooling::MeanMax => &[PoolPart::TopMean(1), PoolPart::LastMax],
+        }
+    }
+
+    /// The embedding's size for an encoder of `dim` dimensions.
+    pub fn width(self, dim: usize) -> usize {
+        self.parts().len() * dim
+    }
+
+    /// Whether this is the default, [`Pooling::Mean`] (model files leave it out).
+    pub fn is_default(&self) -> bool {
+        *self == Pooling::Mean
     }
 }
 
@@ -276,5 +360,42 @@ impl Encoder {
     /// faster than one by one, and the same floats as [`Encoder::embed`] of each.
     pub fn embed_batch(&self, sentences: &[&str], buffers: &mut Buffers, out: &mut [f32]) {
         self.network.embed_batch(sentences, true, buffers, out);
+    }
+
+    /// The embeddings of `sentences` as queries, pooled as `pooling` says, into `out`
+    /// (`pooling.width(dim())` floats each, in order), in one pass through the network.
+    /// With [`Pooling::Mean`], the same floats as [`Encoder::embed_batch`].
+    pub fn embed_batch_pooled(
+        &self,
+        sentences: &[&str],
+        pooling: Pooling,
+        buffers: &mut Buffers,
+        out: &mut [f32],
+    ) {
+        self.network
+            .embed_batch_parts(sentences, true, pooling.parts(), buffers, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poolings_are_named_as_the_command_line_and_model_files_write_them() {
+        for p in Pooling::ALL {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(json, format!("\"{}\"", p.as_str()));
+            assert_eq!(serde_json::from_str::<Pooling>(&json).unwrap(), p);
+        }
+        assert!(serde_json::from_str::<Pooling>("\"cls\"").is_err());
+        assert_eq!(Pooling::default(), Pooling::Mean);
+        let widths: Vec<usize> = Pooling::ALL.iter().map(|p| p.width(384)).collect();
+        assert_eq!(widths, [384, 384, 384, 768]);
+        assert_eq!(
+            Pooling::MeanMax.parts(),
+            [PoolPart::TopMean(1), PoolPart::LastMax]
+        );
+        assert_eq!(Pooling::Top4Mean.parts(), [PoolPart::TopMean(4)]);
     }
 }

@@ -6,6 +6,7 @@
 //! checks the JSON shape; [`crate::model::Classifier::from_model_file`] checks the
 //! contents.
 
+use crate::encoder::Pooling;
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::pipeline::analyzer::FeatureSettings;
@@ -137,6 +138,10 @@ pub struct EncoderRecord {
     pub name: String,
     /// SHA-256 of the encoder weights the model was trained with.
     pub sha256: String,
+    /// How the embedding is pooled; absent (e5's own mean) in files written before
+    /// the choice existed and whenever it is the mean.
+    #[serde(default, skip_serializing_if = "Pooling::is_default")]
+    pub pooling: Pooling,
     /// The block scale: standardised embeddings are multiplied by it.
     pub scale: f64,
     /// Out-of-fold macro-F1 of each scale tried when it was chosen by
@@ -231,6 +236,7 @@ impl ModelFile {
             encoder: (!scale_search.is_empty()).then(|| EncoderRecord {
                 name: String::new(),
                 sha256: String::new(),
+                pooling: Pooling::Mean,
                 scale: 0.0,
                 scale_search,
                 mean: Vec::new(),

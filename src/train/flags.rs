@@ -6,7 +6,7 @@
 //! flags.
 
 use crate::encoder::cache::EmbeddingCache;
-use crate::encoder::EncoderSpec;
+use crate::encoder::{EncoderSpec, Pooling};
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::pipeline::analyzer::FeatureSettings;
@@ -14,7 +14,7 @@ use crate::pipeline::cues::{self, CueGroup};
 use crate::train::{Balance, EncoderTraining, Solver, TrainParams};
 
 /// Every training flag, by its name with `_` for `-` (`ngram_max` is `--ngram-max`).
-pub const FLAG_NAMES: [&str; 21] = [
+pub const FLAG_NAMES: [&str; 22] = [
     "name",
     "language",
     "alpha",
@@ -36,6 +36,7 @@ pub const FLAG_NAMES: [&str; 21] = [
     "encoder",
     "encoder_scale",
     "embedding_cache",
+    "encoder_pooling",
 ];
 
 /// The training flags of `factop train`, each with the command line's default.
@@ -84,6 +85,8 @@ pub struct TrainFlags {
     /// `--embedding-cache DIR|none`. Default: the per-user cache folder's
     /// `embeddings/`.
     pub embedding_cache: EmbeddingCache,
+    /// `--encoder-pooling`. Default: mean, e5's own.
+    pub encoder_pooling: Pooling,
 }
 
 impl Default for TrainFlags {
@@ -112,6 +115,7 @@ impl Default for TrainFlags {
             encoder: None,
             encoder_scale: None,
             embedding_cache: EmbeddingCache::Default,
+            encoder_pooling: Pooling::Mean,
         }
     }
 }
@@ -200,6 +204,9 @@ impl TrainFlags {
             }
             "encoder_scale" => self.encoder_scale = Some(number(f, value)?),
             "embedding_cache" => self.embedding_cache = EmbeddingCache::parse(value)?,
+            "encoder_pooling" => {
+                self.encoder_pooling = choice(f, value, &Pooling::ALL, Pooling::as_str)?
+            }
             _ => {
                 return Err(Error::Param(format!(
                     "{:?} is not a training flag (they are: {})",
@@ -212,12 +219,17 @@ impl TrainFlags {
     }
 
     /// The training parameters these flags ask for (unchecked: call
-    /// [`TrainParams::check`]). `encoder_scale` or `embedding_cache` without `encoder`
-    /// is refused.
+    /// [`TrainParams::check`]). `encoder_scale`, `embedding_cache` or a pooling other
+    /// than the mean without `encoder` is refused.
     pub fn params(&self) -> Result<TrainParams> {
         if self.encoder_scale.is_some() && self.encoder.is_none() {
             return Err(Error::Param(
                 "--encoder-scale applies only with --encoder".into(),
+            ));
+        }
+        if !self.encoder_pooling.is_default() && self.encoder.is_none() {
+            return Err(Error::Param(
+                "--encoder-pooling applies only with --encoder".into(),
             ));
         }
         if self.embedding_cache != EmbeddingCache::Default && self.encoder.is_none() {
@@ -254,6 +266,7 @@ impl TrainFlags {
             encoder: self.encoder.map(|spec| EncoderTraining {
                 spec,
                 scale: self.encoder_scale,
+                pooling: self.encoder_pooling,
             }),
             solver: self.solver,
             embedding_cache: self.embedding_cache.clone(),
@@ -293,6 +306,7 @@ mod tests {
             ("encoder", "e5-small"),
             ("encoder_scale", "0.05"),
             ("embedding_cache", "cache/dir"),
+            ("encoder_pooling", "mean-max"),
         ] {
             f.set(flag, value).unwrap();
         }
@@ -308,6 +322,7 @@ mod tests {
         assert_eq!(p.balance, Balance::Oversample);
         assert_eq!(p.threshold, Some(0.4));
         assert_eq!(p.encoder.unwrap().scale, Some(0.05));
+        assert_eq!(p.encoder.unwrap().pooling, Pooling::MeanMax);
         assert_eq!(p.embedding_cache, EmbeddingCache::At("cache/dir".into()));
         f.set("cues", "none").unwrap();
         f.cue_groups.clear();
@@ -337,6 +352,15 @@ mod tests {
             .to_string()
             .contains("--embedding-cache applies only with --encoder"));
         assert!(e(f.set("embedding_cache", "")).contains("needs a folder, or none"));
+        f.embedding_cache = EmbeddingCache::Default;
+        assert!(e(f.set("encoder_pooling", "cls"))
+            .contains("not one of mean, top4-mean, max, mean-max"));
+        f.set("encoder_pooling", "top4-mean").unwrap();
+        assert!(f
+            .params()
+            .unwrap_err()
+            .to_string()
+            .contains("--encoder-pooling applies only with --encoder"));
         assert_eq!(
             FLAG_NAMES.len(),
             FLAG_NAMES

@@ -445,6 +445,7 @@ impl CheckedParams {
         let mut p = self.clone();
         p.embedder = Some(Arc::new(Embedder::remembering(
             encoder,
+            e.pooling,
             &texts,
             threads,
             &self.embedding_cache,

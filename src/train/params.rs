@@ -3,7 +3,7 @@
 //! Only checked parameters can fit, so the checks run once, before any work starts.
 
 use crate::encoder::cache::EmbeddingCache;
-use crate::encoder::{Encoder, EncoderSpec};
+use crate::encoder::{Encoder, EncoderSpec, Pooling};
 use crate::error::{Error, Result};
 use crate::limits::{
     check_threshold, ngram_range_ok, ALPHA, CUE_SCALE, ENCODER_SCALE, MAX_ITERATIONS, MAX_NGRAM,
@@ -140,6 +140,8 @@ pub struct EncoderTraining {
     /// The block scale, or `None` to choose it from [`ENCODER_SCALES`] by out-of-fold
     /// macro-F1 on the training data.
     pub scale: Option<f64>,
+    /// How the embedding is pooled. Default: [`Pooling::Mean`], e5's own.
+    pub pooling: Pooling,
 }
 
 /// The block scales tried when the encoder scale is chosen by cross-validation.
@@ -340,7 +342,10 @@ impl CheckedParams {
         if let Some(e) = &self.params.encoder {
             let embedder = match &self.embedder {
                 Some(m) => m.clone(),
-                None => Arc::new(Embedder::new(Encoder::installed(e.spec, "training")?)),
+                None => Arc::new(Embedder::pooled(
+                    Encoder::installed(e.spec, "training")?,
+                    e.pooling,
+                )),
             };
             specs.push(BlockSpec::Encoder {
                 embedder,
@@ -413,6 +418,7 @@ mod tests {
                 encoder: Some(EncoderTraining {
                     spec: &crate::encoder::E5_SMALL,
                     scale: Some(encoder_scale),
+                    pooling: Pooling::Mean,
                 }),
                 ..Default::default()
             };

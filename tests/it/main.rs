@@ -16,6 +16,7 @@ mod multilingual;
 mod no_split;
 mod obvious;
 mod packed_cache;
+mod pooling;
 mod predictions;
 #[cfg(target_os = "linux")]
 mod resume;

@@ -1,11 +1,13 @@
 //! The encoder block of the accurate tier: a sentence encoder's embedding
 //! ([`crate::encoder`]), standardised with the training means and deviations and
-//! multiplied by the block scale. Its columns are named `e5-small:J`; `--explain`
-//! reports the block as one contribution, `encoder:e5-small`, the sum of its columns'.
+//! multiplied by the block scale. The embedding is pooled as the model's
+//! `encoder.pooling` says ([`Pooling`], `--encoder-pooling`; e5's own mean when the
+//! file names none). Its columns are named `e5-small:J`; `--explain` reports the block
+//! as one contribution, `encoder:e5-small`, the sum of its columns'.
 
 use super::{BlockFit, FeatureBlock, TrainingSet};
 use crate::encoder::cache::{self, EmbeddingCache};
-use crate::encoder::{Buffers, Encoder, EncoderSpec};
+use crate::encoder::{Buffers, Encoder, EncoderSpec, Pooling};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_MODEL_NUMBER, MIN_CUE_SD};
 use crate::model::file::{BlockKind, EncoderRecord, ModelFile};
@@ -22,6 +24,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug)]
 pub struct Embedder {
     encoder: Arc<Encoder>,
+    pooling: Pooling,
     memo: Option<Mutex<FxHashMap<String, Arc<[f32]>>>>,
 }
 
@@ -34,27 +37,36 @@ thread_local! {
 /// together by [`Embedder::prepare`].
 #[derive(Default)]
 struct Prepared {
-    /// The encoder they come from (its address), so another encoder never reads them.
-    encoder: usize,
+    /// The encoder they come from (its address) and their pooling, so another encoder
+    /// or pooling never reads them.
+    encoder: (usize, Pooling),
     /// Sentence → its row of `vectors`.
     rows: FxHashMap<String, usize>,
     vectors: Vec<f32>,
 }
 
 impl Embedder {
-    /// Embed on demand, remembering nothing (classification).
+    /// Embed on demand with e5's own mean pooling, remembering nothing
+    /// (classification).
     pub fn new(encoder: Arc<Encoder>) -> Self {
+        Self::pooled(encoder, Pooling::Mean)
+    }
+
+    /// Embed on demand, pooled as `pooling` says, remembering nothing.
+    pub fn pooled(encoder: Arc<Encoder>, pooling: Pooling) -> Self {
         Embedder {
             encoder,
+            pooling,
             memo: None,
         }
     }
 
-    /// Embed `texts` now on `threads` threads and remember them (training). The
-    /// embedding cache `cache` supplies those it holds and keeps the others
-    /// ([`crate::encoder::cache`]); `note` receives its one-line notes.
+    /// Embed `texts` now on `threads` threads, pooled as `pooling` says, and remember
+    /// them (training). The embedding cache `cache` supplies those it holds and keeps
+    /// the others ([`crate::encoder::cache`]); `note` receives its one-line notes.
     pub fn remembering(
         encoder: Arc<Encoder>,
+        pooling: Pooling,
         texts: &[&str],
         threads: usize,
         cache: &EmbeddingCache,
@@ -66,14 +78,16 @@ impl Embedder {
         let (vectors, _) = cache::embeddings_through(
             cache,
             encoder.spec(),
-            encoder.dim(),
+            pooling,
+            pooling.width(encoder.dim()),
             &unique,
-            &mut |part| embed_all(&encoder, part, threads),
+            &mut |part| embed_all(&encoder, pooling, part, threads),
             note,
         );
         let memo = unique.iter().map(|t| t.to_string()).zip(vectors).collect();
         Embedder {
             encoder,
+            pooling,
             memo: Some(Mutex::new(memo)),
         }
     }
@@ -83,6 +97,16 @@ impl Embedder {
         &self.encoder
     }
 
+    /// How the embeddings are pooled.
+    pub fn pooling(&self) -> Pooling {
+        self.pooling
+    }
+
+    /// The size of an embedding: the encoder's dimensions times the pooling's parts.
+    pub fn dim(&self) -> usize {
+        self.pooling.width(self.encoder.dim())
+    }
+
     /// Embed `texts` together on this thread for the calls of [`Embedder::with`] that
     /// follow (until the next `prepare`): several sentences per pass through the
     /// network are faster than one by one, and give the same floats.
@@ -90,7 +114,7 @@ impl Embedder {
         if self.memo.is_some() {
             return;
         }
-        let dim = self.encoder.dim();
+        let dim = self.dim();
         let mut unique: Vec<&str> = texts.to_vec();
         unique.sort_unstable();
         unique.dedup();
@@ -101,12 +125,13 @@ impl Embedder {
         let cleaned: Vec<&str> = cleaned.iter().map(String::as_str).collect();
         PREPARED.with(|p| {
             let p = &mut *p.borrow_mut();
-            p.encoder = Arc::as_ptr(&self.encoder) as usize;
+            p.encoder = (Arc::as_ptr(&self.encoder) as usize, self.pooling);
             p.rows.clear();
             p.vectors.resize(unique.len() * dim, 0.0);
             BUFFERS.with(|b| {
                 let (buf, _) = &mut *b.borrow_mut();
-                self.encoder.embed_batch(&cleaned, buf, &mut p.vectors);
+                self.encoder
+                    .embed_batch_pooled(&cleaned, self.pooling, buf, &mut p.vectors);
             });
             for (i, t) in unique.iter().enumerate() {
                 p.rows.insert(t.to_string(), i);
@@ -128,8 +153,8 @@ impl Embedder {
                 return f(&v);
             }
         }
-        let dim = self.encoder.dim();
-        let me = Arc::as_ptr(&self.encoder) as usize;
+        let dim = self.dim();
+        let me = (Arc::as_ptr(&self.encoder) as usize, self.pooling);
         let prepared = PREPARED.with(|p| {
             let p = p.borrow();
             match p.rows.get(text) {
@@ -143,7 +168,12 @@ impl Embedder {
         BUFFERS.with(|b| {
             let (buf, out) = &mut *b.borrow_mut();
             out.resize(dim, 0.0);
-            self.encoder.embed(&without_format(text), buf, out);
+            self.encoder.embed_batch_pooled(
+                &[without_format(text).as_ref()],
+                self.pooling,
+                buf,
+                out,
+            );
             f(out)
         })
     }
@@ -154,10 +184,15 @@ impl Embedder {
 /// Training sentences embedded together.
 const TRAINING_BATCH: usize = 32;
 
-fn embed_all(encoder: &Encoder, texts: &[&str], threads: usize) -> Vec<Arc<[f32]>> {
+fn embed_all(
+    encoder: &Encoder,
+    pooling: Pooling,
+    texts: &[&str],
+    threads: usize,
+) -> Vec<Arc<[f32]>> {
     let threads = threads.clamp(1, texts.len().max(1));
     let chunk = texts.len().div_ceil(threads).max(1);
-    let dim = encoder.dim();
+    let dim = pooling.width(encoder.dim());
     let mut out = Vec::with_capacity(texts.len());
     std::thread::scope(|s| {
         let handles: Vec<_> = texts
@@ -175,7 +210,7 @@ fn embed_all(encoder: &Encoder, texts: &[&str], threads: usize) -> Vec<Arc<[f32]
                             .map(|t| without_format(t).into_owned())
                             .collect();
                         let cleaned: Vec<&str> = cleaned.iter().map(String::as_str).collect();
-                        encoder.embed_batch(&cleaned, &mut buf, &mut vectors);
+                        encoder.embed_batch_pooled(&cleaned, pooling, &mut buf, &mut vectors);
                         done.extend(
                             vectors
                                 .chunks_exact(dim)
@@ -220,7 +255,7 @@ impl EncoderBlock {
     /// Fit the standardisation on the embeddings of the training `texts`, times
     /// `scale`. A dimension that (all but) never varies gets multiplier 0.
     pub fn fit(embedder: Arc<Embedder>, texts: &[&str], scale: f64) -> Self {
-        let dim = embedder.encoder().dim();
+        let dim = embedder.dim();
         let mut sum = vec![0f64; dim];
         let mut sq = vec![0f64; dim];
         for t in texts {
@@ -287,7 +322,7 @@ impl EncoderBlock {
                 ),
             ));
         }
-        let d = spec.dim;
+        let d = rec.pooling.width(spec.dim);
         if rec.mean.len() != d || rec.multiplier.len() != d || rec.weights.len() != d {
             return Err(Error::model(
                 path,
@@ -318,7 +353,7 @@ impl EncoderBlock {
         }
         let encoder = Encoder::installed(spec, &path.display().to_string())?;
         let block = EncoderBlock {
-            embedder: Arc::new(Embedder::new(encoder)),
+            embedder: Arc::new(Embedder::pooled(encoder, rec.pooling)),
             spec,
             scale: rec.scale,
             mean: rec.mean.clone(),
@@ -382,6 +417,7 @@ impl FeatureBlock for EncoderBlock {
         file.encoder = Some(EncoderRecord {
             name: self.spec.name.to_string(),
             sha256: self.spec.sha256.to_string(),
+            pooling: self.embedder.pooling(),
             scale: self.scale,
             scale_search,
             mean: self.mean.clone(),
