@@ -135,16 +135,14 @@ impl Chooser {
         let pick = self.auto_language(start);
         let i = load_language(&mut self.loaded, self.accurate, pick.language)?;
         if let (Some(why), false) = (&pick.why, self.quiet) {
-            let model = &self.loaded[i].1;
+            let (which, name) = if pick.english_stands_in {
+                ("the English model", self.english_name())
+            } else {
+                ("the multilingual model", "xx-e5")
+            };
             note!(
-                "note: {}: {why}; using {} ({})",
-                crate::cli::safe::shown(source),
-                if pick.english_stands_in {
-                    "the English model"
-                } else {
-                    "the multilingual model"
-                },
-                crate::cli::safe::shown(&model.model_file().name)
+                "note: {}: {why}; using {which} ({name})",
+                crate::cli::safe::shown(source)
             );
         }
         Ok(&self.loaded[i].1)
