@@ -148,8 +148,8 @@ def load(name_or_path: PathLike = "en") -> Model:
     """Load a model as ``--model`` takes one.
 
     A built-in name (``en`` the default, ``de``, ``it``, ``ar``, ``bg``; the accurate
-    tier ``en-e5``, ``de-e5``, ``it-e5``, ``ar-e5``, ``bg-e5``, which need the encoder,
-    see :func:`encoder_install`), or the path of a model file (a string containing
+    tier ``en-e5``, ``de-e5``, ``it-e5``, ``ar-e5``, ``bg-e5`` and the multilingual
+    ``xx-e5``, which need the encoder, see :func:`encoder_install`), or the path of a model file (a string containing
     ``/`` or ending in ``.json``, or any ``pathlib.Path``). Built-in models are loaded
     once per process and shared, encoder weights included.
     """
