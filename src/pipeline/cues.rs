@@ -173,6 +173,7 @@ const F_SPEAKER: u32 = flag(WordClass::Speaker);
 const F_DATE: u32 = flag(WordClass::Date);
 const F_MONEY: u32 = flag(WordClass::Money);
 const F_PAST: u32 = flag(WordClass::Past);
+const F_FIRST_PERSON: u32 = flag(WordClass::FirstSingular) | flag(WordClass::FirstPlural);
 /// Word shapes, worked out once per word (see [`Lexicon::word_cues`]): a word of more
 /// than four letters that ends in the language's past-tense or adverb suffix.
 const F_PAST_SUFFIX: u32 = 1 << 16;
@@ -447,29 +448,38 @@ pub fn compute(
                     bits &= bits - 1;
                 }
                 if f & F_REPORT != 0 {
-                    report_outside = true;
-                    let at = |phrase: &&str| {
+                    // The length of the "according to" phrase starting here, if one does.
+                    let phrase = rules.according_to.iter().find_map(|phrase| {
+                        let mut n = 0;
                         phrase
                             .split(' ')
-                            .enumerate()
-                            .all(|(k, w)| lower.get(i + k) == Some(&w))
-                    };
-                    if rules.according_to.iter().any(at) {
-                        according = true;
-                    }
-                    let lo = i.saturating_sub(3);
-                    let hi = (i + 4).min(tokens.len());
-                    for j in (lo..hi).filter(|&j| j != i) {
-                        let speaker = cue_of(j).flags & F_SPEAKER != 0;
-                        let name = j > 0
-                            && tokens[j].kind == TokenKind::Word
-                            && tokens[j]
-                                .text
-                                .chars()
-                                .next()
-                                .is_some_and(char::is_uppercase);
-                        if speaker || name {
-                            third_party = true;
+                            .all(|w| {
+                                n += 1;
+                                lower.get(i + n - 1) == Some(&w)
+                            })
+                            .then_some(n)
+                    });
+                    // "According to me" (secondo me, според мен) gives the author's own
+                    // view: no attribution (the pronoun counts as first person).
+                    let own_view =
+                        phrase.is_some_and(|n| cue_of(i + n).flags & F_FIRST_PERSON != 0);
+                    if !own_view {
+                        report_outside = true;
+                        according |= phrase.is_some();
+                        let lo = i.saturating_sub(3);
+                        let hi = (i + 4).min(tokens.len());
+                        for j in (lo..hi).filter(|&j| j != i) {
+                            let speaker = cue_of(j).flags & F_SPEAKER != 0;
+                            let name = j > 0
+                                && tokens[j].kind == TokenKind::Word
+                                && tokens[j]
+                                    .text
+                                    .chars()
+                                    .next()
+                                    .is_some_and(char::is_uppercase);
+                            if speaker || name {
+                                third_party = true;
+                            }
                         }
                     }
                 }
@@ -546,12 +556,16 @@ mod tests {
     use crate::pipeline::tokenize::tokenize;
 
     fn cues_of(s: &str) -> FxHashMap<&'static str, f64> {
+        cues_in(Language::English, s)
+    }
+
+    fn cues_in(language: Language, s: &str) -> FxHashMap<&'static str, f64> {
         let norm = normalize(s);
         let toks = tokenize(&norm);
         let lower: Vec<String> = toks.iter().map(|t| t.text.to_lowercase()).collect();
         let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
-        let st = Stemmer::new(Language::English);
-        let lex = Lexicon::of(Language::English).unwrap();
+        let st = Stemmer::new(language);
+        let lex = Lexicon::of(language).unwrap();
         let stems: Vec<String> = lower
             .iter()
             .map(|w| st.stem_lower(w).into_owned())
@@ -635,6 +649,41 @@ mod tests {
         assert!((c["numbers.date"] - 3f64.ln()).abs() < 1e-12);
         assert_eq!(c["numbers.money_percent"], 1.0);
         assert!(c["tense.past"] > 0.0);
+    }
+
+    /// "According to" before a first-person pronoun is the author's own view, not a
+    /// cited source; before anything else it stays attribution.
+    #[test]
+    fn according_to_me_is_not_attribution() {
+        for (language, own, cited) in [
+            (
+                Language::English,
+                "According to me, the plan is a mistake.",
+                "According to the minister, the plan is a mistake.",
+            ),
+            (
+                Language::Italian,
+                "Secondo me il governo ha sbagliato tutto.",
+                "Secondo il ministro il governo ha sbagliato tutto.",
+            ),
+            (
+                Language::Bulgarian,
+                "Според нас правителството сгреши.",
+                "Според министъра правителството сгреши.",
+            ),
+        ] {
+            let c = cues_in(language, own);
+            assert_eq!(c["attribution.according_to"], 0.0, "{own}");
+            assert_eq!(c["attribution.verb"], 0.0, "{own}");
+            assert_eq!(c["attribution.third_party"], 0.0, "{own}");
+            assert!(
+                c["person.first_singular"] + c["person.first_plural"] > 0.0,
+                "{own}"
+            );
+            let c = cues_in(language, cited);
+            assert_eq!(c["attribution.according_to"], 1.0, "{cited}");
+            assert_eq!(c["attribution.verb"], 1.0, "{cited}");
+        }
     }
 
     #[test]

@@ -332,10 +332,12 @@ impl CheckedParams {
         records.extend(borrowed.iter().flat_map(|d| d.records.iter()));
         let mut this = self.clone();
         this.borrowed = records.len() - data.iter().map(|d| d.records.len()).sum::<usize>();
-        this.fit_records_with(&records, data, borrowed, progress)
+        this.fit_records_with(&records, data, borrowed, progress)?
+            .with_training_sentences(&records)
     }
 
-    /// Train on `records`; `data` only supplies provenance.
+    /// Train on `records`; `data` only supplies provenance. The model keeps no training
+    /// sentences for explanations (cross-validation's fold models need none).
     pub fn fit_records(&self, records: &[&Record], data: &[Dataset]) -> Result<Classifier> {
         self.fit_records_with(records, data, &[], &mut |_, _| {})
     }
@@ -420,16 +422,14 @@ impl CheckedParams {
             }
         };
         progress(total, total);
-        final_params
-            .to_classifier(
-                fitted,
-                threshold,
-                cv_macro_f1,
-                records.len(),
-                (data, borrowed_data),
-                trials,
-            )?
-            .with_training_sentences(records)
+        final_params.to_classifier(
+            fitted,
+            threshold,
+            cv_macro_f1,
+            records.len(),
+            (data, borrowed_data),
+            trials,
+        )
     }
 
     /// With an encoder: these parameters with every record's embedding computed once
