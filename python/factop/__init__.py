@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
@@ -199,6 +199,7 @@ def train(
     encoder: Optional[str] = None,
     *,
     label_map: Optional[Mapping[Any, str]] = None,
+    borrow: Optional[Tuple[Iterable[str], Iterable[Any]]] = None,
     **flags: Any,
 ) -> Model:
     """Train a model, as ``factop train`` does from a file with the same rows and flags.
@@ -216,6 +217,11 @@ def train(
     kept for later trainings (``"none"``: no cache; default: ``embeddings/`` in the
     encoder's cache folder); it changes no number of the model.
 
+    ``borrow=(texts, labels)`` adds another language's labelled sentences, as
+    ``factop train --borrow FILE`` does: they train every fit, but the folds that choose
+    the threshold (and the encoder block's scale) split the own rows only. ``label_map``
+    applies to their labels too.
+
     Rows whose text is empty are skipped, as in a file. The model equals the one
     ``factop train`` writes in every field but ``training.data``, the record of where
     the rows came from.
@@ -228,7 +234,21 @@ def train(
         if value is None:
             continue
         pairs.append((name, _flag_text(name, value)))
-    native = _factop.train(texts, _labels(labels, label_map), pairs, "<python>")
+    if borrow is None:
+        native = _factop.train(texts, _labels(labels, label_map), pairs, "<python>")
+    else:
+        try:
+            borrow_texts, borrow_labels = borrow
+        except (TypeError, ValueError):
+            raise TypeError("borrow must be a pair (texts, labels)") from None
+        native = _factop.train(
+            texts,
+            _labels(labels, label_map),
+            pairs,
+            "<python>",
+            borrow_texts,
+            _labels(borrow_labels, label_map),
+        )
     return Model(native)
 
 

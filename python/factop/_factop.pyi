@@ -44,6 +44,8 @@ def train(
     labels: Iterable[str],
     flags: Sequence[Tuple[str, str]],
     source: str,
+    borrow_texts: Optional[Iterable[str]] = None,
+    borrow_labels: Optional[Iterable[str]] = None,
 ) -> Model: ...
 def evaluate(
     model: Model,

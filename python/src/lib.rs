@@ -398,19 +398,36 @@ fn rows(texts: Vec<String>, labels: Vec<Label>) -> PyResult<Vec<(Option<String>,
 }
 
 /// Train a model on `texts` and their string `labels` with `flags` (training flag name
-/// to its text, as the command line reads it).
+/// to its text, as the command line reads it). `borrow_texts` and `borrow_labels` are
+/// borrowed rows (`train --borrow`): training rows of every fit, never the rows that
+/// choose the threshold.
 #[pyfunction]
-#[pyo3(signature = (texts, labels, flags, source))]
+#[pyo3(signature = (texts, labels, flags, source, borrow_texts=None, borrow_labels=None))]
 fn train(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
     labels: &Bound<'_, PyAny>,
     flags: Vec<(String, String)>,
     source: String,
+    borrow_texts: Option<&Bound<'_, PyAny>>,
+    borrow_labels: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Model> {
     let texts = strings(texts, "texts")?;
     let labels = self::labels(strings(labels, "labels")?)?;
     let rows = rows(texts, labels)?;
+    let borrowed = match (borrow_texts, borrow_labels) {
+        (Some(t), Some(l)) => {
+            let t = strings(t, "borrow texts")?;
+            let l = self::labels(strings(l, "borrow labels")?)?;
+            Some(self::rows(t, l)?)
+        }
+        (None, None) => None,
+        _ => {
+            return Err(PyValueError::new_err(
+                "borrowed rows need both texts and labels",
+            ))
+        }
+    };
     let inner = work(py, move || {
         let mut f = TrainFlags::default();
         for (flag, value) in &flags {
@@ -418,7 +435,11 @@ fn train(
         }
         let params = f.params()?.check()?;
         let data = Dataset::from_rows(&source, rows)?;
-        params.fit(&[data])
+        let borrowed = match borrowed {
+            Some(b) => vec![Dataset::from_rows("<python borrow>", b)?],
+            None => Vec::new(),
+        };
+        params.fit_borrowing(&[data], &borrowed, &mut |_, _| {})
     })?;
     Ok(Model {
         inner: Arc::new(inner),

@@ -1,5 +1,6 @@
 """The Python API's own behaviour: arguments, errors, threads, pickling, documentation."""
 
+import json
 import math
 import pickle
 import threading
@@ -124,6 +125,26 @@ def test_training_arguments_are_checked():
     mapped = factop.train(texts, [1, 0, 0, 1] * 5, label_map={1: "fact", 0: "opinion"}, threshold_folds=2)
     plain = factop.train(texts, ["fact", "opinion", "opinion", "fact"] * 5, threshold_folds=2)
     assert mapped.to_json() == plain.to_json()
+
+
+def test_borrowed_rows_train_but_are_marked():
+    texts = ["It rained.", "Sadly, nobody cared.", "Prices rose 3%.", "What a shame!"] * 5
+    labels = ["fact", "opinion", "fact", "opinion"] * 5
+    other = ["Es regnete gestern.", "Leider war das eine Schande."] * 3
+    m = factop.train(texts, labels, language="none", threshold_folds=2,
+                     borrow=(other, [0, 1] * 3), label_map={0: "fact", 1: "opinion"})
+    model = json.loads(m.to_json())
+    sources = model["training"]["data"]
+    assert [s.get("borrowed", False) for s in sources] == [False, True]
+    assert model["training"]["rows"] == 26
+    # The borrowed German words are in the vocabulary; the own rows alone give none.
+    assert "leider" in model["vocabulary"]
+    alone = json.loads(factop.train(texts, labels, language="none", threshold_folds=2).to_json())
+    assert "leider" not in alone["vocabulary"]
+    with pytest.raises(TypeError, match=r"borrow must be a pair \(texts, labels\)"):
+        factop.train(texts, labels, borrow=other)
+    with pytest.raises(ValueError, match="6 texts, 2 labels"):
+        factop.train(texts, labels, borrow=(other, ["fact", "opinion"]))
 
 
 def test_evaluate_checks_its_arguments_and_reports():
