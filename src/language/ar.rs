@@ -316,6 +316,7 @@ const CUES: CueLexicon = CueLexicon {
         ),
     ],
     // "According to", "citing": the preposition ل/عن follows (وفقا للبيان، نقلا عن).
+    own_view: &[],
     according_to: &[
         "وفقا",
         "ووفقا",

@@ -196,6 +196,7 @@ const CUES: CueLexicon = CueLexicon {
     (WordClass::Contrast, "aber doch jedoch allerdings obwohl obgleich obschon wenngleich trotzdem dennoch trotz sondern hingegen dagegen stattdessen wohingegen indes indessen gleichwohl nichtsdestotrotz zwar vielmehr andererseits demgegenüber"),
     ],
     according_to: &["laut", "zufolge"],
+    own_view: &["laut mir", "laut uns"],
     past_suffixes: &["ierte", "ierten", "tete", "teten", "dete", "deten", "elte"],
     adverb_suffixes: &["erweise"],
     subjectivity_xml: None,

@@ -135,6 +135,7 @@ const CUES: CueLexicon = CueLexicon {
     (WordClass::Contrast, "but however yet though although nevertheless nonetheless instead still whereas"),
     ],
     according_to: &["according to"],
+    own_view: &["according to me", "according to us"],
     past_suffixes: &["ed"],
     adverb_suffixes: &["ly"],
     subjectivity_xml: Some(include_str!("../../data/lexicons/pattern-en-sentiment.xml")),

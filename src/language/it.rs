@@ -99,6 +99,7 @@ const CUES: CueLexicon = CueLexicon {
     (WordClass::Contrast, "ma però tuttavia eppure invece comunque sebbene benché nonostante malgrado mentre anzi ciononostante nondimeno bensì seppure"),
     ],
     according_to: &["secondo", "stando a", "stando al", "stando ai", "stando alla", "stando alle", "stando allo", "stando agli"],
+    own_view: &["secondo me", "secondo noi", "stando a me", "stando a noi"],
     past_suffixes: &["ato", "ata", "ati", "ate", "ito", "ita", "iti", "uto", "uta"],
     adverb_suffixes: &["mente"],
     subjectivity_xml: None,

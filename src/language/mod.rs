@@ -196,6 +196,11 @@ pub struct CueLexicon {
     /// Phrases of attribution by source, words separated by spaces (`according to`,
     /// `laut`, `secondo`). The first word must also be a [`WordClass::Reporting`] word.
     pub according_to: &'static [&'static str],
+    /// "According to me": phrases that begin with an [`CueLexicon::according_to`]
+    /// phrase but give the author's own view (`secondo me`, `според мен`). They are
+    /// no attribution; their pronoun counts as first person. Possessives stay
+    /// attribution: "according to our count" cites the outlet's own work.
+    pub own_view: &'static [&'static str],
     /// Suffixes of regular past-tense (or past participle) forms (`ed`); a word of
     /// more than four letters ending in one counts as past tense.
     pub past_suffixes: &'static [&'static str],
@@ -225,6 +230,7 @@ const UNSTEMMED: Profile = Profile {
 const NO_WORDS: CueLexicon = CueLexicon {
     words: &[],
     according_to: &[],
+    own_view: &[],
     past_suffixes: &[],
     adverb_suffixes: &[],
     subjectivity_xml: None,

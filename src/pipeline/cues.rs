@@ -173,7 +173,6 @@ const F_SPEAKER: u32 = flag(WordClass::Speaker);
 const F_DATE: u32 = flag(WordClass::Date);
 const F_MONEY: u32 = flag(WordClass::Money);
 const F_PAST: u32 = flag(WordClass::Past);
-const F_FIRST_PERSON: u32 = flag(WordClass::FirstSingular) | flag(WordClass::FirstPlural);
 /// Word shapes, worked out once per word (see [`Lexicon::word_cues`]): a word of more
 /// than four letters that ends in the language's past-tense or adverb suffix.
 const F_PAST_SUFFIX: u32 = 1 << 16;
@@ -448,24 +447,17 @@ pub fn compute(
                     bits &= bits - 1;
                 }
                 if f & F_REPORT != 0 {
-                    // The length of the "according to" phrase starting here, if one does.
-                    let phrase = rules.according_to.iter().find_map(|phrase| {
-                        let mut n = 0;
+                    let at = |phrase: &&str| {
                         phrase
                             .split(' ')
-                            .all(|w| {
-                                n += 1;
-                                lower.get(i + n - 1) == Some(&w)
-                            })
-                            .then_some(n)
-                    });
+                            .enumerate()
+                            .all(|(k, w)| lower.get(i + k) == Some(&w))
+                    };
                     // "According to me" (secondo me, според мен) gives the author's own
                     // view: no attribution (the pronoun counts as first person).
-                    let own_view =
-                        phrase.is_some_and(|n| cue_of(i + n).flags & F_FIRST_PERSON != 0);
-                    if !own_view {
+                    if !rules.own_view.iter().any(at) {
                         report_outside = true;
-                        according |= phrase.is_some();
+                        according |= rules.according_to.iter().any(at);
                         let lo = i.saturating_sub(3);
                         let hi = (i + 4).min(tokens.len());
                         for j in (lo..hi).filter(|&j| j != i) {
@@ -683,6 +675,21 @@ mod tests {
             let c = cues_in(language, cited);
             assert_eq!(c["attribution.according_to"], 1.0, "{cited}");
             assert_eq!(c["attribution.verb"], 1.0, "{cited}");
+        }
+        // A possessive cites the outlet's own work: still attribution.
+        let c = cues_of("According to our count, 42 people were hurt.");
+        assert_eq!(c["attribution.according_to"], 1.0);
+        // Every own-view phrase begins with one of its language's according-to phrases.
+        for language in Language::ALL {
+            let Some(rules) = language.profile().cues else {
+                continue;
+            };
+            for phrase in rules.own_view {
+                assert!(
+                    rules.according_to.iter().any(|a| phrase.starts_with(a)),
+                    "{phrase}"
+                );
+            }
         }
     }
 
