@@ -408,7 +408,11 @@ fn install_checks_the_checksum_and_writes_nothing_on_failure() {
 #[test]
 fn accurate_builtins_meet_their_dev_test_targets() {
     for (model, data, target) in [
-        ("en-e5", "data/dev_test.csv", 0.72),
+        // 0.72 while en-e5 had the English cue block, which was designed looking at
+        // this dev_test: three-seed CV on train + dev found no cue group earning its
+        // place (0.7568 with all, 0.7584 with none), so en-e5 dropped it (0.7232 before,
+        // 0.6941 after; README, "Cue groups of the accurate models").
+        ("en-e5", "data/dev_test.csv", 0.69),
         ("de-e5", "data/de/dev_test.csv", 0.78),
         // 0.70 until the kernels' new order of float sums made the model be rebuilt
         // (documented command, nothing chosen on dev_test): 0.7115 before, 0.6987 after.
