@@ -14,10 +14,10 @@ use std::fmt::Write as _;
 /// they meet. Raise it to 85 once the models are rebuilt and meet it.
 const FAST_FLOOR_PERCENT: usize = 80;
 
-/// The accurate tier's floor, in percent. The target is 95; today's models get 106 of
-/// 120 (88.3%, `ar-e5` 15 of 24), so the floor is what they meet. Raise it to 95 once
+/// The accurate tier's floor, in percent. The target is 95; today's models get 107 of
+/// 120 (89.2%, `ar-e5` 16 of 24), so the floor is what they meet. Raise it to 95 once
 /// the models are rebuilt and meet it.
-const ACCURATE_FLOOR_PERCENT: usize = 88;
+const ACCURATE_FLOOR_PERCENT: usize = 89;
 
 /// The multilingual model (`xx-e5`) over every language of the suite: it meets the
 /// accurate tier's target of 95% (117 of 120 today).
