@@ -453,11 +453,14 @@ pub fn compute(
                             .enumerate()
                             .all(|(k, w)| lower.get(i + k) == Some(&w))
                     };
+                    let according_here = rules.according_to.iter().any(at);
                     // "According to me" (secondo me, според мен) gives the author's own
-                    // view: no attribution (the pronoun counts as first person).
-                    if !rules.own_view.iter().any(at) {
+                    // view: no attribution (the pronoun counts as first person). Each
+                    // own-view phrase begins with an according-to phrase, so only those
+                    // are looked at.
+                    if !(according_here && rules.own_view.iter().any(at)) {
                         report_outside = true;
-                        according |= rules.according_to.iter().any(at);
+                        according |= according_here;
                         let lo = i.saturating_sub(3);
                         let hi = (i + 4).min(tokens.len());
                         for j in (lo..hi).filter(|&j| j != i) {
