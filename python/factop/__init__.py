@@ -220,7 +220,9 @@ def train(
     ``borrow=(texts, labels)`` adds another language's labelled sentences, as
     ``factop train --borrow FILE`` does: they train every fit, but the folds that choose
     the threshold (and the encoder block's scale) split the own rows only. ``label_map``
-    applies to their labels too.
+    applies to their labels too. ``borrow_weight=0.25`` makes each borrowed row count a
+    quarter of an own row in the fit (``--borrow-weight``; default 1), and
+    ``own_vocabulary=True`` takes the words from the own rows only.
 
     Rows whose text is empty are skipped, as in a file. The model equals the one
     ``factop train`` writes in every field but ``training.data``, the record of where

@@ -33,8 +33,9 @@ import factop
 from factop import _factop
 
 #: The estimator's training parameters besides language and encoder: the command
-#: line's training flags, each None for factop's default.
-_FLAGS = [f for f in factop.TRAIN_FLAGS if f not in ("language", "encoder")]
+#: line's training flags, each None for factop's default (not borrow_weight or
+#: own_vocabulary: the estimator borrows no rows).
+_FLAGS = [f for f in factop.TRAIN_FLAGS if f not in ("language", "encoder", "borrow_weight", "own_vocabulary")]
 
 
 def _sentences(X: Any) -> List[str]:

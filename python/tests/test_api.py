@@ -141,6 +141,22 @@ def test_borrowed_rows_train_but_are_marked():
     assert "leider" in model["vocabulary"]
     alone = json.loads(factop.train(texts, labels, language="none", threshold_folds=2).to_json())
     assert "leider" not in alone["vocabulary"]
+    # A borrowed row weighing a quarter is recorded and pulls the German words less.
+    light = json.loads(factop.train(texts, labels, language="none", threshold_folds=2,
+                                    borrow=(other, [0, 1] * 3), label_map={0: "fact", 1: "opinion"},
+                                    borrow_weight=0.25).to_json())
+    assert light["training"]["borrow_weight"] == 0.25
+    assert "borrow_weight" not in model["training"]
+
+    def weight_of(m, term):
+        return abs(m["term_weights"][m["vocabulary"].index(term)])
+
+    assert weight_of(light, "leider") < weight_of(model, "leider")
+    own_words = json.loads(factop.train(texts, labels, language="none", threshold_folds=2,
+                                        borrow=(other, [0, 1] * 3), label_map={0: "fact", 1: "opinion"},
+                                        own_vocabulary=True).to_json())
+    assert own_words["training"]["own_vocabulary"] is True
+    assert own_words["vocabulary"] == alone["vocabulary"]
     with pytest.raises(TypeError, match=r"borrow must be a pair \(texts, labels\)"):
         factop.train(texts, labels, borrow=other)
     with pytest.raises(ValueError, match="6 texts, 2 labels"):

@@ -386,6 +386,14 @@ pub struct TuningArgs {
     /// see bench/encoder/results-pooling.md).
     #[arg(long, value_name = "NAME", value_parser = named::<Pooling>(), default_value = "mean", requires = "encoder")]
     pub encoder_pooling: Pooling,
+    /// Weight of each --borrow row in the fit, the model's own rows weighing 1 (above 0,
+    /// at most 1; below 1 uses the sparse fit).
+    #[arg(long, value_name = "W", default_value_t = TrainParams::default().borrow_weight)]
+    pub borrow_weight: f64,
+    /// With --borrow: take the vocabulary of words (and their idf) from the --data rows
+    /// only; the borrowed rows still train the weights, cues and encoder block.
+    #[arg(long)]
+    pub own_vocabulary: bool,
 }
 
 impl TuningArgs {
@@ -428,6 +436,8 @@ impl TuningArgs {
                 Some(p) => EmbeddingCache::At(p.clone()),
             },
             encoder_pooling: self.encoder_pooling,
+            borrow_weight: self.borrow_weight,
+            own_vocabulary: self.own_vocabulary,
         }
         .params()
     }

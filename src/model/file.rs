@@ -63,6 +63,14 @@ pub struct TrainingRecord {
     /// `sparse` when the final fit ran over sparse rows; absent for linfa's dense fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solver: Option<String>,
+    /// The weight of each borrowed row in the loss (`--borrow-weight`), own rows
+    /// weighing 1; absent when it is 1 or nothing was borrowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrow_weight: Option<f64>,
+    /// Whether the vocabulary and idf came from the own rows only (`--own-vocabulary`);
+    /// absent when not, or when nothing was borrowed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_vocabulary: bool,
     /// Training rows used.
     pub rows: usize,
     /// The training files.

@@ -14,7 +14,7 @@ use crate::pipeline::cues::{self, CueGroup};
 use crate::train::{Balance, EncoderTraining, Solver, TrainParams};
 
 /// Every training flag, by its name with `_` for `-` (`ngram_max` is `--ngram-max`).
-pub const FLAG_NAMES: [&str; 22] = [
+pub const FLAG_NAMES: [&str; 24] = [
     "name",
     "language",
     "alpha",
@@ -37,6 +37,8 @@ pub const FLAG_NAMES: [&str; 22] = [
     "encoder_scale",
     "embedding_cache",
     "encoder_pooling",
+    "borrow_weight",
+    "own_vocabulary",
 ];
 
 /// The training flags of `factop train`, each with the command line's default.
@@ -87,6 +89,11 @@ pub struct TrainFlags {
     pub embedding_cache: EmbeddingCache,
     /// `--encoder-pooling`. Default: mean, e5's own.
     pub encoder_pooling: Pooling,
+    /// `--borrow-weight`: each borrowed row's weight in the loss. Default: 1.
+    pub borrow_weight: f64,
+    /// `--own-vocabulary`: with borrowed rows, words from the own rows only. Default:
+    /// false.
+    pub own_vocabulary: bool,
 }
 
 impl Default for TrainFlags {
@@ -116,6 +123,8 @@ impl Default for TrainFlags {
             encoder_scale: None,
             embedding_cache: EmbeddingCache::Default,
             encoder_pooling: Pooling::Mean,
+            borrow_weight: p.borrow_weight,
+            own_vocabulary: p.own_vocabulary,
         }
     }
 }
@@ -203,6 +212,16 @@ impl TrainFlags {
                 })?)
             }
             "encoder_scale" => self.encoder_scale = Some(number(f, value)?),
+            "borrow_weight" => self.borrow_weight = number(f, value)?,
+            "own_vocabulary" => {
+                self.own_vocabulary =
+                    choice(
+                        f,
+                        value,
+                        &[true, false],
+                        |b| if b { "true" } else { "false" },
+                    )?
+            }
             "embedding_cache" => self.embedding_cache = EmbeddingCache::parse(value)?,
             "encoder_pooling" => {
                 self.encoder_pooling = choice(f, value, &Pooling::ALL, Pooling::as_str)?
@@ -270,6 +289,8 @@ impl TrainFlags {
             }),
             solver: self.solver,
             embedding_cache: self.embedding_cache.clone(),
+            borrow_weight: self.borrow_weight,
+            own_vocabulary: self.own_vocabulary,
         })
     }
 }
@@ -307,6 +328,8 @@ mod tests {
             ("encoder_scale", "0.05"),
             ("embedding_cache", "cache/dir"),
             ("encoder_pooling", "mean-max"),
+            ("borrow_weight", "0.25"),
+            ("own_vocabulary", "true"),
         ] {
             f.set(flag, value).unwrap();
         }
@@ -324,6 +347,8 @@ mod tests {
         assert_eq!(p.encoder.unwrap().scale, Some(0.05));
         assert_eq!(p.encoder.unwrap().pooling, Pooling::MeanMax);
         assert_eq!(p.embedding_cache, EmbeddingCache::At("cache/dir".into()));
+        assert_eq!(p.borrow_weight, 0.25);
+        assert!(p.own_vocabulary);
         f.set("cues", "none").unwrap();
         f.cue_groups.clear();
         assert!(f.params().unwrap().features.cue_groups.is_empty());

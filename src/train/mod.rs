@@ -68,15 +68,28 @@ impl CheckedParams {
     /// These parameters with [`Solver::Auto`] resolved once for a whole training run on
     /// `records`, by the size of its final fit (rows after balancing × columns), so
     /// that the fold fits and the final one use the same solver.
+    /// The rows of `train` whose words make the vocabulary: all of them, or with
+    /// `own_vocabulary` the own ones (borrowed rows are the last `self.borrowed`).
+    fn vocabulary_rows(&self, records: &[&Record], train: &[usize]) -> Vec<usize> {
+        let own = records.len() - self.borrowed;
+        if self.own_vocabulary && self.borrowed > 0 {
+            train.iter().copied().filter(|&i| i < own).collect()
+        } else {
+            train.to_vec()
+        }
+    }
+
     fn with_solver_for(&self, analysed: &Analysed, records: &[&Record]) -> Result<CheckedParams> {
         let mut this = self.clone();
         if self.solver == Solver::Auto {
             let all: Vec<usize> = (0..records.len()).collect();
+            let own: Vec<usize> = self.vocabulary_rows(records, &all);
             let set = TrainingSet {
                 settings: &self.features,
                 analysed,
                 records,
                 rows: &all,
+                vocabulary_rows: &own,
             };
             let columns = self.block_specs()?.iter().map(|b| b.width_on(&set)).sum();
             let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
@@ -84,7 +97,8 @@ impl CheckedParams {
                 Balance::None => records.len(),
                 Balance::Oversample => 2 * opinion.max(records.len() - opinion),
             };
-            this.set_solver(if Solver::Auto.is_sparse(rows, columns) {
+            let weighted = self.borrowed > 0 && self.borrow_weight != 1.0;
+            this.set_solver(if weighted || Solver::Auto.is_sparse(rows, columns) {
                 Solver::Sparse
             } else {
                 Solver::Dense
@@ -102,11 +116,13 @@ impl CheckedParams {
         train: &[usize],
         score: &[usize],
     ) -> Result<(Fitted, Vec<(usize, f64)>)> {
+        let vocabulary_rows = self.vocabulary_rows(records, train);
         let set = TrainingSet {
             settings: &self.features,
             analysed,
             records,
             rows: train,
+            vocabulary_rows: &vocabulary_rows,
         };
         let fits: Vec<Box<dyn BlockFit>> =
             self.block_specs()?.iter().map(|b| b.fit(&set)).collect();
@@ -145,7 +161,22 @@ impl CheckedParams {
             .iter()
             .map(|&k| records[train[k]].label == Label::Opinion)
             .collect();
-        let (linear, linfa) = if self.solver.is_sparse(order.len(), d) {
+        // Borrowed rows (the last `self.borrowed` records) weigh `borrow_weight`.
+        let own = records.len() - self.borrowed;
+        let weights: Option<Vec<f64>> =
+            (self.borrowed > 0 && self.borrow_weight != 1.0).then(|| {
+                order
+                    .iter()
+                    .map(|&k| {
+                        if train[k] >= own {
+                            self.borrow_weight
+                        } else {
+                            1.0
+                        }
+                    })
+                    .collect()
+            });
+        let (linear, linfa) = if weights.is_some() || self.solver.is_sparse(order.len(), d) {
             let rows = if order.len() > train.len() {
                 rows.select(&order)
             } else {
@@ -154,6 +185,7 @@ impl CheckedParams {
             let fit = sparse::fit(
                 &rows,
                 &positive,
+                weights.as_deref(),
                 self.alpha,
                 self.max_iterations,
                 self.tolerance,
@@ -478,6 +510,9 @@ impl CheckedParams {
             seed: self.seed,
             cv_macro_f1: cv_macro_f1.map(|x| (x * 1e6).round() / 1e6),
             solver: fitted.linfa.is_none().then(|| "sparse".into()),
+            borrow_weight: (!borrowed.is_empty() && self.borrow_weight != 1.0)
+                .then_some(self.borrow_weight),
+            own_vocabulary: !borrowed.is_empty() && self.own_vocabulary,
             rows,
             data: data
                 .iter()

@@ -130,6 +130,15 @@ pub struct TrainParams {
     /// (it changes no number of the model). Default: [`EmbeddingCache::Default`], the
     /// per-user cache folder.
     pub embedding_cache: EmbeddingCache,
+    /// The weight of each borrowed row (`--borrow`) in the loss, own rows weighing 1:
+    /// below 1, another language's rows count for less than the model's own. A weight
+    /// other than 1 needs the sparse fit (linfa-logistic has no row weights), which
+    /// `Solver::Auto` then chooses. Default: 1.
+    pub borrow_weight: f64,
+    /// With borrowed rows: take the TF-IDF vocabulary and idf from the own rows only
+    /// (the borrowed rows still train the weights of those words, the cues and the
+    /// encoder block). Default: false.
+    pub own_vocabulary: bool,
 }
 
 /// How the encoder block of an accurate-tier model is trained.
@@ -162,6 +171,8 @@ impl Default for TrainParams {
             encoder: None,
             solver: Solver::Auto,
             embedding_cache: EmbeddingCache::Default,
+            borrow_weight: 1.0,
+            own_vocabulary: false,
         }
     }
 }
@@ -233,6 +244,15 @@ impl TrainParams {
                 THRESHOLD_FOLDS.end(),
                 self.threshold_folds
             ));
+        }
+        if !(self.borrow_weight > 0.0 && self.borrow_weight <= 1.0) {
+            return bad(format!(
+                "borrow weight must be above 0 and at most 1, not {}",
+                num(self.borrow_weight)
+            ));
+        }
+        if self.borrow_weight != 1.0 && self.solver == Solver::Dense {
+            return bad("a borrow weight other than 1 needs the sparse fit (linfa-logistic has no row weights): use --solver sparse or auto".into());
         }
         if f.min_df == 0 {
             return bad("min df must be at least 1".into());

@@ -105,14 +105,20 @@ pub(crate) struct SparseFit {
 }
 
 /// Fit L2-penalised logistic regression of `positive` (one flag per row of `x`).
+/// `weights`, when given, multiplies each row's loss (one positive weight per row);
+/// without it every row counts once.
 pub(crate) fn fit(
     x: &Csr,
     positive: &[bool],
+    weights: Option<&[f64]>,
     alpha: f64,
     max_iterations: u64,
     tolerance: f64,
 ) -> Result<SparseFit, String> {
     assert_eq!(x.rows(), positive.len(), "one label per row");
+    if let Some(w) = weights {
+        assert_eq!(w.len(), positive.len(), "one weight per row");
+    }
     // linfa-logistic's own checks, with its messages: a non-finite value would keep
     // the line search from ever ending, and one class has no finite optimum.
     if x.values.iter().any(|v| !v.is_finite()) {
@@ -127,6 +133,7 @@ pub(crate) fn fit(
             .iter()
             .map(|&p| if p { 1.0 } else { -1.0 })
             .collect(),
+        weights,
         alpha,
         last: RefCell::new(None),
     };
@@ -152,6 +159,8 @@ struct Problem<'a> {
     x: &'a Csr,
     /// +1 for the positive class, -1 for the other.
     y: Vec<f64>,
+    /// Each row's weight in the loss; `None`: 1 for every row.
+    weights: Option<&'a [f64]>,
     alpha: f64,
     /// The last parameters seen and their margins `y_i * z_i`: the line search asks for
     /// the cost and then the gradient at the same point, and both need the margins.
@@ -197,7 +206,14 @@ impl CostFunction for Problem<'_> {
     fn cost(&self, p: &Array1<f64>) -> Result<f64, argmin::core::Error> {
         let d = self.x.columns();
         let w = &p.as_slice().expect("contiguous")[..d];
-        let loss = self.with_margins(p, |m| -m.iter().map(|&m| log_logistic(m)).sum::<f64>());
+        let loss = self.with_margins(p, |m| match self.weights {
+            None => -m.iter().map(|&m| log_logistic(m)).sum::<f64>(),
+            Some(w) => -m
+                .iter()
+                .zip(w)
+                .map(|(&m, &w)| w * log_logistic(m))
+                .sum::<f64>(),
+        });
         Ok(loss + 0.5 * self.alpha * w.iter().map(|w| w * w).sum::<f64>())
     }
 }
@@ -218,7 +234,10 @@ impl Gradient for Problem<'_> {
         self.with_margins(p, |margins| {
             for (i, &m) in margins.iter().enumerate() {
                 // d/dz of -log(sigmoid(y z)) = y (sigmoid(y z) - 1)
-                let r = self.y[i] * (1.0 / (1.0 + (-m).exp()) - 1.0);
+                let mut r = self.y[i] * (1.0 / (1.0 + (-m).exp()) - 1.0);
+                if let Some(w) = self.weights {
+                    r *= w[i];
+                }
                 let (cols, vals) = self.x.row_parts(i);
                 for (&j, &v) in cols.iter().zip(vals) {
                     gs[j as usize] += v * r;
@@ -257,6 +276,7 @@ mod tests {
         let problem = Problem {
             x: &x,
             y: y.iter().map(|&p| if p { 1.0 } else { -1.0 }).collect(),
+            weights: Some(&[1.0, 2.0, 0.5, 1.0, 0.25, 3.0]),
             alpha: 0.7,
             last: RefCell::new(None),
         };
@@ -275,15 +295,15 @@ mod tests {
     #[test]
     fn bad_input_is_refused_like_linfa_refuses_it() {
         let (x, y) = small();
-        assert!(fit(&x, &[true; 6], 1.0, 100, 1e-4)
+        assert!(fit(&x, &[true; 6], None, 1.0, 100, 1e-4)
             .unwrap_err()
             .contains("two classes"));
-        assert!(fit(&Csr::new(3), &[], 1.0, 100, 1e-4).is_err());
+        assert!(fit(&Csr::new(3), &[], None, 1.0, 100, 1e-4).is_err());
         let mut bad = x.clone();
         bad.push_row(&[(1, f64::NAN)]);
         let mut labels = y.clone();
         labels.push(true);
-        assert!(fit(&bad, &labels, 1.0, 100, 1e-4)
+        assert!(fit(&bad, &labels, None, 1.0, 100, 1e-4)
             .unwrap_err()
             .contains("finite"));
     }
@@ -291,10 +311,11 @@ mod tests {
     #[test]
     fn the_fit_reaches_a_zero_gradient() {
         let (x, y) = small();
-        let fit = fit(&x, &y, 0.5, 300, 1e-8).unwrap();
+        let fit = fit(&x, &y, None, 0.5, 300, 1e-8).unwrap();
         let problem = Problem {
             x: &x,
             y: y.iter().map(|&p| if p { 1.0 } else { -1.0 }).collect(),
+            weights: None,
             alpha: 0.5,
             last: RefCell::new(None),
         };
@@ -307,6 +328,29 @@ mod tests {
             fit.weights[0] > 0.0 && fit.weights[1] < 0.0,
             "{:?}",
             fit.weights
+        );
+    }
+
+    #[test]
+    fn a_row_weighted_two_is_that_row_twice() {
+        // A row of weight 2 is that row given twice: the same objective, so the same
+        // optimum.
+        let (x, y) = small();
+        let w = [2.0, 1.0, 2.0, 1.0, 2.0, 1.0];
+        let weighted = fit(&x, &y, Some(&w), 0.8, 300, 1e-10).unwrap();
+        let order: Vec<usize> = (0..6).chain([0, 2, 4]).collect();
+        let twice = x.select(&order);
+        let labels: Vec<bool> = order.iter().map(|&i| y[i]).collect();
+        let repeated = fit(&twice, &labels, None, 0.8, 300, 1e-10).unwrap();
+        for (a, b) in weighted.weights.iter().zip(&repeated.weights) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+        assert!((weighted.intercept - repeated.intercept).abs() < 1e-6);
+        let ones = fit(&x, &y, Some(&[1.0; 6]), 0.8, 300, 1e-8).unwrap();
+        let plain = fit(&x, &y, None, 0.8, 300, 1e-8).unwrap();
+        assert_eq!(
+            ones.weights, plain.weights,
+            "weight 1 is no weight, bit for bit"
         );
     }
 }

@@ -114,11 +114,19 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
             let _ = writeln!(s, "training   alpha {}, max iterations {}, tolerance {}, balance {}, seed {}, {} rows",
                 t.alpha, t.max_iterations, t.tolerance, t.balance, t.seed, t.rows);
             for d in &t.data {
+                let borrowed = match (d.borrowed, t.borrow_weight) {
+                    (false, _) => String::new(),
+                    (true, None) => "borrowed, ".into(),
+                    (true, Some(w)) => format!("borrowed at weight {w}, "),
+                };
                 let _ = writeln!(
                     s,
-                    "data       {} ({} rows: {} fact, {} opinion; sha256 {})",
+                    "data       {} ({borrowed}{} rows: {} fact, {} opinion; sha256 {})",
                     d.path, d.rows, d.fact, d.opinion, d.sha256
                 );
+            }
+            if t.own_vocabulary {
+                let _ = writeln!(s, "words      from the own (not borrowed) rows only");
             }
             let _ = writeln!(
                 s,

@@ -35,6 +35,25 @@ pub fn load_model(arg: Option<&str>) -> factop::Result<Classifier> {
     choose::ModelSpec::parse(arg)?.load()
 }
 
+/// `--borrow-weight` and `--own-vocabulary` concern borrowed rows: without `--borrow`
+/// they would change nothing, so they are refused rather than ignored.
+pub fn check_borrow_weight(
+    tuning: &crate::cli::args::TuningArgs,
+    borrow: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    if tuning.borrow_weight != 1.0 && borrow.is_empty() {
+        return Err(
+            factop::Error::Param("--borrow-weight applies only with --borrow".into()).into(),
+        );
+    }
+    if tuning.own_vocabulary && borrow.is_empty() {
+        return Err(
+            factop::Error::Param("--own-vocabulary applies only with --borrow".into()).into(),
+        );
+    }
+    Ok(())
+}
+
 /// Check, before any work, that each output can be written and is none of the
 /// inputs: `outputs` are (flag, path) pairs, `inputs` the files the command reads.
 pub fn check_outputs(

@@ -64,19 +64,24 @@ pub fn listed(e: &Explanation) -> f64 {
 /// How the label was decided, on one line: `starts at -0.45 (39% opinion) · listed
 /// +0.10 · cues it lacks +0.03 · other features -0.15 · total -0.47, below the
 /// threshold -0.08 (P 0.48) → fact`. The first five numbers add up to the total (to
-/// the rounding of each).
+/// the rounding of each). "cues it lacks" is left out when it is exactly zero, as for
+/// a model without a cue block.
 pub fn sum_line(e: &Explanation, label: Label) -> String {
     let relation = if e.log_odds >= e.threshold_log_odds {
         "at or above"
     } else {
         "below"
     };
+    let lacks = if e.absent_cues == 0.0 {
+        String::new()
+    } else {
+        format!(" · cues it lacks {}", signed(e.absent_cues))
+    };
     format!(
-        "starts at {} ({:.0}% opinion) · listed {} · cues it lacks {} · other features {} · total {}, {relation} the threshold {} (P {:.2}) → {label}",
+        "starts at {} ({:.0}% opinion) · listed {}{lacks} · other features {} · total {}, {relation} the threshold {} (P {:.2}) → {label}",
         signed(e.intercept),
         e.base_rate * 100.0,
         signed(listed(e)),
-        signed(e.absent_cues),
         signed(e.other),
         signed(e.log_odds),
         signed(e.threshold_log_odds),
@@ -146,6 +151,15 @@ mod tests {
         assert_eq!(
             sum_line(&e, Label::Fact),
             "starts at -0.45 (39% opinion) · listed +0.10 · cues it lacks +0.03 · other features -0.15 · total -0.47, below the threshold -0.08 (P 0.48) → fact"
+        );
+        let no_cues = Explanation {
+            absent_cues: 0.0,
+            other: -0.12,
+            ..e.clone()
+        };
+        assert_eq!(
+            sum_line(&no_cues, Label::Fact),
+            "starts at -0.45 (39% opinion) · listed +0.10 · other features -0.12 · total -0.47, below the threshold -0.08 (P 0.48) → fact"
         );
         let e = Explanation {
             reads_like: vec![

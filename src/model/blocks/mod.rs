@@ -155,6 +155,9 @@ pub(crate) struct TrainingSet<'a> {
     pub(crate) records: &'a [&'a Record],
     /// The indices of the rows this fit learns from.
     pub(crate) rows: &'a [usize],
+    /// The rows whose words make the TF-IDF vocabulary and idf: `rows`, or with
+    /// `--own-vocabulary` only its own (not borrowed) rows.
+    pub(crate) vocabulary_rows: &'a [usize],
 }
 
 impl BlockSpec {
@@ -176,7 +179,7 @@ impl BlockSpec {
             BlockSpec::Tfidf => {
                 let f = set.settings;
                 set.analysed
-                    .vocabulary_size(set.rows, f.min_df, f.max_features)
+                    .vocabulary_size(set.vocabulary_rows, f.min_df, f.max_features)
             }
             BlockSpec::Cues => set.settings.cue_indices().len(),
             BlockSpec::Encoder { embedder, .. } => embedder.encoder().dim(),

@@ -162,11 +162,13 @@ pub(crate) struct TfidfFit {
 }
 
 impl TfidfFit {
-    /// Choose the vocabulary of the rows of `set` (minimum document frequency, most
-    /// frequent terms) and their idf.
+    /// Choose the vocabulary of the vocabulary rows of `set` (minimum document
+    /// frequency, most frequent terms) and their idf.
     pub(crate) fn fit(set: &TrainingSet<'_>) -> Self {
         let f = set.settings;
-        let (vocab, column) = set.analysed.vocabulary(set.rows, f.min_df, f.max_features);
+        let (vocab, column) =
+            set.analysed
+                .vocabulary(set.vocabulary_rows, f.min_df, f.max_features);
         TfidfFit {
             block: TfidfBlock::new(vocab, f.ngram_min, f.ngram_max, f.sublinear_tf),
             column,
