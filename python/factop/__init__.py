@@ -237,6 +237,12 @@ def train(
             continue
         pairs.append((name, _flag_text(name, value)))
     if borrow is None:
+        # As on the command line: a setting that would change nothing is refused.
+        weight, own_words = flags.get("borrow_weight"), flags.get("own_vocabulary")
+        if weight is not None and weight != 1:
+            raise ValueError("borrow_weight applies only with borrow=(texts, labels)")
+        if own_words is True or own_words == "true":
+            raise ValueError("own_vocabulary applies only with borrow=(texts, labels)")
         native = _factop.train(texts, _labels(labels, label_map), pairs, "<python>")
     else:
         try:

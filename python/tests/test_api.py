@@ -157,6 +157,8 @@ def test_borrowed_rows_train_but_are_marked():
                                         own_vocabulary=True).to_json())
     assert own_words["training"]["own_vocabulary"] is True
     assert own_words["vocabulary"] == alone["vocabulary"]
+    with pytest.raises(ValueError, match="borrow_weight applies only with borrow"):
+        factop.train(texts, labels, borrow_weight=0.5)
     with pytest.raises(TypeError, match=r"borrow must be a pair \(texts, labels\)"):
         factop.train(texts, labels, borrow=other)
     with pytest.raises(ValueError, match="6 texts, 2 labels"):
