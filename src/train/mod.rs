@@ -65,9 +65,6 @@ impl CheckedParams {
         Ok(this.fit_rows(&analysed, records, &all, &[])?.0)
     }
 
-    /// These parameters with [`Solver::Auto`] resolved once for a whole training run on
-    /// `records`, by the size of its final fit (rows after balancing × columns), so
-    /// that the fold fits and the final one use the same solver.
     /// The rows of `train` whose words make the vocabulary: all of them, or with
     /// `own_vocabulary` the own ones (borrowed rows are the last `self.borrowed`).
     fn vocabulary_rows(&self, records: &[&Record], train: &[usize]) -> Vec<usize> {
@@ -79,17 +76,21 @@ impl CheckedParams {
         }
     }
 
+    /// These parameters with [`Solver::Auto`] resolved once for a whole training run on
+    /// `records`, by the size of its final fit (rows after balancing × columns), so
+    /// that the fold fits and the final one use the same solver; a fit whose borrowed
+    /// rows weigh less than 1 is always sparse.
     fn with_solver_for(&self, analysed: &Analysed, records: &[&Record]) -> Result<CheckedParams> {
         let mut this = self.clone();
         if self.solver == Solver::Auto {
             let all: Vec<usize> = (0..records.len()).collect();
-            let own: Vec<usize> = self.vocabulary_rows(records, &all);
+            let vocabulary_rows = self.vocabulary_rows(records, &all);
             let set = TrainingSet {
                 settings: &self.features,
                 analysed,
                 records,
                 rows: &all,
-                vocabulary_rows: &own,
+                vocabulary_rows: &vocabulary_rows,
             };
             let columns = self.block_specs()?.iter().map(|b| b.width_on(&set)).sum();
             let opinion = records.iter().filter(|r| r.label == Label::Opinion).count();
