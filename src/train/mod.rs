@@ -65,6 +65,12 @@ impl CheckedParams {
         Ok(this.fit_rows(&analysed, records, &all, &[])?.0)
     }
 
+    /// The weight of each borrowed row when there are borrowed rows and it is not 1:
+    /// such a fit needs row weights, which only the sparse fit has.
+    fn borrowed_row_weight(&self) -> Option<f64> {
+        (self.borrowed > 0 && self.borrow_weight != 1.0).then_some(self.borrow_weight)
+    }
+
     /// The rows of `train` whose words make the vocabulary: all of them, or with
     /// `own_vocabulary` the own ones (borrowed rows are the last `self.borrowed`).
     fn vocabulary_rows(&self, records: &[&Record], train: &[usize]) -> Vec<usize> {
@@ -98,7 +104,7 @@ impl CheckedParams {
                 Balance::None => records.len(),
                 Balance::Oversample => 2 * opinion.max(records.len() - opinion),
             };
-            let weighted = self.borrowed > 0 && self.borrow_weight != 1.0;
+            let weighted = self.borrowed_row_weight().is_some();
             this.set_solver(if weighted || Solver::Auto.is_sparse(rows, columns) {
                 Solver::Sparse
             } else {
@@ -164,19 +170,12 @@ impl CheckedParams {
             .collect();
         // Borrowed rows (the last `self.borrowed` records) weigh `borrow_weight`.
         let own = records.len() - self.borrowed;
-        let weights: Option<Vec<f64>> =
-            (self.borrowed > 0 && self.borrow_weight != 1.0).then(|| {
-                order
-                    .iter()
-                    .map(|&k| {
-                        if train[k] >= own {
-                            self.borrow_weight
-                        } else {
-                            1.0
-                        }
-                    })
-                    .collect()
-            });
+        let weights: Option<Vec<f64>> = self.borrowed_row_weight().map(|w| {
+            order
+                .iter()
+                .map(|&k| if train[k] >= own { w } else { 1.0 })
+                .collect()
+        });
         let (linear, linfa) = if weights.is_some() || self.solver.is_sparse(order.len(), d) {
             let rows = if order.len() > train.len() {
                 rows.select(&order)
@@ -511,9 +510,8 @@ impl CheckedParams {
             seed: self.seed,
             cv_macro_f1: cv_macro_f1.map(|x| (x * 1e6).round() / 1e6),
             solver: fitted.linfa.is_none().then(|| "sparse".into()),
-            borrow_weight: (!borrowed.is_empty() && self.borrow_weight != 1.0)
-                .then_some(self.borrow_weight),
-            own_vocabulary: !borrowed.is_empty() && self.own_vocabulary,
+            borrow_weight: self.borrowed_row_weight(),
+            own_vocabulary: self.borrowed > 0 && self.own_vocabulary,
             rows,
             data: data
                 .iter()

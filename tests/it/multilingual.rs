@@ -4,7 +4,7 @@
 //! one with a note. Also borrowed rows (`--borrow`) in training and cross-validation.
 
 use crate::encoder::e5_home;
-use crate::util::{factop, root};
+use crate::util::{assert_bad_input, factop, root, run};
 use serde_json::Value;
 
 /// The model name `classify --model auto --accurate --format json` used for `text`,
@@ -173,69 +173,51 @@ fn borrowed_rows_train_but_are_never_scored() {
 /// `--borrow-weight` and `--own-vocabulary`: the model file records both; with own
 /// words only, no German term is in the vocabulary although the German rows trained
 /// the model (its weights differ from the model without them); without `--borrow`
-/// both flags are refused with exit code 2.
+/// both flags are refused with exit code 2, and so is a weight of 0.
 #[test]
 fn borrowed_rows_can_weigh_less_and_keep_out_of_the_vocabulary() {
     let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
     let train = |name: &str, extra: &[&str]| -> Value {
-        let model = dir.path().join(name);
-        let out = factop()
-            .current_dir(root())
-            .args(["train", "--data", "data/dev.csv", "--language", "none"])
-            .args(extra)
-            .arg("--output")
-            .arg(&model)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let model = path(name);
+        let mut args = vec!["train", "--data", "data/dev.csv", "--language", "none"];
+        args.extend(extra);
+        args.extend(["--output", &model]);
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 0, "{stderr}");
         serde_json::from_slice(&std::fs::read(&model).unwrap()).unwrap()
     };
     let alone = train("alone.json", &[]);
+    let borrow = ["--borrow", "data/de/dev.csv"];
     let light = train(
         "light.json",
         &[
-            "--borrow",
-            "data/de/dev.csv",
-            "--borrow-weight",
-            "0.25",
-            "--own-vocabulary",
-        ],
+            &borrow[..],
+            &["--borrow-weight", "0.25", "--own-vocabulary"],
+        ]
+        .concat(),
     );
     assert_eq!(light["training"]["borrow_weight"], 0.25);
     assert_eq!(light["training"]["own_vocabulary"], true);
     assert_eq!(light["training"]["solver"], "sparse");
     assert_eq!(light["vocabulary"], alone["vocabulary"]);
     assert_ne!(light["term_weights"], alone["term_weights"]);
-    for flag in [&["--borrow-weight", "0.5"][..], &["--own-vocabulary"][..]] {
-        let out = factop()
-            .current_dir(root())
-            .args(["train", "--data", "data/dev.csv", "--output"])
-            .arg(dir.path().join("no.json"))
-            .args(flag)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{flag:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("applies only with --borrow"), "{err}");
+    let no = path("no.json");
+    let refused = |extra: &[&str], needle: &str| {
+        let args = [&["train", "--data", "data/dev.csv", "--output", &no], extra].concat();
+        assert_bad_input(&args, needle);
         assert!(!dir.path().join("no.json").exists());
-    }
-    let out = factop()
-        .current_dir(root())
-        .args([
-            "train",
-            "--data",
-            "data/dev.csv",
-            "--borrow",
-            "data/de/dev.csv",
-        ])
-        .args(["--borrow-weight", "0", "--output"])
-        .arg(dir.path().join("no.json"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("borrow weight must be above 0"));
+    };
+    refused(
+        &["--borrow-weight", "0.5"],
+        "--borrow-weight applies only with --borrow",
+    );
+    refused(
+        &["--own-vocabulary"],
+        "--own-vocabulary applies only with --borrow",
+    );
+    refused(
+        &[&borrow[..], &["--borrow-weight", "0"]].concat(),
+        "borrow weight must be above 0",
+    );
 }

@@ -55,7 +55,7 @@ pub fn run(args: EvalArgs, given: Option<&clap::ArgMatches>) -> anyhow::Result<(
     }
     if let Some(k) = args.cv {
         let params = args.tuning.params()?.check()?;
-        super::check_borrow_weight(&args.tuning, &args.borrow)?;
+        super::check_borrow_flags(&args.tuning, &args.borrow)?;
         // Say what is true of the whole data before any fold is fitted: with too few
         // rows of a label, some fold model (or its threshold folds) would see none.
         if (2..=records.len()).contains(&k) {

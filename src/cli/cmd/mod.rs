@@ -37,7 +37,7 @@ pub fn load_model(arg: Option<&str>) -> factop::Result<Classifier> {
 
 /// `--borrow-weight` and `--own-vocabulary` concern borrowed rows: without `--borrow`
 /// they would change nothing, so they are refused rather than ignored.
-pub fn check_borrow_weight(
+pub fn check_borrow_flags(
     tuning: &crate::cli::args::TuningArgs,
     borrow: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {

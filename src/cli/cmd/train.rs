@@ -10,7 +10,7 @@ use std::time::Instant;
 /// Run `factop train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let params = args.tuning.params()?.check()?;
-    super::check_borrow_weight(&args.tuning, &args.borrow)?;
+    super::check_borrow_flags(&args.tuning, &args.borrow)?;
     let mut inputs: Vec<&std::path::Path> = args.data.iter().map(|p| p.as_path()).collect();
     inputs.extend(args.validation.as_deref());
     inputs.extend(args.borrow.iter().map(|p| p.as_path()));
