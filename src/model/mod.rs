@@ -267,25 +267,24 @@ impl Classifier {
 
     /// Store the training sentences `records` in the model (file and classifier) for
     /// the "reads like" of explanations: each in the encoder block's standardised
-    /// space, as its row holds it. Models without an encoder block stay as they are.
+    /// space, as its row holds it, from the embeddings of `embedder` (training's, which
+    /// holds every training sentence's: nothing is embedded again). Models without an
+    /// encoder block stay as they are.
     pub(crate) fn with_training_sentences(
         mut self,
         records: &[&crate::data::Record],
+        embedder: &blocks::encoder::Embedder,
     ) -> Result<Self> {
         let Some(b) = self.encoder_block() else {
             return Ok(self);
         };
+        let block = &self.featurizer.blocks()[b];
         let columns = self.featurizer.columns(b);
-        let (lo, hi) = (columns.start as u32, columns.end as u32);
-        let mut buffers = ScoreBuffers::default();
         let mut sentences = Vec::with_capacity(records.len());
         for r in records {
-            self.featurizer
-                .row_into(&r.text, &mut buffers.scratch, &mut buffers.row);
             let mut v = vec![0.0; columns.len()];
-            for &(j, x) in buffers.row.iter().filter(|(j, _)| (lo..hi).contains(j)) {
-                v[(j - lo) as usize] = x;
-            }
+            let encoded = embedder.with(&r.text, |e| block.columns_of_embedding(e, &mut v));
+            debug_assert!(encoded, "block {b} is the encoder block");
             sentences.push((r.text.as_str(), r.label, v));
         }
         let record = blocks::neighbours::NeighbourRecord::build(columns.len(), sentences);

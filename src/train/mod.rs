@@ -364,8 +364,13 @@ impl CheckedParams {
         records.extend(borrowed.iter().flat_map(|d| d.records.iter()));
         let mut this = self.clone();
         this.borrowed = records.len() - data.iter().map(|d| d.records.len()).sum::<usize>();
-        this.fit_records_with(&records, data, borrowed, progress)?
-            .with_training_sentences(&records)
+        // Embedded once here, for the fits and for the sentences the model keeps.
+        let this = this.prepared(&records)?;
+        let classifier = this.fit_records_with(&records, data, borrowed, progress)?;
+        match &this.embedder {
+            Some(embedder) => classifier.with_training_sentences(&records, embedder),
+            None => Ok(classifier),
+        }
     }
 
     /// Train on `records`; `data` only supplies provenance. The model keeps no training

@@ -245,11 +245,16 @@ impl EncoderBlock {
     /// analysis's text).
     pub(crate) fn append_text(&self, text: &str, base: u32, row: &mut Vec<(u32, f64)>) {
         self.embedder.with(text, |e| {
-            for (k, &v) in e.iter().enumerate() {
-                let x = (v as f64 - self.mean[k]) * self.multiplier[k];
-                row.push((base + k as u32, x));
-            }
+            self.standardise(e, |k, x| row.push((base + k as u32, x)));
         });
+    }
+
+    /// Column `k`'s value for each dimension `k` of `embedding`: the standardised
+    /// value times the scale, the one formula of the block's columns.
+    fn standardise(&self, embedding: &[f32], mut put: impl FnMut(usize, f64)) {
+        for (k, &v) in embedding.iter().enumerate() {
+            put(k, (v as f64 - self.mean[k]) * self.multiplier[k]);
+        }
     }
 
     /// Fit the standardisation on the embeddings of the training `texts`, times
@@ -406,6 +411,11 @@ impl FeatureBlock for EncoderBlock {
 
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>) {
         self.append_text(analysis.text(), base, row);
+    }
+
+    fn columns_of_embedding(&self, embedding: &[f32], out: &mut [f64]) -> bool {
+        self.standardise(embedding, |k, x| out[k] = x);
+        true
     }
 
     fn save(&self, weights: &[f64], file: &mut ModelFile) {

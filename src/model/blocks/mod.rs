@@ -88,6 +88,14 @@ pub trait FeatureBlock: std::fmt::Debug + Send + Sync {
     /// numbered from `base`, in increasing order.
     fn append(&self, analysis: &mut Analysis<'_>, base: u32, row: &mut Vec<(u32, f64)>);
 
+    /// The encoder block: its columns for a sentence whose embedding is `embedding`,
+    /// written into `out` (the values [`FeatureBlock::append`] gives that sentence),
+    /// and true. Other blocks return false. Training uses it to store its sentences
+    /// from the embeddings it already holds, instead of running the encoder again.
+    fn columns_of_embedding(&self, _embedding: &[f32], _out: &mut [f64]) -> bool {
+        false
+    }
+
     /// Write the block's fitted parameters and its `weights` into a model file.
     fn save(&self, weights: &[f64], file: &mut ModelFile);
 }
